@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def portal(request):
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "DEPARTEMENT": settings.DEPARTEMENT,
+        "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
+        "HOTLINE_PHONE": settings.HOTLINE_PHONE,
+    }

@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Domain(models.TextChoices):
+    """The four domains in which the State allowed volunteers to act in 2020; the codes are stable."""
+
+    FOOD_EMERGENCY = "food_emergency", _("Aide alimentaire et d'urgence")
+    CHILDCARE = "childcare", _("Garde exceptionnelle d'enfants")
+    ISOLATED_CONTACT = "isolated_contact", _("Lien avec les personnes fragiles isolées")
+    LOCAL_SOLIDARITY = "local_solidarity", _("Solidarité de proximité")
+
+
+class Proximity(models.IntegerChoices):
+    """How close two communes are, from nearest to farthest; the order is what matching relies on."""
+
+    SAME_COMMUNE = 0, _("même commune")
+    SAME_EPCI = 1, _("même intercommunalité")
+    SAME_ARRONDISSEMENT = 2, _("même arrondissement")
+    SAME_DEPARTEMENT = 3, _("même département")
+    ELSEWHERE = 4, _("hors du département")

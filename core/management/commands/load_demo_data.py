@@ -1,0 +1,65 @@
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import staff_group_ensure
+from associations.enums import AssociationStatus, MemberRole, OrganisationKind
+from associations.models import Association, Membership
+from core.models import Commune
+from volunteers.models import VolunteerProfile
+
+DEMO_PASSWORD = "entraide-demo-54"
+STAFF_EMAIL = "agent@demo.entraide54.fr"
+ASSOCIATION_EMAIL = "association@demo.entraide54.fr"
+VOLUNTEER_EMAIL = "benevole@demo.entraide54.fr"
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes et données de démonstration (idempotent ; refusé hors DEBUG)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Les données de démonstration ne se chargent qu'avec DEBUG=1 : leurs mots de passe sont publics.")
+        nancy = Commune.objects.filter(insee="54395").first() or Commune.objects.first()
+        if nancy is None:
+            raise CommandError("Chargez d'abord le référentiel : python manage.py load_reference_data")
+
+        with transaction.atomic():
+            staff = self.demo_user(STAFF_EMAIL, "Claire", "Agent", is_staff=True)
+            staff.groups.add(staff_group_ensure())
+
+            member = self.demo_user(ASSOCIATION_EMAIL, "Karim", "Associatif")
+            association, _ = Association.objects.get_or_create(
+                name="Solidarité Nancy Centre",
+                defaults={
+                    "kind": OrganisationKind.ASSOCIATION,
+                    "status": AssociationStatus.VALIDATED,
+                    "commune": nancy,
+                    "description": "Courses et appels de convivialité pour les aînés du centre-ville.",
+                    "contact_email": ASSOCIATION_EMAIL,
+                },
+            )
+            Membership.objects.get_or_create(association=association, user=member, defaults={"role": MemberRole.ADMIN})
+
+            volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")
+            VolunteerProfile.objects.get_or_create(user=volunteer, defaults={"home_commune": nancy})
+
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD))
+        for label, email in [
+            ("agent du département (admin)", STAFF_EMAIL),
+            ("membre d'association", ASSOCIATION_EMAIL),
+            ("bénévole", VOLUNTEER_EMAIL),
+        ]:
+            self.stdout.write(f"  {label:<30} {email}")
+
+    def demo_user(self, email: str, first_name: str, last_name: str, *, is_staff: bool = False) -> User:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first_name, "last_name": last_name, "is_staff": is_staff}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user

@@ -1,0 +1,131 @@
+import unicodedata
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.enums import Domain, Proximity
+
+
+def search_key(text: str) -> str:
+    """Lower-case, accent-free, hyphen-free form so that "vandoeuvre les nancy" finds Vandœuvre-lès-Nancy."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(ascii_text.lower().replace("-", " ").replace("'", " ").replace("’", " ").split())
+
+
+class Arrondissement(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=4, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("arrondissement")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Epci(models.Model):
+    """An intercommunality (métropole, communauté d'agglomération or de communes), by its SIREN."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+
+    class Meta:
+        verbose_name = _("intercommunalité (EPCI)")
+        verbose_name_plural = _("intercommunalités (EPCI)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommuneQuerySet(models.QuerySet):
+    def in_departement(self, code: str):
+        return self.filter(departement=code)
+
+    def search(self, text: str):
+        """Communes whose name or postal code starts with what was typed, best matches first."""
+        text = text.strip()
+        if text.isdigit():
+            return self.filter(postal_codes__contains=text).order_by("-population", "name")
+        key = search_key(text)
+        if not key:
+            return self.none()
+        return self.filter(search_name__contains=key).order_by(
+            models.Case(models.When(search_name__startswith=key, then=0), default=1), "-population", "name"
+        )
+
+
+class Commune(models.Model):
+    insee = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    # Space-separated: a commune has one or two codes and a code serves many communes.
+    postal_codes = models.CharField(_("codes postaux"), max_length=60)
+    departement = models.CharField(_("département"), max_length=3, db_index=True)
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="communes", null=True, blank=True)
+    arrondissement = models.ForeignKey(
+        Arrondissement, on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.postal_code_list[0]})" if self.postal_codes else self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return self.postal_codes.split()
+
+    def proximity_to(self, other: "Commune") -> Proximity:
+        """The tier two communes share, compared on keys only so it costs no query."""
+        if self.pk == other.pk:
+            return Proximity.SAME_COMMUNE
+        if self.departement != other.departement:
+            return Proximity.ELSEWHERE
+        if self.epci_id and self.epci_id == other.epci_id:
+            return Proximity.SAME_EPCI
+        if self.arrondissement_id and self.arrondissement_id == other.arrondissement_id:
+            return Proximity.SAME_ARRONDISSEMENT
+        return Proximity.SAME_DEPARTEMENT
+
+
+class HelpTypeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class HelpType(models.Model):
+    """A kind of help people ask for, in one of the four domains; the catalogue is edited by staff."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    domain = models.CharField(_("domaine"), max_length=30, choices=Domain.choices)
+    description = models.CharField(_("description"), max_length=250, blank=True)
+    remote_ok = models.BooleanField(
+        _("possible à distance"), default=False, help_text=_("Aucun déplacement nécessaire (appel, soutien scolaire).")
+    )
+    needs_vehicle_hint = models.BooleanField(_("véhicule utile"), default=False)
+    is_active = models.BooleanField(_("proposé sur le formulaire"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    objects = HelpTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("type d'aide")
+        verbose_name_plural = _("types d'aide")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestsConfig(AppConfig):
+    name = "requests_app"
+    label = "requests_app"
+    verbose_name = _("Demandes d'aide")

@@ -1,0 +1,1 @@
+# Help requests arrive with the requests issue (see ../shared/DESIGN.md §3).
