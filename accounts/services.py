@@ -12,4 +12,3 @@ def staff_group_ensure() -> Group:
     group.permissions.add(*permissions)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="accounts", codename="view_user"))
     return group
-

@@ -96,4 +96,3 @@ def load_communes(departement: str, path: Path | None = None) -> CommuneLoadResu
     return CommuneLoadResult(
         created=len(to_create), updated=len(to_update), total=Commune.objects.in_departement(departement).count()
     )
-

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Les données de démonstration ne se chargent qu'avec DEBUG=1 : leurs mots de passe sont publics.")
+            raise CommandError(
+                "Les données de démonstration ne se chargent qu'avec DEBUG=1 : leurs mots de passe sont publics."
+            )
         nancy = Commune.objects.filter(insee="54395").first() or Commune.objects.first()
         if nancy is None:
             raise CommandError("Chargez d'abord le référentiel : python manage.py load_reference_data")
@@ -46,7 +48,7 @@ class Command(BaseCommand):
             volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")
             VolunteerProfile.objects.get_or_create(user=volunteer, defaults={"home_commune": nancy})
 
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for label, email in [
             ("agent du département (admin)", STAFF_EMAIL),
             ("membre d'association", ASSOCIATION_EMAIL),

@@ -11,14 +11,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--departement", default=settings.DEPARTEMENT)
 
-    def handle(self, *args, departement, **options):
+    def handle(self, *args, departement, verbosity, **options):
         path = communes_file(departement)
         if not path.exists():
-            raise CommandError(f"Aucun fichier de communes pour le département {departement} : {path} (voir core/data/README.md).")
+            raise CommandError(
+                f"Aucun fichier de communes pour le département {departement} : {path} (voir core/data/README.md)."
+            )
         created = load_help_types()
         staff_group_ensure()
         result = load_communes(departement, path)
-        self.stdout.write(
-            f"Types d'aide : {created} créés. Communes du {departement} : {result.total} "
-            f"({result.created} créées, {result.updated} mises à jour)."
-        )
+        if verbosity:
+            self.stdout.write(
+                f"Types d'aide : {created} créés. Communes du {departement} : {result.total} "
+                f"({result.created} créées, {result.updated} mises à jour)."
+            )

@@ -1,0 +1,123 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.services import staff_group_ensure
+from associations.enums import AssociationStatus, OrganisationKind
+from associations.models import Association, Membership
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.core.factories import commune
+from volunteers.models import VolunteerProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, email="nouvelle@exemple.fr"):
+    return client.post(
+        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}, follow=True
+    )
+
+
+def test_signing_up_sends_a_verification_email_in_french_and_does_not_log_in(client, mailoutbox):
+    response = sign_up(client)
+    assert response.redirect_chain[-1][0] == reverse("account_email_verification_sent")
+    assert not response.wsgi_request.user.is_authenticated
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nouvelle@exemple.fr"]
+    assert "Confirmez" in mailoutbox[0].subject or "confirm" in mailoutbox[0].body.lower()
+
+
+def test_an_unverified_account_cannot_log_in_until_the_email_is_confirmed(client, mailoutbox):
+    sign_up(client)
+    response = client.post(reverse("account_login"), {"login": "nouvelle@exemple.fr", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert not client.session.get("_auth_user_id")
+
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    client.post(link)
+    response = client.post(reverse("account_login"), {"login": "nouvelle@exemple.fr", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(User.objects.get(email="nouvelle@exemple.fr").pk)
+
+
+def test_the_email_is_the_login(client):
+    user = UserFactory()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_a_wrong_password_gives_a_french_message_and_keeps_the_email(client):
+    user = UserFactory()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "pas-le-bon"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "adresse e-mail ou le mot de passe sont incorrects" in content
+    assert f'value="{user.email}"' in content
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "", "password1": PASSWORD, "password2": PASSWORD}, "Ce champ est obligatoire"),
+        ({"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD}, "adresse de courriel valide"),
+        ({"email": "a@exemple.fr", "password1": "court", "password2": "court"}, "trop court"),
+        ({"email": "a@exemple.fr", "password1": PASSWORD, "password2": "autre-chose-x"}, "deux fois le même mot de passe"),
+    ],
+)
+def test_bad_sign_up_input_gives_a_french_message_and_a_refilled_form(client, data, message):
+    response = client.post(reverse("account_signup"), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert message in content
+    assert "fr-input-group--error" in content
+    if data["email"]:
+        assert f'value="{data["email"]}"' in content
+    assert not User.objects.exists()
+
+
+def test_the_login_and_signup_pages_are_in_french_with_the_dsfr(client):
+    for name in ["account_login", "account_signup"]:
+        content = client.get(reverse(name)).content.decode()
+        assert '<html lang="fr"' in content
+        assert "fr-header" in content and "fr-input" in content
+        assert "Mot de passe" in content
+
+
+def test_the_admin_sends_visitors_to_the_portal_login(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_staff_reach_the_admin_in_french_and_others_do_not(client):
+    staff = UserFactory(staff=True)
+    staff.groups.add(staff_group_ensure())
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Référentiels" in response.content.decode()
+
+    client.force_login(UserFactory())
+    assert client.get("/admin/").status_code == 302
+
+
+def test_roles_follow_what_an_account_is_attached_to():
+    staff, member, volunteer = UserFactory(staff=True), UserFactory(), UserFactory()
+    nancy = commune("54395")
+    association = Association.objects.create(
+        name="Les Amis", kind=OrganisationKind.ASSOCIATION, status=AssociationStatus.VALIDATED, commune=nancy
+    )
+    Membership.objects.create(association=association, user=member)
+    VolunteerProfile.objects.create(user=volunteer, home_commune=nancy)
+
+    assert staff.roles == {Role.STAFF}
+    assert User.objects.get(pk=member.pk).roles == {Role.ASSOCIATION_MEMBER}
+    assert User.objects.get(pk=volunteer.pk).roles == {Role.VOLUNTEER}
+
+
+def test_a_user_cannot_be_created_without_an_email():
+    with pytest.raises(ValueError):
+        User.objects.create_user(email="")

@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from associations.models import Association
+from core.management.commands.load_demo_data import ASSOCIATION_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, VOLUNTEER_EMAIL
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_creates_one_account_per_role_and_can_be_loaded_twice(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+
+    assert User.objects.count() == 3
+    assert Association.objects.count() == 1
+    staff = User.objects.get(email=STAFF_EMAIL)
+    assert staff.is_staff and staff.has_perm("core.change_helptype")
+    assert User.objects.get(email=ASSOCIATION_EMAIL).memberships.count() == 1
+    assert hasattr(User.objects.get(email=VOLUNTEER_EMAIL), "volunteer_profile")
+
+    client.post("/comptes/login/", {"login": STAFF_EMAIL, "password": DEMO_PASSWORD})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_data_is_refused_outside_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo_data")
+    assert not User.objects.exists()

@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_explains_the_three_ways_in_in_french(client):
+    response = client.get(reverse("core:home"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr"' in content
+    for way in ["Demander de l'aide", "Devenir bénévole", "Inscrire une association"]:
+        assert way in content
+    assert "03 83 94 54 54" in content
+    assert "Lien avec les personnes fragiles isolées" in content
+
+
+def test_the_home_page_has_skip_links_and_links_to_the_legal_pages(client):
+    content = client.get(reverse("core:home")).content.decode()
+    assert 'href="#contenu"' in content and 'id="contenu"' in content
+    for name in ["core:legal_notice", "core:accessibility", "core:privacy"]:
+        assert f'href="{reverse(name)}"' in content
+
+
+def test_the_home_page_makes_no_query_for_a_visitor(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get(reverse("core:home"))
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("core:legal_notice", "Mentions légales"),
+        ("core:accessibility", "Déclaration d'accessibilité"),
+        ("core:privacy", "Vos données personnelles"),
+    ],
+)
+def test_legal_pages_are_served(client, name, title):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert title in response.content.decode()
+
+
+def test_the_language_switch_serves_the_portal_in_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    content = response.content.decode()
+    assert '<html lang="en"' in content
+    assert "Ask for help" in content
+    assert "Become a volunteer" in content
+
+
+def test_the_health_endpoint_answers_when_the_database_does(client):
+    response = client.get(reverse("core:health"))
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_an_unknown_page_is_a_plain_404(client):
+    assert client.get("/nulle-part/").status_code == 404

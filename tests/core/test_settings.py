@@ -1,0 +1,72 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from entraide.settings.env import env_bool, env_int, env_list
+from tests.conftest import ROOT
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k7#Vq2!xLr9@pZm4&Tw8^Hn3*Bc6$Jd1%Fg5(Ys0)Ue-Ri_Oa+Ql=Sx",
+    "ALLOWED_HOSTS": "entraide54.fr",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/entraide",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Only what a fresh shell has: the test process itself exported the test settings' variables.
+    clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "entraide.settings.base", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_check_without_any_warning():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_misspelt_boolean_stops_the_process(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "flase")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("0", False), ("off", False)])
+def test_booleans_are_read_from_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_integers_and_lists_are_read_or_refused(monkeypatch):
+    monkeypatch.setenv("SOME_INT", "12")
+    monkeypatch.setenv("SOME_LIST", "a.fr, b.fr,,")
+    assert env_int("SOME_INT", 0) == 12
+    assert env_list("SOME_LIST", []) == ["a.fr", "b.fr"]
+    assert env_int("MISSING_INT", 7) == 7
+    monkeypatch.setenv("SOME_INT", "douze")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_INT", 0)
+
+
+def test_the_suite_runs_on_postgresql_and_redis(settings):
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False

@@ -1,0 +1,78 @@
+"""The embedded default of `make run`: SQLite under a fresh folder, eager tasks, demo data, pages served."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.smoke
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    return {
+        **clean,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "entraide.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'entraide.sqlite3'}",
+    }
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def test_the_embedded_default_migrates_loads_twice_and_serves_pages(embedded_env):
+    manage(embedded_env, "migrate", "--noinput")
+    for _ in range(2):
+        assert "591" in manage(embedded_env, "load_reference_data").stdout
+        assert "agent@demo.entraide54.fr" in manage(embedded_env, "load_demo_data").stdout
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT, env=embedded_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        pages = {}
+        for path in ["/", "/comptes/login/", "/admin/"]:
+            pages[path] = fetch(f"http://127.0.0.1:{port}{path}")
+        assert "Demander de l'aide" in pages["/"]
+        assert "Mot de passe" in pages["/comptes/login/"]
+        assert "Mot de passe" in pages["/admin/"]  # the admin sends to the portal login
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def fetch(url: str) -> str:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
