@@ -31,8 +31,9 @@ USER app
 EXPOSE 8000
 
 # /sante/ answers 200 only when the database does. The Host header must be in ALLOWED_HOSTS
-# (HEALTHCHECK_HOST, default "localhost"). X-Forwarded-Proto only counts when BEHIND_TLS_PROXY=1;
-# with SECURE_SSL_REDIRECT on and no trusted proxy the check gets a redirect and fails.
+# (HEALTHCHECK_HOST, default "localhost"). X-Forwarded-Proto: https keeps SECURE_SSL_REDIRECT from
+# answering with a redirect: gunicorn trusts it from 127.0.0.1 (its default forwarded_allow_ips),
+# and so does Django when BEHIND_TLS_PROXY=1. Compose also turns SECURE_SSL_REDIRECT off.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/sante/', headers={'Host': os.environ.get('HEALTHCHECK_HOST', 'localhost'), 'X-Forwarded-Proto': 'https'}); sys.exit(0 if u.urlopen(r, timeout=8).status == 200 else 1)"]
 

@@ -8,10 +8,10 @@ RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base
 
 .PHONY: install run test lint services smoke migrations-check messages
 
-$(BIN)/.installed: requirements.lock
+$(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(BIN)/.installed
