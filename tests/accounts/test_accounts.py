@@ -65,7 +65,10 @@ def test_a_wrong_password_gives_a_french_message_and_keeps_the_email(client):
         ({"email": "", "password1": PASSWORD, "password2": PASSWORD}, "Ce champ est obligatoire"),
         ({"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD}, "adresse de courriel valide"),
         ({"email": "a@exemple.fr", "password1": "court", "password2": "court"}, "trop court"),
-        ({"email": "a@exemple.fr", "password1": PASSWORD, "password2": "autre-chose-x"}, "deux fois le même mot de passe"),
+        (
+            {"email": "a@exemple.fr", "password1": PASSWORD, "password2": "autre-chose-x"},
+            "deux fois le même mot de passe",
+        ),
     ],
 )
 def test_bad_sign_up_input_gives_a_french_message_and_a_refilled_form(client, data, message):
