@@ -49,6 +49,12 @@ def test_the_language_switch_serves_the_portal_in_english(client):
     assert "Become a volunteer" in content
 
 
+def test_an_english_speaking_browser_still_gets_french_until_the_switch_is_used(client):
+    response = client.get(reverse("core:home"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="fr"' in response.content.decode()
+    assert response["Content-Language"] == "fr"
+
+
 def test_the_health_endpoint_answers_when_the_database_does(client):
     response = client.get(reverse("core:health"))
     assert response.json() == {"status": "ok"}
