@@ -19,3 +19,19 @@ class Proximity(models.IntegerChoices):
     SAME_ARRONDISSEMENT = 2, _("même arrondissement")
     SAME_DEPARTEMENT = 3, _("même département")
     ELSEWHERE = 4, _("hors du département")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
+class DayPeriod(models.IntegerChoices):
+    MORNING = 0, _("matin")
+    AFTERNOON = 1, _("après-midi")
+    EVENING = 2, _("soir")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("sante/", views.health, name="health"),
+    path("communes/recherche/", views.commune_search, name="commune_search"),
 ]

@@ -6,4 +6,5 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    path("", include("requests_app.urls")),
 ]

@@ -1,1 +1,231 @@
-# Help requests arrive with the requests issue (see ../shared/DESIGN.md §3).
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from core.enums import Domain
+from core.slots import describe_slots
+from requests_app.enums import (
+    CLOSED_STATUSES,
+    NEXT_STEP,
+    TRANSITIONS,
+    ContactChannel,
+    RequesterRelation,
+    Source,
+    Status,
+    Urgency,
+)
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, from_status: str, to_status: str):
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__(
+            _("Une demande « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": Status(from_status).label, "to": Status(to_status).label}
+        )
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def triage_queue(self):
+        """Open requests, the most urgent first, then those that have waited longest."""
+        return self.open().order_by("urgency", "created_at")
+
+    def from_contact(self, *, phone: str = "", email: str = ""):
+        """Requests where this phone number or email appears, as requester or beneficiary."""
+        condition = Q()
+        if phone:
+            condition |= Q(requester_phone=phone) | Q(beneficiary_phone=phone)
+        if email:
+            condition |= Q(requester_email__iexact=email)
+        return self.filter(condition) if condition else self.none()
+
+
+class HelpRequest(models.Model):
+    reference = models.CharField(_("référence"), max_length=16, unique=True, editable=False)
+    tracking_token = models.CharField(max_length=64, unique=True, editable=False)
+    source = models.CharField(_("origine"), max_length=10, choices=Source.choices, default=Source.WEB)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW, editable=False)
+
+    requester_relation = models.CharField(
+        _("la demande est faite"), max_length=15, choices=RequesterRelation.choices, default=RequesterRelation.SELF
+    )
+    requester_name = models.CharField(_("nom et prénom du demandeur"), max_length=120)
+    requester_phone = PhoneNumberField(_("téléphone du demandeur"), blank=True, db_index=True)
+    requester_email = models.EmailField(_("courriel du demandeur"), blank=True, db_index=True)
+    beneficiary_name = models.CharField(_("nom et prénom de la personne à aider"), max_length=120, blank=True)
+    beneficiary_phone = PhoneNumberField(_("téléphone de la personne à aider"), blank=True, db_index=True)
+    preferred_channel = models.CharField(
+        _("être tenu informé"), max_length=10, choices=ContactChannel.choices, default=ContactChannel.SMS
+    )
+
+    commune = models.ForeignKey(
+        "core.Commune", on_delete=models.PROTECT, related_name="help_requests", verbose_name=_("commune")
+    )
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    help_type = models.ForeignKey(
+        "core.HelpType", on_delete=models.PROTECT, related_name="help_requests", verbose_name=_("type d'aide")
+    )
+    # Copied from the help type when the request is filed: statistics keep it even if the catalogue changes.
+    domain = models.CharField(_("domaine"), max_length=30, choices=Domain.choices, editable=False)
+    description = models.TextField(_("description du besoin"))
+    urgency = models.PositiveSmallIntegerField(_("urgence"), choices=Urgency.choices, default=Urgency.NORMAL)
+    lives_alone = models.BooleanField(_("vit seule"), default=False)
+    aged_70_plus = models.BooleanField(_("70 ans ou plus"), default=False)
+    has_disability = models.BooleanField(_("situation de handicap"), default=False)
+    no_internet = models.BooleanField(_("sans accès à internet"), default=False)
+    preferred_slots = models.PositiveIntegerField(_("créneaux souhaités"), default=0)
+
+    consent_at = models.DateTimeField(_("consentement recueilli le"))
+    callback_at = models.DateTimeField(_("rappel prévu le"), null=True, blank=True)
+    routed_to = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="routed_requests",
+        verbose_name=_("confiée à"),
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="possible_duplicates",
+        verbose_name=_("doublon possible de"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now, editable=False)
+
+    objects = HelpRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'aide")
+        verbose_name_plural = _("demandes d'aide")
+        ordering = ["urgency", "created_at"]
+        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="help_request_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester_phone="") | ~Q(requester_email=""), name="help_request_has_contact"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.help_type_id and not self.domain:
+            self.domain = self.help_type.domain
+        super().save(*args, **kwargs)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return Status.CANCELLED in TRANSITIONS[self.status]
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEP[self.status]
+
+    @property
+    def slots_display(self) -> str:
+        return describe_slots(self.preferred_slots)
+
+    @property
+    def vulnerabilities(self) -> list[str]:
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in ("lives_alone", "aged_70_plus", "has_disability", "no_internet")
+            if getattr(self, name)
+        ]
+
+    @property
+    def beneficiary_display(self) -> str:
+        return self.beneficiary_name or self.requester_name
+
+    @transaction.atomic
+    def transition(self, to: str, *, by=None, note: str = "", extra_fields: tuple[str, ...] = ()) -> "StatusChange":
+        """Moves the request to another status, or raises TransitionNotAllowed, and records the change.
+
+        The row is locked and its status read again, so two staff acting at once cannot both move it.
+        """
+        current = HelpRequest.objects.select_for_update(of=("self",)).only("status").get(pk=self.pk).status
+        if to not in TRANSITIONS[current]:
+            raise TransitionNotAllowed(current, to)
+        self.status = to
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "status_changed_at", *extra_fields])
+        return StatusChange.objects.create(
+            help_request=self, from_status=current, to_status=to, changed_by=by, note=note
+        )
+
+    def triage(self, *, by=None, note: str = ""):
+        return self.transition(Status.TRIAGED, by=by, note=note)
+
+    def route_to(self, association, *, by=None, note: str = ""):
+        self.routed_to = association
+        return self.transition(Status.ROUTED, by=by, note=note or str(association), extra_fields=("routed_to",))
+
+    def cancel(self, *, by=None, note: str = ""):
+        return self.transition(Status.CANCELLED, by=by, note=note)
+
+    def mark_needs_staff(self, *, by=None, note: str = ""):
+        return self.transition(Status.NEEDS_STAFF, by=by, note=note)
+
+
+class StatusChange(models.Model):
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("de"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=12, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    changed_at = models.DateTimeField(_("le"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("historique")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class RequestNote(models.Model):
+    """What staff write about a request: a call, a callback, what the person said."""
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
+    )
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:50]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "phonenumber_field",
     "dsfr",
     "widget_tweaks",
     "accounts",
@@ -169,6 +170,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SMS_BACKEND = env_str("SMS_BACKEND", "console")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+
+# Numbers typed the French way (06 12 34 56 78) are read as French and stored in E.164.
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

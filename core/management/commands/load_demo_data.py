@@ -8,12 +8,14 @@ from accounts.services import staff_group_ensure
 from associations.enums import AssociationStatus, MemberRole, OrganisationKind
 from associations.models import Association, Membership
 from core.models import Commune
+from requests_app.demo import demo_requests_create
 from volunteers.models import VolunteerProfile
 
 DEMO_PASSWORD = "entraide-demo-54"
 STAFF_EMAIL = "agent@demo.entraide54.fr"
 ASSOCIATION_EMAIL = "association@demo.entraide54.fr"
 VOLUNTEER_EMAIL = "benevole@demo.entraide54.fr"
+DEMO_REQUESTS = 150
 
 
 class Command(BaseCommand):
@@ -47,6 +49,7 @@ class Command(BaseCommand):
 
             volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")
             VolunteerProfile.objects.get_or_create(user=volunteer, defaults={"home_commune": nancy})
+            created_requests = demo_requests_create(DEMO_REQUESTS)
 
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for label, email in [
@@ -55,6 +58,8 @@ class Command(BaseCommand):
             ("bénévole", VOLUNTEER_EMAIL),
         ]:
             self.stdout.write(f"  {label:<30} {email}")
+        if created_requests:
+            self.stdout.write(f"{created_requests} demandes d'aide de démonstration créées.")
 
     def demo_user(self, email: str, first_name: str, last_name: str, *, is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,67 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Commune, search_key
+
+NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.+?)\s*\((?P<postal_code>\d{5})\)\s*$")
+
+
+class CommuneField(forms.Field):
+    """A commune of the département, typed as a name, "Name (postal code)" or a postal code.
+
+    Not by INSEE code: in a département both are five digits starting alike (54500 is a postal code and
+    another commune's INSEE code), and people know their postal code.
+
+    Works without JavaScript; the autocomplete only fills the text in the "Name (postal code)" form.
+    """
+
+    default_error_messages = {
+        "unknown": _("Commune inconnue dans le département : choisissez-la dans la liste ou donnez son code postal."),
+        "ambiguous": _("Plusieurs communes correspondent : %(choices)s. Précisez le code postal."),
+    }
+
+    widget = forms.TextInput
+    max_length = 120
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Commune"))
+        kwargs.setdefault("help_text", _("Nom ou code postal, par exemple « Lunéville » ou « 54300 »."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "list": "communes-suggestions",
+                "autocomplete": "off",
+                "data-commune-search": "",
+                "maxlength": self.max_length,
+            }
+        )
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, Commune) else value
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if len(text) > self.max_length:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        communes = Commune.objects.in_departement(settings.DEPARTEMENT)
+        if match := NAME_WITH_POSTAL_CODE.match(text):
+            candidates = communes.filter(
+                search_name=search_key(match["name"]), postal_codes__contains=match["postal_code"]
+            )
+        elif text.isdigit() and len(text) == 5:
+            candidates = communes.filter(postal_codes__contains=text)
+        else:
+            candidates = communes.filter(search_name=search_key(text))
+        found = list(candidates[:6])
+        if not found:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        if len(found) > 1:
+            choices = ", ".join(str(c) for c in found[:5])
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"choices": choices})
+        return found[0]

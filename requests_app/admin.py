@@ -1,0 +1,255 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from phonenumber_field.phonenumber import PhoneNumber
+
+from associations.models import Association
+from core.admin import BaseAdmin
+from requests_app.enums import Urgency
+from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
+from requests_app.references import REFERENCE_PATTERN, normalise_reference
+from requests_app.services import MergeNotAllowed, help_request_merge
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RequestNoteInline(admin.TabularInline):
+    model = RequestNote
+    extra = 1
+    fields = ("text", "author", "created_at")
+    readonly_fields = ("author", "created_at")
+    can_delete = False
+
+
+class RouteActionForm(ActionForm):
+    association = forms.ModelChoiceField(
+        label=_("Confier à"), queryset=Association.objects.validated(), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class VulnerabilityFilter(admin.SimpleListFilter):
+    title = _("vulnérabilité")
+    parameter_name = "vulnerabilite"
+    FLAGS = {
+        "seule": ("lives_alone", _("vit seule")),
+        "70ans": ("aged_70_plus", _("70 ans ou plus")),
+        "handicap": ("has_disability", _("handicap")),
+        "sans-internet": ("no_internet", _("sans internet")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (_field, label) in self.FLAGS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.FLAGS:
+            return queryset.filter(**{self.FLAGS[self.value()][0]: True})
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("file d'attente")
+    parameter_name = "file"
+
+    def lookups(self, request, model_admin):
+        return [("ouvertes", _("Demandes ouvertes")), ("doublons", _("Doublons possibles"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ouvertes":
+            return queryset.open()
+        if self.value() == "doublons":
+            return queryset.open().filter(possible_duplicate_of__isnull=False)
+        return queryset
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(BaseAdmin):
+    list_display = (
+        "reference", "urgency_badge", "status", "help_type", "commune", "source", "waiting", "flags", "duplicate",
+    )  # fmt: skip
+    list_display_links = ("reference",)
+    list_filter = (
+        OpenFilter, "status", "urgency", "domain", "help_type", "source", VulnerabilityFilter,
+        ("commune__epci", admin.RelatedOnlyFieldListFilter),
+        ("commune__arrondissement", admin.RelatedOnlyFieldListFilter),
+        ("commune", admin.RelatedOnlyFieldListFilter),
+    )  # fmt: skip
+    list_select_related = ("help_type", "commune", "possible_duplicate_of")
+    search_fields = ("=reference", "=requester_phone", "=beneficiary_phone", "requester_name", "beneficiary_name",
+                     "=requester_email")  # fmt: skip
+    search_help_text = _("Référence, téléphone (06 12 34 56 78), courriel ou nom.")
+    ordering = ("urgency", "created_at")
+    autocomplete_fields = ("commune", "routed_to")
+    raw_id_fields = ("possible_duplicate_of",)
+    readonly_fields = (
+        "reference", "status", "source", "domain", "created_at", "status_changed_at", "created_by", "consent_at",
+        "routed_to", "possible_duplicate_of", "slots",
+    )  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("reference", "status", "source", "created_at", "status_changed_at", "created_by")}),
+        (_("Demandeur et personne aidée"), {"fields": (
+            "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
+            "beneficiary_phone", "preferred_channel",
+        )}),
+        (_("Besoin"), {"fields": (
+            "help_type", "domain", "description", "urgency", "commune", "address", "slots",
+            ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
+        )}),
+        (_("Suivi"), {"fields": ("callback_at", "routed_to", "possible_duplicate_of", "consent_at")}),
+    )  # fmt: skip
+    inlines = [RequestNoteInline, StatusChangeInline]
+    action_form = RouteActionForm
+    actions = ["triage", "route", "cancel", "merge_into_original"]
+
+    def has_add_permission(self, request):
+        return False  # requests are filed on the public form or the hotline console, which apply the rules
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a request is cancelled, never deleted: its history must remain
+
+    def get_search_results(self, request, queryset, search_term):
+        """Phone numbers and references are searched as staff type them: 06 12 34 56 78, e54 7k3q 9pxd."""
+        term = search_term.strip()
+        phone = PhoneNumber.from_string(term, region="FR") if any(c.isdigit() for c in term) else None
+        if phone is not None and phone.is_valid():
+            return queryset.from_contact(phone=phone.as_e164), False
+        reference = normalise_reference(term)
+        if REFERENCE_PATTERN.match(reference):
+            return queryset.filter(reference=reference), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("urgence"), ordering="urgency")
+    def urgency_badge(self, obj):
+        css = {Urgency.URGENT: "error", Urgency.NORMAL: "info", Urgency.FLEXIBLE: "success"}[obj.urgency]
+        return format_html(
+            '<span class="entraide-urgency entraide-urgency--{}">{}</span>', css, obj.get_urgency_display()
+        )
+
+    @admin.display(description=_("attente"), ordering="created_at")
+    def waiting(self, obj):
+        delta = timezone.now() - obj.created_at
+        hours = int(delta.total_seconds() // 3600)
+        return (
+            _("%(d)s j %(h)s h") % {"d": hours // 24, "h": hours % 24} if hours >= 24 else _("%(h)s h") % {"h": hours}
+        )
+
+    @admin.display(description=_("fragilités"))
+    def flags(self, obj):
+        return ", ".join(obj.vulnerabilities) or "—"
+
+    @admin.display(description=_("doublon possible de"))
+    def duplicate(self, obj):
+        return obj.possible_duplicate_of.reference if obj.possible_duplicate_of else ""
+
+    @admin.display(description=_("créneaux souhaités"))
+    def slots(self, obj):
+        return obj.slots_display
+
+    def save_formset(self, request, form, formset, change):
+        notes = formset.save(commit=False)
+        for note in notes:
+            if isinstance(note, RequestNote) and not note.author_id:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, move, done_message: str) -> None:
+        moved, refused = 0, []
+        for help_request in queryset:
+            try:
+                move(help_request)
+                moved += 1
+            except (TransitionNotAllowed, MergeNotAllowed) as error:
+                refused.append(f"{help_request.reference} : {error}")
+        if moved:
+            self.message_user(request, done_message % {"count": moved}, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Marquer comme étudiées (triées)"), permissions=["change"])
+    def triage(self, request, queryset):
+        note = request.POST.get("note", "")
+        self._apply(
+            request, queryset, lambda r: r.triage(by=request.user, note=note), _("%(count)s demande(s) triée(s).")
+        )
+
+    @admin.action(description=_("Confier à la structure choisie ci-dessous"), permissions=["change"])
+    def route(self, request, queryset):
+        try:
+            association = RouteActionForm.base_fields["association"].clean(request.POST.get("association"))
+        except ValidationError:
+            association = None
+        if association is None:
+            self.message_user(request, _("Choisissez la structure à qui confier la demande."), messages.ERROR)
+            return
+        note = request.POST.get("note", "")[:500]
+        self._apply(
+            request, queryset, lambda r: r.route_to(association, by=request.user, note=note),
+            _("%(count)s demande(s) confiée(s).") ,
+        )  # fmt: skip
+
+    @admin.action(description=_("Annuler"), permissions=["change"])
+    def cancel(self, request, queryset):
+        note = request.POST.get("note", "")[:500] or _("Annulée par un agent.")
+        self._apply(
+            request, queryset, lambda r: r.cancel(by=request.user, note=note), _("%(count)s demande(s) annulée(s).")
+        )
+
+    @admin.action(description=_("Fusionner les doublons dans la demande d'origine"), permissions=["change"])
+    def merge_into_original(self, request, queryset):
+        flagged = queryset.filter(possible_duplicate_of__isnull=False).select_related("possible_duplicate_of")
+        skipped = queryset.filter(possible_duplicate_of__isnull=True).count()
+        self._apply(
+            request, flagged,
+            lambda r: help_request_merge(duplicate=r, into=r.possible_duplicate_of, by=request.user),
+            _("%(count)s doublon(s) fusionné(s)."),
+        )  # fmt: skip
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)s demande sans doublon signalé ignorée.",
+                    "%(n)s demandes sans doublon signalé ignorées.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(BaseAdmin):
+    """Read-only: history is written by the status machine only."""
+
+    list_display = ("help_request", "from_status", "to_status", "changed_by", "changed_at")
+    list_filter = ("to_status",)
+    list_select_related = ("help_request", "changed_by")
+    search_fields = ("=help_request__reference",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,74 @@
+"""Realistic demo requests for `make run`, so that the triage queue looks like a real day of crisis."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from core.models import Commune, HelpType
+from requests_app.enums import ContactChannel, RequesterRelation, Source, Urgency
+from requests_app.models import HelpRequest
+from requests_app.services import help_request_create
+
+FIRST_NAMES = "Marie Jean Monique Bernard Colette André Josiane Michel Yvette Gérard Sophie Karim Nadia Lucas".split()
+LAST_NAMES = (
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Colin Vincent Henry".split()
+)
+NEEDS = {
+    "shopping": ["Courses de la semaine : pain, lait, légumes, eau. Je ne peux plus porter.",
+                 "Besoin de courses, ma fille est bloquée à Strasbourg et je ne conduis plus."],
+    "medicine": ["Ordonnance à retirer à la pharmacie du centre, je suis à l'isolement.",
+                 "Retirer mes médicaments pour le cœur, la pharmacie a mon ordonnance."],
+    "meal_delivery": ["Repas du midi en complément de l'aide à domicile qui ne passe plus le week-end."],
+    "phone_call": ["Ma mère vit seule et ne voit plus personne depuis le confinement, un appel lui ferait du bien.",
+                   "Je me sens seule, j'aimerais qu'on m'appelle de temps en temps."],
+    "homework_help": ["Mon fils en CM2 a besoin d'aide en mathématiques, nous n'avons qu'un téléphone."],
+    "childcare": ["Infirmière au CHRU, je cherche une garde pour mes deux enfants les jours de garde."],
+    "food_parcel": ["Plus de revenus depuis la fermeture du restaurant, besoin d'un colis pour trois personnes."],
+    "other": ["Mon chien doit être promené, je suis en fauteuil depuis une chute."],
+}  # fmt: skip
+
+
+def demo_requests_create(count: int, *, seed: int = 54) -> int:
+    """Creates `count` requests unless the database already holds some; returns how many were created."""
+    if HelpRequest.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    communes = list(Commune.objects.filter(population__isnull=False).order_by("insee"))
+    weights = [c.population for c in communes]
+    help_types = {h.code: h for h in HelpType.objects.active()}
+    now = timezone.now()
+    for index in range(count):
+        code = rng.choice(list(NEEDS))
+        relation = rng.choice([RequesterRelation.SELF] * 3 + [RequesterRelation.RELATIVE, RequesterRelation.NEIGHBOUR])
+        beneficiary = (
+            "" if relation == RequesterRelation.SELF else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        )
+        requester = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        # 06 00 00 xx xx: an unallocated mobile block, so that no real person is ever texted by demo data.
+        phone = f"+33600000{rng.randrange(0, 1000):03d}"
+        help_request = HelpRequest(
+            source=rng.choice([Source.WEB, Source.WEB, Source.PHONE]),
+            requester_relation=relation,
+            requester_name=requester,
+            requester_phone=phone,
+            requester_email=f"demandeur{index}@exemple.fr" if rng.random() < 0.4 else "",
+            beneficiary_name=beneficiary,
+            preferred_channel=ContactChannel.SMS,
+            commune=rng.choices(communes, weights=weights)[0],
+            help_type=help_types[code],
+            domain=help_types[code].domain,
+            description=rng.choice(NEEDS[code]),
+            urgency=rng.choice([Urgency.URGENT, Urgency.NORMAL, Urgency.NORMAL, Urgency.FLEXIBLE]),
+            lives_alone=rng.random() < 0.5,
+            aged_70_plus=rng.random() < 0.4,
+            has_disability=rng.random() < 0.1,
+            no_internet=rng.random() < 0.3,
+            created_at=now - timedelta(minutes=rng.randrange(10, 60 * 24 * 10)),
+        )
+        help_request_create(help_request=help_request)
+        if rng.random() < 0.3:
+            help_request.triage(note="Appel de vérification fait.")
+        elif rng.random() < 0.05:
+            help_request.cancel(note="Le voisin s'en est occupé.")
+    return count

@@ -1,0 +1,69 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Reçue")
+    TRIAGED = "triaged", _("Étudiée par le département")
+    PROPOSED = "proposed", _("Proposée à un bénévole")
+    ASSIGNED = "assigned", _("Prise en charge par un bénévole")
+    DONE = "done", _("Terminée")
+    CANCELLED = "cancelled", _("Annulée")
+    ROUTED = "routed", _("Confiée à une structure partenaire")
+    NEEDS_STAFF = "needs_staff", _("En attente d'un agent")
+
+
+CLOSED_STATUSES = frozenset({Status.DONE, Status.CANCELLED})
+
+# The one place that says which status may follow which.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.TRIAGED, Status.PROPOSED, Status.ROUTED, Status.NEEDS_STAFF, Status.CANCELLED}),
+    Status.TRIAGED: frozenset({Status.PROPOSED, Status.ROUTED, Status.NEEDS_STAFF, Status.CANCELLED}),
+    # Declined or expired proposals go back to triage; the matching may give up and call staff.
+    Status.PROPOSED: frozenset({Status.ASSIGNED, Status.TRIAGED, Status.NEEDS_STAFF, Status.ROUTED, Status.CANCELLED}),
+    # A volunteer who hands a request back sends it to triage again.
+    Status.ASSIGNED: frozenset({Status.DONE, Status.TRIAGED, Status.CANCELLED}),
+    Status.ROUTED: frozenset({Status.DONE, Status.TRIAGED, Status.CANCELLED}),
+    Status.NEEDS_STAFF: frozenset({Status.TRIAGED, Status.PROPOSED, Status.ROUTED, Status.CANCELLED}),
+    Status.DONE: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+# What the requester reads on the tracking page: the next step, in plain French.
+NEXT_STEP = {
+    Status.NEW: _("Un agent du département va étudier votre demande, en général dans la journée."),
+    Status.TRIAGED: _("Nous cherchons la bonne personne pour vous aider près de chez vous."),
+    Status.PROPOSED: _("Votre demande a été proposée à un bénévole ; nous attendons sa réponse."),
+    Status.ASSIGNED: _("Un bénévole s'occupe de votre demande et va vous contacter."),
+    Status.ROUTED: _("Une structure partenaire (commune, association, service d'aide) s'occupe de votre demande."),
+    Status.NEEDS_STAFF: _("Un agent du département reprend votre demande et vous rappellera si besoin."),
+    Status.DONE: _("Votre demande est terminée. Vous pouvez en faire une nouvelle à tout moment."),
+    Status.CANCELLED: _("Votre demande est annulée. Vous pouvez en faire une nouvelle à tout moment."),
+}
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Formulaire en ligne")
+    PHONE = "phone", _("Téléphone")
+    PARTNER = "partner", _("Partenaire")
+
+
+class Urgency(models.IntegerChoices):
+    """Lower is more urgent, so that the triage queue orders by it directly."""
+
+    URGENT = 1, _("Urgent : aujourd'hui ou demain")
+    NORMAL = 2, _("Dans la semaine")
+    FLEXIBLE = 3, _("Pas pressé")
+
+
+class RequesterRelation(models.TextChoices):
+    SELF = "self", _("Pour moi-même")
+    RELATIVE = "relative", _("Pour un proche")
+    NEIGHBOUR = "neighbour", _("Pour un voisin ou une connaissance")
+    PROFESSIONAL = "professional", _("En tant que professionnel (travailleur social, soignant…)")
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("Par SMS")
+    EMAIL = "email", _("Par courriel")
+    PHONE = "phone", _("Par un appel téléphonique")

@@ -1,0 +1,232 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from core.enums import DayPeriod, Weekday
+from core.forms import CommuneField
+from core.models import HelpType
+from core.slots import days_and_periods, slots_from_days_and_periods
+from requests_app.enums import ContactChannel, RequesterRelation, Urgency
+from requests_app.models import HelpRequest
+
+DESCRIPTION_MAX_LENGTH = 2000
+MARKUP_CHARACTERS = re.compile(r"[<>{}]")
+
+
+def validate_plain_name(value: str) -> None:
+    if MARKUP_CHARACTERS.search(value):
+        raise ValidationError(_("Un nom ne peut pas contenir les caractères < > { }."), code="markup")
+
+
+class PhoneField(PhoneNumberField):
+    default_error_messages = {
+        "invalid": _("Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("region", "FR")
+        super().__init__(**kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+
+class HelpRequestForm(forms.ModelForm):
+    """The public form: a person asks for help for themself or someone else, with no account."""
+
+    requester_relation = forms.ChoiceField(
+        label=_("Pour qui demandez-vous de l'aide ?"),
+        choices=RequesterRelation.choices,
+        initial=RequesterRelation.SELF,
+        widget=forms.RadioSelect,
+    )
+    requester_name = forms.CharField(label=_("Votre nom et prénom"), max_length=120, validators=[validate_plain_name])
+    requester_phone = PhoneField(label=_("Votre téléphone"), required=False)
+    requester_email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        required=False,
+        max_length=254,
+        help_text=_("Téléphone ou adresse électronique : au moins l'un des deux."),
+    )
+    beneficiary_name = forms.CharField(
+        label=_("Nom et prénom de la personne à aider"),
+        max_length=120,
+        required=False,
+        validators=[validate_plain_name],
+        help_text=_("Si vous demandez pour quelqu'un d'autre."),
+    )
+    beneficiary_phone = PhoneField(label=_("Téléphone de la personne à aider"), required=False)
+    commune = CommuneField()
+    address = forms.CharField(
+        label=_("Adresse"),
+        max_length=250,
+        required=False,
+        help_text=_("Facultatif pour l'instant : elle ne sera transmise qu'à la personne qui vous aidera."),
+    )
+    help_type = forms.ModelChoiceField(
+        label=_("De quelle aide avez-vous besoin ?"),
+        queryset=HelpType.objects.active(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choisissez un type d'aide dans la liste.")},
+    )
+    description = forms.CharField(
+        label=_("Décrivez le besoin"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Quelques phrases suffisent : ce qu'il faut, quand, toute précision utile (2000 caractères au plus)."
+        ),
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Urgence"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    days = forms.TypedMultipleChoiceField(
+        label=_("Jours qui conviennent"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : n'importe quel jour."),
+    )
+    periods = forms.TypedMultipleChoiceField(
+        label=_("Moments de la journée"),
+        choices=DayPeriod.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : à tout moment."),
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("Comment voulez-vous être tenu informé ?"),
+        choices=ContactChannel.choices,
+        initial=ContactChannel.SMS,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("Votre accord est nécessaire pour que nous puissions traiter la demande.")},
+    )
+
+    class Meta:
+        model = HelpRequest
+        fields = [
+            "requester_relation",
+            "requester_name",
+            "requester_phone",
+            "requester_email",
+            "beneficiary_name",
+            "beneficiary_phone",
+            "commune",
+            "address",
+            "help_type",
+            "description",
+            "urgency",
+            "lives_alone",
+            "aged_70_plus",
+            "has_disability",
+            "no_internet",
+            "preferred_channel",
+        ]
+        labels = {
+            "lives_alone": _("La personne vit seule"),
+            "aged_70_plus": _("La personne a 70 ans ou plus"),
+            "has_disability": _("La personne est en situation de handicap"),
+            "no_internet": _("La personne n'a pas accès à internet"),
+        }
+
+    field_order = [
+        "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
+        "beneficiary_phone", "commune", "address", "help_type", "description", "urgency", "lives_alone",
+        "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel", "consent",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = self.consent_label()
+        if self.instance.pk or self.instance.preferred_slots:
+            days, periods = days_and_periods(self.instance.preferred_slots)
+            self.initial.setdefault("days", days)
+            self.initial.setdefault("periods", periods)
+
+    def consent_label(self):
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _("J'accepte que ces informations soient traitées par le département pour organiser l'aide."),
+            reverse("core:privacy"),
+            _("Voir comment vos données sont protégées."),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        phone, email = cleaned.get("requester_phone"), cleaned.get("requester_email")
+        phone_typed = bool(self.data.get(self.add_prefix("requester_phone")))
+        email_typed = bool(self.data.get(self.add_prefix("requester_email")))
+        if not phone and not email and not phone_typed and not email_typed:
+            self.add_error("requester_phone", _("Indiquez un téléphone ou une adresse électronique pour le suivi."))
+        relation = cleaned.get("requester_relation")
+        if relation and relation != RequesterRelation.SELF and not cleaned.get("beneficiary_name"):
+            self.add_error("beneficiary_name", _("Indiquez le nom de la personne à aider."))
+        channel = cleaned.get("preferred_channel")
+        if channel == ContactChannel.EMAIL and not email and not email_typed:
+            self.add_error("preferred_channel", _("Pour être informé par courriel, donnez une adresse électronique."))
+        if channel in (ContactChannel.SMS, ContactChannel.PHONE) and not phone and not phone_typed:
+            self.add_error("preferred_channel", _("Pour être informé par SMS ou téléphone, indiquez un numéro."))
+        return cleaned
+
+    def build(self) -> HelpRequest:
+        """The unsaved request; requests_app.services.help_request_create files it."""
+        help_request = super().save(commit=False)
+        help_request.preferred_slots = slots_from_days_and_periods(
+            self.cleaned_data.get("days") or [], self.cleaned_data.get("periods") or []
+        )
+        return help_request
+
+
+class IntakeForm(HelpRequestForm):
+    """The hotline operator's version: same checks, consent given orally, a callback and a note."""
+
+    consent = forms.BooleanField(
+        error_messages={"required": _("Recueillez l'accord oral de la personne avant d'enregistrer.")},
+    )
+    callback_at = forms.DateTimeField(
+        label=_("Rappel prévu le"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    note = forms.CharField(
+        label=_("Note de l'appel"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta(HelpRequestForm.Meta):
+        fields = [*HelpRequestForm.Meta.fields, "callback_at"]
+
+    field_order = ["requester_phone", *HelpRequestForm.field_order, "callback_at", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requester_name"].label = _("Nom et prénom de l'appelant")
+        self.fields["requester_phone"].label = _("Téléphone de l'appelant")
+        self.fields["requester_email"].label = _("Adresse électronique de l'appelant")
+        self.fields["requester_relation"].label = _("L'appelant demande")
+        self.fields["preferred_channel"].initial = ContactChannel.PHONE
+
+    def consent_label(self):
+        return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi annulez-vous ? (facultatif)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PhoneLookupForm(forms.Form):
+    telephone = PhoneField(label=_("Numéro de l'appelant"))

@@ -1,0 +1,34 @@
+"""Public references and tracking tokens of help requests.
+
+A reference is read aloud on the phone and copied by hand: Crockford's base 32 leaves out I, L, O and U,
+which are mistaken for 1, 0 and V. It is random, never sequential, so it reveals neither the volume of
+requests nor a neighbour's reference. The tracking token is separate and long: knowing a reference (said
+on the phone, written on a note) must not give access to the tracking page.
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PATTERN = re.compile(r"^E\d{2,3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+
+
+def new_reference() -> str:
+    random_part = "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(8))
+    return f"E{settings.DEPARTEMENT}-{random_part[:4]}-{random_part[4:]}"
+
+
+def normalise_reference(typed: str) -> str:
+    """What staff type in a search box: lower case, spaces, and the letters Crockford reads as digits."""
+    cleaned = typed.strip().upper().replace(" ", "")
+    body = cleaned.removeprefix(f"E{settings.DEPARTEMENT}").replace("-", "")
+    body = body.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(body) == 8:
+        return f"E{settings.DEPARTEMENT}-{body[:4]}-{body[4:]}"
+    return cleaned
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,84 @@
+"""Work on help requests that spans more than one row: filing a request, merging duplicates."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from requests_app.enums import Status
+from requests_app.models import HelpRequest, RequestNote, StatusChange
+from requests_app.references import new_reference, new_tracking_token
+
+REFERENCE_ATTEMPTS = 5
+
+
+class MergeNotAllowed(Exception):
+    pass
+
+
+def possible_duplicate_find(help_request: HelpRequest) -> HelpRequest | None:
+    """The oldest open request from the same phone number or email, if any."""
+    return (
+        HelpRequest.objects.open()
+        .from_contact(phone=str(help_request.requester_phone or ""), email=help_request.requester_email)
+        .exclude(pk=help_request.pk)
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def help_request_create(*, help_request: HelpRequest, created_by=None, note: str = "") -> HelpRequest:
+    """Files a request built by a form: reference, token, duplicate flag, first history line, staff note.
+
+    A duplicate is flagged for staff, never refused: the person asking may really need help twice.
+    """
+    help_request.created_by = created_by
+    help_request.tracking_token = new_tracking_token()
+    help_request.consent_at = help_request.consent_at or timezone.now()
+    help_request.possible_duplicate_of = possible_duplicate_find(help_request)
+    help_request.full_clean(exclude=["reference", "tracking_token", "domain"])
+    for attempt in range(REFERENCE_ATTEMPTS):
+        help_request.reference = new_reference()
+        try:
+            # One in a trillion, but a reference is for life: on a collision, draw again.
+            with transaction.atomic():
+                help_request.save()
+            break
+        except IntegrityError:
+            help_request.pk = None
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    StatusChange.objects.create(
+        help_request=help_request,
+        from_status="",
+        to_status=Status.NEW,
+        changed_by=created_by,
+        changed_at=help_request.created_at,
+    )
+    if note:
+        RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
+    return help_request
+
+
+@transaction.atomic
+def help_request_merge(*, duplicate: HelpRequest, into: HelpRequest, by) -> HelpRequest:
+    """Folds a duplicate into the request it repeats: its notes and description join the kept request,
+    and the duplicate is cancelled with a pointer to it."""
+    if duplicate.pk == into.pk:
+        raise MergeNotAllowed(_("Une demande ne peut pas être fusionnée avec elle-même."))
+    if into.is_closed:
+        raise MergeNotAllowed(_("La demande %(ref)s est close : impossible d'y fusionner un doublon.") % {"ref": into})
+    duplicate.notes.update(help_request=into)
+    RequestNote.objects.create(
+        help_request=into,
+        author=by,
+        text=_("Fusion de %(ref)s (%(date)s) : %(description)s")
+        % {
+            "ref": duplicate.reference,
+            "date": timezone.localtime(duplicate.created_at).strftime("%d/%m/%Y %H:%M"),
+            "description": duplicate.description,
+        },
+    )
+    duplicate.cancel(by=by, note=_("Doublon fusionné dans %(ref)s") % {"ref": into.reference})
+    HelpRequest.objects.filter(possible_duplicate_of=duplicate).update(possible_duplicate_of=into)
+    return into

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from requests_app.enums import Source
+from requests_app.forms import IntakeForm, PhoneLookupForm
+from requests_app.models import HelpRequest
+from requests_app.services import help_request_create
+
+EARLIER_REQUESTS_SHOWN = 20
+
+
+@staff_member_required
+@permission_required("requests_app.add_helprequest", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def console(request: HttpRequest) -> HttpResponse:
+    """The hotline operator's screen: who is calling (earlier requests from this number), then a new request."""
+    lookup = PhoneLookupForm(request.GET or None)
+    phone = lookup.cleaned_data["telephone"] if lookup.is_valid() else None
+    earlier = []
+    if phone:
+        earlier = list(
+            HelpRequest.objects.from_contact(phone=str(phone))
+            .select_related("help_type", "commune")
+            .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN]
+        )
+
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            help_request = form.build()
+            help_request.source = Source.PHONE
+            help_request_create(help_request=help_request, created_by=request.user, note=form.cleaned_data["note"])
+            messages.success(
+                request,
+                format_html(
+                    _('Demande <a href="{}">{}</a> enregistrée. Donnez cette référence à l\'appelant.'),
+                    reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
+                    help_request.reference,
+                ),
+            )
+            # Back to an empty console: the operator is ready for the next call.
+            return redirect("requests:intake")
+    else:
+        form = IntakeForm(initial={"requester_phone": phone} if phone else None)
+
+    return render(
+        request,
+        "requests_app/intake.html",
+        {"form": form, "lookup": lookup, "phone": phone, "earlier": earlier},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from requests_app.forms import CancelForm, HelpRequestForm
+from requests_app.models import HelpRequest, TransitionNotAllowed
+from requests_app.services import help_request_create
+
+
+def get_tracked_request(token: str) -> HelpRequest:
+    """The only way to a request without an account: its tracking token. Anything else is a plain 404."""
+    return get_object_or_404(
+        HelpRequest.objects.select_related("help_type", "commune").prefetch_related("status_changes"),
+        tracking_token=token,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    form = HelpRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        help_request = help_request_create(help_request=form.build())
+        messages.success(
+            request,
+            _("Votre demande est enregistrée sous la référence %(ref)s. Gardez le lien de cette page pour la suivre.")
+            % {"ref": help_request.reference},
+        )
+        return redirect("requests:track", token=help_request.tracking_token)
+    return render(request, "requests_app/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    help_request = get_tracked_request(token)
+    return render(request, "requests_app/track.html", {"help_request": help_request, "cancel_form": CancelForm()})
+
+
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    help_request = get_tracked_request(token)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "requests_app/track.html", {"help_request": help_request, "cancel_form": form}, status=400
+        )
+    try:
+        help_request.cancel(note=_("Annulée par le demandeur. %(reason)s") % {"reason": form.cleaned_data["reason"]})
+    except TransitionNotAllowed:
+        messages.error(request, _("Cette demande ne peut plus être annulée : elle est déjà close."))
+    else:
+        messages.success(request, _("Votre demande est annulée. Merci de nous avoir prévenus."))
+    return redirect("requests:track", token=token)

@@ -1,0 +1,169 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import staff_group_ensure
+from associations.enums import AssociationStatus, OrganisationKind
+from associations.models import Association
+from core.models import Commune, HelpType
+from requests_app.enums import Status, Urgency
+from requests_app.models import HelpRequest
+from requests_app.services import help_request_create
+from tests.accounts.factories import UserFactory
+from tests.requests_app.factories import HelpRequestFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:requests_app_helprequest_changelist")
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(staff=True)
+    user.groups.add(staff_group_ensure())
+    client.force_login(user)
+    return user
+
+
+def listed(response) -> list[str]:
+    return [row.reference for row in response.context["cl"].result_list]
+
+
+def test_the_queue_puts_urgent_requests_first_then_the_longest_waiting(client, staff):
+    now = timezone.now()
+    recent_urgent = HelpRequestFactory(urgency=Urgency.URGENT, created_at=now - timedelta(hours=1))
+    old_urgent = HelpRequestFactory(urgency=Urgency.URGENT, created_at=now - timedelta(hours=5))
+    old_normal = HelpRequestFactory(urgency=Urgency.NORMAL, created_at=now - timedelta(days=2))
+    flexible = HelpRequestFactory(urgency=Urgency.FLEXIBLE, created_at=now - timedelta(days=3))
+
+    response = client.get(CHANGELIST)
+
+    assert listed(response) == [r.reference for r in (old_urgent, recent_urgent, old_normal, flexible)]
+
+
+def test_the_changelist_makes_the_same_queries_for_5_or_40_requests(client, staff):
+    counts = []
+    for batch in (5, 35):
+        HelpRequestFactory.create_batch(batch, possible_duplicate_of=HelpRequestFactory())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(CHANGELIST).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("typed", ["06 12 34 56 78", "+33612345678", "0612345678"])
+def test_staff_find_requests_by_phone_however_typed(client, staff, typed):
+    mine = HelpRequestFactory(requester_phone="+33612345678")
+    for_a_relative = HelpRequestFactory(beneficiary_phone="+33612345678")
+    HelpRequestFactory(requester_phone="+33611111111")
+    assert sorted(listed(client.get(CHANGELIST, {"q": typed}))) == sorted([mine.reference, for_a_relative.reference])
+
+
+def test_staff_find_a_request_by_its_reference_as_read_on_the_phone(client, staff):
+    wanted = HelpRequestFactory(reference="E54-7K3Q-9PXD")
+    HelpRequestFactory()
+    assert listed(client.get(CHANGELIST, {"q": "e54 7k3q 9pxd"})) == [wanted.reference]
+
+
+def test_staff_find_a_request_by_name(client, staff):
+    wanted = HelpRequestFactory(requester_name="Josiane Colin")
+    HelpRequestFactory()
+    assert listed(client.get(CHANGELIST, {"q": "colin"})) == [wanted.reference]
+
+
+def test_filters_return_exactly_the_matching_rows(client, staff):
+    luneville = Commune.objects.get(insee="54329")
+    alone_in_luneville = HelpRequestFactory(commune=luneville, lives_alone=True)
+    HelpRequestFactory(lives_alone=False)
+    phone_call = HelpRequestFactory(help_type=HelpType.objects.get(code="phone_call"))
+    cancelled = HelpRequestFactory(cancelled=True)
+
+    assert listed(client.get(CHANGELIST, {"vulnerabilite": "seule"})) == [alone_in_luneville.reference]
+    assert listed(client.get(CHANGELIST, {"commune__epci__siren__exact": luneville.epci_id})) == [
+        alone_in_luneville.reference
+    ]
+    assert listed(client.get(CHANGELIST, {"domain__exact": "isolated_contact"})) == [phone_call.reference]
+    assert listed(client.get(CHANGELIST, {"status__exact": "cancelled"})) == [cancelled.reference]
+    assert cancelled.reference not in listed(client.get(CHANGELIST, {"file": "ouvertes"}))
+
+
+def run_action(client, action, requests, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [r.pk for r in requests], "index": 0, **extra},
+        follow=True,
+    )
+
+
+def test_the_triage_action_moves_new_requests_and_explains_refusals(client, staff):
+    new = HelpRequestFactory()
+    done = HelpRequestFactory(done=True)
+
+    response = run_action(client, "triage", [new, done])
+
+    assert HelpRequest.objects.get(pk=new.pk).status == Status.TRIAGED
+    assert HelpRequest.objects.get(pk=done.pk).status == Status.DONE
+    messages = [str(m) for m in response.context["messages"]]
+    assert "1 demande(s) triée(s)." in messages
+    assert any(done.reference in m and "ne peut pas passer" in m for m in messages)
+    assert new.status_changes.get().changed_by == staff
+
+
+def test_the_route_action_hands_requests_to_the_chosen_organisation(client, staff):
+    ccas = Association.objects.create(
+        name="CCAS de Nancy", kind=OrganisationKind.COMMUNE, status=AssociationStatus.VALIDATED, commune_id="54395"
+    )
+    help_request = HelpRequestFactory(triaged=True)
+
+    run_action(client, "route", [help_request], association=ccas.pk, note="Portage de repas")
+
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.routed_to) == (Status.ROUTED, ccas)
+    assert help_request.status_changes.get().note == "Portage de repas"
+
+
+def test_routing_without_choosing_an_organisation_changes_nothing(client, staff):
+    help_request = HelpRequestFactory(triaged=True)
+    response = run_action(client, "route", [help_request])
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    assert any("Choisissez la structure" in str(m) for m in response.context["messages"])
+
+
+def test_the_cancel_and_merge_actions(client, staff):
+    original = help_request_create(help_request=HelpRequestFactory.build(reference="", requester_phone="+33612345678"))
+    duplicate = help_request_create(
+        help_request=HelpRequestFactory.build(reference="", requester_phone="+33612345678")
+    )
+    other = HelpRequestFactory()
+
+    run_action(client, "merge_into_original", [duplicate])
+    run_action(client, "cancel", [other])
+
+    assert HelpRequest.objects.get(pk=duplicate.pk).status == Status.CANCELLED
+    assert HelpRequest.objects.get(pk=original.pk).status == Status.NEW
+    assert HelpRequest.objects.get(pk=other.pk).status == Status.CANCELLED
+
+
+def test_the_change_page_shows_the_history(client, staff):
+    help_request = help_request_create(help_request=HelpRequestFactory.build(reference=""))
+    help_request.triage(by=staff, note="Vérifié par téléphone")
+    content = client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk])).content.decode()
+    assert "Vérifié par téléphone" in content
+    assert "Étudiée par le département" in content
+
+
+def test_staff_cannot_add_or_delete_requests_in_the_admin(client, staff):
+    help_request = HelpRequestFactory()
+    assert client.get(reverse("admin:requests_app_helprequest_add")).status_code == 403
+    assert client.get(reverse("admin:requests_app_helprequest_delete", args=[help_request.pk])).status_code == 403
+
+
+def test_staff_without_the_permission_cannot_see_requests(client):
+    user = UserFactory(staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_helptype"))
+    client.force_login(user)
+    assert client.get(CHANGELIST).status_code == 403
