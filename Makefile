@@ -32,7 +32,8 @@ lint: install
 	$(BIN)/ruff format --check .
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=entraide.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=entraide.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv

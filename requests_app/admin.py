@@ -118,6 +118,9 @@ class HelpRequestAdmin(BaseAdmin):
     )  # fmt: skip
     inlines = [RequestNoteInline, StatusChangeInline]
     action_form = RouteActionForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
     actions = ["triage", "route", "cancel", "merge_into_original"]
 
     def has_add_permission(self, request):
