@@ -116,7 +116,10 @@ class HelpRequest(models.Model):
         verbose_name = _("demande d'aide")
         verbose_name_plural = _("demandes d'aide")
         ordering = ["urgency", "created_at"]
-        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="help_request_queue")]
+        indexes = [
+            models.Index(fields=["status", "urgency", "created_at"], name="help_request_queue"),
+            models.Index(fields=["urgency", "created_at"], name="help_request_urgency_age"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(requester_phone="") | ~Q(requester_email=""), name="help_request_has_contact"
