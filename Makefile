@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The embedded default: SQLite under var/, eager Celery tasks, emails and SMS on the console.
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base
 
-.PHONY: install run test lint services smoke migrations-check messages
+.PHONY: install run test lint services smoke migrations-check messages bench-triage
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ messages: install
 test: install services lint migrations-check
 	$(BIN)/pytest -m "not smoke"
 	$(BIN)/pytest -m smoke
+
+# Benchmarks: figures are recorded in BENCHMARKS.md, never asserted in tests.
+bench-triage: install services
+	$(BIN)/python bench/triage.py

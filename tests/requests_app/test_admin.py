@@ -63,10 +63,19 @@ def test_staff_find_requests_by_phone_however_typed(client, staff, typed):
     assert sorted(listed(client.get(CHANGELIST, {"q": typed}))) == sorted([mine.reference, for_a_relative.reference])
 
 
-def test_staff_find_a_request_by_its_reference_as_read_on_the_phone(client, staff):
+@pytest.mark.parametrize("typed", ["e54 7k3q 9pxd", "e54-7k3q-9pxd", "E54-7K3Q-9PXD", "7k3q9pxd"])
+def test_staff_find_a_request_by_its_reference_as_read_on_the_phone(client, staff, typed):
     wanted = HelpRequestFactory(reference="E54-7K3Q-9PXD")
     HelpRequestFactory()
-    assert listed(client.get(CHANGELIST, {"q": "e54 7k3q 9pxd"})) == [wanted.reference]
+    assert listed(client.get(CHANGELIST, {"q": typed})) == [wanted.reference]
+
+
+@pytest.mark.parametrize("typed", ["<script>alert(1)</script>", "12", "+", "e54-", "%", "x" * 500, "0" * 40])
+def test_any_search_text_gets_an_answer_not_an_error(client, staff, typed):
+    HelpRequestFactory()
+    response = client.get(CHANGELIST, {"q": typed})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
 
 
 def test_staff_find_a_request_by_name(client, staff):
@@ -83,7 +92,9 @@ def test_filters_return_exactly_the_matching_rows(client, staff):
     cancelled = HelpRequestFactory(cancelled=True)
 
     assert listed(client.get(CHANGELIST, {"vulnerabilite": "seule"})) == [alone_in_luneville.reference]
-    assert listed(client.get(CHANGELIST, {"commune__epci__siren__exact": luneville.epci_id})) == [
+    assert listed(client.get(CHANGELIST, {"epci": luneville.epci_id})) == [alone_in_luneville.reference]
+    assert listed(client.get(CHANGELIST, {"arrondissement": "542"})) == [alone_in_luneville.reference]
+    assert listed(client.get(CHANGELIST, {"epci": luneville.epci_id, "commune": "54329"})) == [
         alone_in_luneville.reference
     ]
     assert listed(client.get(CHANGELIST, {"domain__exact": "isolated_contact"})) == [phone_call.reference]
