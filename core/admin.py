@@ -10,6 +10,16 @@ class BaseAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class ReferenceDataAdmin(BaseAdmin):
+    """Loaded from the official file by `load_reference_data`: read in the admin, never added or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(HelpType)
 class HelpTypeAdmin(BaseAdmin):
     list_display = ("name", "code", "domain", "remote_ok", "needs_vehicle_hint", "is_active", "position")
@@ -18,9 +28,12 @@ class HelpTypeAdmin(BaseAdmin):
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # requests keep their help type: retire one by unticking "proposé sur le formulaire"
+
 
 @admin.register(Commune)
-class CommuneAdmin(BaseAdmin):
+class CommuneAdmin(ReferenceDataAdmin):
     list_display = ("name", "insee", "postal_codes", "epci", "arrondissement", "population")
     list_filter = ("arrondissement", "epci")
     list_select_related = ("epci", "arrondissement")
@@ -29,11 +42,11 @@ class CommuneAdmin(BaseAdmin):
 
 
 @admin.register(Epci)
-class EpciAdmin(BaseAdmin):
+class EpciAdmin(ReferenceDataAdmin):
     list_display = ("name", "siren")
     search_fields = ("name", "siren")
 
 
 @admin.register(Arrondissement)
-class ArrondissementAdmin(BaseAdmin):
+class ArrondissementAdmin(ReferenceDataAdmin):
     list_display = ("name", "code")

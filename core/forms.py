@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Commune, search_key
 
-NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.+?)\s*\((?P<postal_code>\d{5})\)\s*$")
+NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.+?)[\s,]*\(?(?P<postal_code>\d{5})\)?\s*$")
 
 
 class CommuneField(forms.Field):
@@ -21,7 +21,10 @@ class CommuneField(forms.Field):
 
     default_error_messages = {
         "unknown": _("Commune inconnue dans le département : choisissez-la dans la liste ou donnez son code postal."),
-        "ambiguous": _("Plusieurs communes correspondent : %(choices)s. Précisez le code postal."),
+        "ambiguous": _("Plusieurs communes correspondent : %(choices)s. Précisez le nom complet ou le code postal."),
+        "shared_postal_code": _(
+            "Plusieurs communes ont le code postal %(postal_code)s, dont %(choices)s. Indiquez le nom de la commune."
+        ),
     }
 
     widget = forms.TextInput
@@ -50,18 +53,31 @@ class CommuneField(forms.Field):
         if len(text) > self.max_length:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         communes = Commune.objects.in_departement(settings.DEPARTEMENT)
-        if match := NAME_WITH_POSTAL_CODE.match(text):
-            candidates = communes.filter(
-                search_name=search_key(match["name"]), postal_codes__contains=match["postal_code"]
-            )
-        elif text.isdigit() and len(text) == 5:
-            candidates = communes.filter(postal_codes__contains=text)
+        if text.isdigit() and len(text) == 5:
+            found = list(communes.filter(postal_codes__contains=text).order_by("-population", "name")[:6])
+            if len(found) > 1:
+                choices = ", ".join(c.name for c in found[:5])
+                raise ValidationError(
+                    self.error_messages["shared_postal_code"],
+                    code="ambiguous",
+                    params={"postal_code": text, "choices": choices},
+                )
+        elif match := NAME_WITH_POSTAL_CODE.match(text):
+            found = self.by_name(communes.filter(postal_codes__contains=match["postal_code"]), match["name"])
         else:
-            candidates = communes.filter(search_name=search_key(text))
-        found = list(candidates[:6])
+            found = self.by_name(communes, text)
         if not found:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         if len(found) > 1:
             choices = ", ".join(str(c) for c in found[:5])
             raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"choices": choices})
         return found[0]
+
+    @staticmethod
+    def by_name(communes, typed: str) -> list[Commune]:
+        """The commune with exactly this name, else the only one whose name starts with it ("vandoeuvre")."""
+        key = search_key(typed)
+        if not key:
+            return []
+        exact = list(communes.filter(search_name=key)[:6])
+        return exact or list(communes.filter(search_name__startswith=key).order_by("-population", "name")[:6])

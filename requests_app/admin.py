@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +36,33 @@ class StatusChangeInline(admin.TabularInline):
 
 
 class RequestNoteInline(admin.TabularInline):
+    """Notes written so far: read-only, so that what was recorded of a call cannot be rewritten."""
+
+    model = RequestNote
+    extra = 0
+    fields = ("created_at", "author", "text")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("notes")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NewNoteInline(admin.TabularInline):
     model = RequestNote
     extra = 1
-    fields = ("text", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    max_num = 1
+    fields = ("text",)
     can_delete = False
+    verbose_name = _("nouvelle note")
+    verbose_name_plural = _("ajouter une note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class RouteActionForm(ActionForm):
@@ -109,18 +132,32 @@ class CommuneFilter(admin.SimpleListFilter):
 
 
 class OpenFilter(admin.SimpleListFilter):
+    """The queue shows open requests unless staff ask for all of them: closed ones are history, not work."""
+
     title = _("file d'attente")
     parameter_name = "file"
 
     def lookups(self, request, model_admin):
-        return [("ouvertes", _("Demandes ouvertes")), ("doublons", _("Doublons possibles"))]
+        return [
+            ("ouvertes", _("Demandes ouvertes")),
+            ("doublons", _("Doublons possibles")),
+            ("toutes", _("Toutes, closes comprises")),
+        ]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "ouvertes") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
 
     def queryset(self, request, queryset):
-        if self.value() == "ouvertes":
-            return queryset.open()
+        if self.value() == "toutes":
+            return queryset
         if self.value() == "doublons":
             return queryset.open().filter(possible_duplicate_of__isnull=False)
-        return queryset
+        return queryset.open()
 
 
 def parse_phone(text: str) -> PhoneNumber | None:
@@ -165,7 +202,7 @@ class HelpRequestAdmin(BaseAdmin):
         )}),
         (_("Suivi"), {"fields": ("callback_at", "routed_to", "possible_duplicate_of", "consent_at")}),
     )  # fmt: skip
-    inlines = [RequestNoteInline, StatusChangeInline]
+    inlines = [NewNoteInline, RequestNoteInline, StatusChangeInline]
     action_form = RouteActionForm
 
     class Media:
@@ -184,10 +221,12 @@ class HelpRequestAdmin(BaseAdmin):
         term = search_term.strip()
         if phone := parse_phone(term):
             return queryset.from_contact(phone=phone.as_e164), False
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         reference = normalise_reference(term)
         if REFERENCE_PATTERN.match(reference):
-            return queryset.filter(reference=reference), False
-        return super().get_search_results(request, queryset, search_term)
+            # "Germaine" is eight letters, like a reference without its prefix: look for both.
+            return queryset.filter(Q(reference=reference) | Q(pk__in=results.values("pk"))), False
+        return results, may_have_duplicates
 
     @admin.display(description=_("urgence"), ordering="urgency")
     def urgency_badge(self, obj):
@@ -198,6 +237,8 @@ class HelpRequestAdmin(BaseAdmin):
 
     @admin.display(description=_("attente"), ordering="created_at")
     def waiting(self, obj):
+        if obj.is_closed:
+            return "—"
         delta = timezone.now() - obj.created_at
         hours = int(delta.total_seconds() // 3600)
         return (
@@ -210,7 +251,7 @@ class HelpRequestAdmin(BaseAdmin):
 
     @admin.display(description=_("doublon possible de"))
     def duplicate(self, obj):
-        return obj.possible_duplicate_of.reference if obj.possible_duplicate_of else ""
+        return obj.possible_duplicate_of.reference if obj.possible_duplicate_of and not obj.is_closed else ""
 
     @admin.display(description=_("créneaux souhaités"))
     def slots(self, obj):
@@ -223,6 +264,23 @@ class HelpRequestAdmin(BaseAdmin):
                 note.author = request.user
             note.save()
         formset.save_m2m()
+
+    def _confirmation(self, request: HttpRequest, queryset: QuerySet, action: str, question: str):
+        """The page that asks before an action that cannot be undone; None once staff have confirmed."""
+        if request.POST.get("confirmer"):
+            return None
+        return TemplateResponse(
+            request,
+            "admin/requests_app/helprequest/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": question,
+                "opts": self.model._meta,
+                "action": action,
+                "help_requests": queryset.select_related("help_type", "commune"),
+                "note": request.POST.get("note", "")[:500],
+            },
+        )
 
     def _apply(self, request: HttpRequest, queryset: QuerySet, move, done_message: str) -> None:
         moved, refused = 0, []
@@ -244,7 +302,7 @@ class HelpRequestAdmin(BaseAdmin):
             request, queryset, lambda r: r.triage(by=request.user, note=note), _("%(count)s demande(s) triée(s).")
         )
 
-    @admin.action(description=_("Confier à la structure choisie ci-dessous"), permissions=["change"])
+    @admin.action(description=_("Confier à la structure choisie à côté"), permissions=["change"])
     def route(self, request, queryset):
         try:
             association = RouteActionForm.base_fields["association"].clean(request.POST.get("association"))
@@ -261,6 +319,8 @@ class HelpRequestAdmin(BaseAdmin):
 
     @admin.action(description=_("Annuler"), permissions=["change"])
     def cancel(self, request, queryset):
+        if confirmation := self._confirmation(request, queryset, "cancel", _("Annuler ces demandes ?")):
+            return confirmation
         note = request.POST.get("note", "")[:500] or _("Annulée par un agent.")
         self._apply(
             request, queryset, lambda r: r.cancel(by=request.user, note=note), _("%(count)s demande(s) annulée(s).")
@@ -268,6 +328,9 @@ class HelpRequestAdmin(BaseAdmin):
 
     @admin.action(description=_("Fusionner les doublons dans la demande d'origine"), permissions=["change"])
     def merge_into_original(self, request, queryset):
+        question = _("Fusionner ces demandes dans leur demande d'origine ?")
+        if confirmation := self._confirmation(request, queryset, "merge_into_original", question):
+            return confirmation
         flagged = queryset.filter(possible_duplicate_of__isnull=False).select_related("possible_duplicate_of")
         skipped = queryset.filter(possible_duplicate_of__isnull=True).count()
         self._apply(

@@ -1,5 +1,6 @@
 import re
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -16,6 +17,13 @@ from requests_app.models import HelpRequest
 
 DESCRIPTION_MAX_LENGTH = 2000
 MARKUP_CHARACTERS = re.compile(r"[<>{}]")
+
+
+def is_mobile(phone) -> bool:
+    return phonenumbers.number_type(phone) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 def validate_plain_name(value: str) -> None:
@@ -72,7 +80,10 @@ class HelpRequestForm(forms.ModelForm):
         queryset=HelpType.objects.active(),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"invalid_choice": _("Choisissez un type d'aide dans la liste.")},
+        error_messages={
+            "required": _("Choisissez le type d'aide dont vous avez besoin."),
+            "invalid_choice": _("Choisissez un type d'aide dans la liste."),
+        },
     )
     description = forms.CharField(
         label=_("Décrivez le besoin"),
@@ -147,6 +158,8 @@ class HelpRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = self.consent_label()
+        # Without maxlength, a pasted text that is too long is not cut silently: the server says so, keeping it.
+        self.fields["description"].widget.attrs.pop("maxlength", None)
         if self.instance.pk or self.instance.preferred_slots:
             days, periods = days_and_periods(self.instance.preferred_slots)
             self.initial.setdefault("days", days)
@@ -175,6 +188,10 @@ class HelpRequestForm(forms.ModelForm):
             self.add_error("preferred_channel", _("Pour être informé par courriel, donnez une adresse électronique."))
         if channel in (ContactChannel.SMS, ContactChannel.PHONE) and not phone and not phone_typed:
             self.add_error("preferred_channel", _("Pour être informé par SMS ou téléphone, indiquez un numéro."))
+        elif channel == ContactChannel.SMS and phone and not is_mobile(phone):
+            self.add_error(
+                "preferred_channel", _("Un SMS ne peut être envoyé qu'à un portable : choisissez un appel.")
+            )
         return cleaned
 
     def build(self) -> HelpRequest:
@@ -214,6 +231,11 @@ class IntakeForm(HelpRequestForm):
         self.fields["requester_email"].label = _("Adresse électronique de l'appelant")
         self.fields["requester_relation"].label = _("L'appelant demande")
         self.fields["preferred_channel"].initial = ContactChannel.PHONE
+        # The operator reads the questions to the caller, so they speak of "the person", not "you".
+        self.fields["help_type"].label = _("Type d'aide demandé")
+        self.fields["preferred_channel"].label = _("Tenir l'appelant informé")
+        self.fields["address"].help_text = _("Facultatif : transmise seulement à la personne qui aidera.")
+        self.fields["description"].label = _("Besoin décrit par l'appelant")
 
     def consent_label(self):
         return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")

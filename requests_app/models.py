@@ -22,10 +22,11 @@ from requests_app.enums import (
 class TransitionNotAllowed(Exception):
     def __init__(self, from_status: str, to_status: str):
         self.from_status, self.to_status = from_status, to_status
-        super().__init__(
-            _("Une demande « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {"from": Status(from_status).label, "to": Status(to_status).label}
-        )
+        labels = {"from": Status(from_status).label, "to": Status(to_status).label}
+        if from_status == to_status:
+            super().__init__(_("La demande est déjà « %(to)s ».") % labels)
+        else:
+            super().__init__(_("Une demande « %(from)s » ne peut pas passer à « %(to)s ».") % labels)
 
 
 class HelpRequestQuerySet(models.QuerySet):
@@ -98,6 +99,14 @@ class HelpRequest(models.Model):
         blank=True,
         related_name="possible_duplicates",
         verbose_name=_("doublon possible de"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("fusionnée dans"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -213,7 +222,7 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class RequestNote(models.Model):

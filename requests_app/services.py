@@ -79,6 +79,12 @@ def help_request_merge(*, duplicate: HelpRequest, into: HelpRequest, by) -> Help
             "description": duplicate.description,
         },
     )
-    duplicate.cancel(by=by, note=_("Doublon fusionné dans %(ref)s") % {"ref": into.reference})
+    duplicate.merged_into = into
+    duplicate.transition(
+        Status.CANCELLED,
+        by=by,
+        note=_("Doublon fusionné dans %(ref)s") % {"ref": into.reference},
+        extra_fields=("merged_into",),
+    )
     HelpRequest.objects.filter(possible_duplicate_of=duplicate).update(possible_duplicate_of=into)
     return into

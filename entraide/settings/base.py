@@ -174,6 +174,7 @@ SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
 # Numbers typed the French way (06 12 34 56 78) are read as French and stored in E.164.
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

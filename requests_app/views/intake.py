@@ -16,6 +16,25 @@ from requests_app.services import help_request_create
 EARLIER_REQUESTS_SHOWN = 20
 
 
+def caller_details(phone, earlier: list[HelpRequest]) -> dict:
+    """What a known caller need not spell out again: taken from their latest request."""
+    if not phone:
+        return {}
+    if not earlier:
+        return {"requester_phone": phone}
+    latest = earlier[0]
+    return {
+        "requester_phone": phone,
+        "requester_relation": latest.requester_relation,
+        "requester_name": latest.requester_name,
+        "requester_email": latest.requester_email,
+        "beneficiary_name": latest.beneficiary_name,
+        "beneficiary_phone": latest.beneficiary_phone,
+        "commune": latest.commune,
+        "address": latest.address,
+    }
+
+
 @staff_member_required
 @permission_required("requests_app.add_helprequest", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -48,7 +67,9 @@ def console(request: HttpRequest) -> HttpResponse:
             # Back to an empty console: the operator is ready for the next call.
             return redirect("requests:intake")
     else:
-        form = IntakeForm(initial={"requester_phone": phone} if phone else None)
+        form = IntakeForm(initial=caller_details(phone, earlier))
+    # The operator's next keystroke goes where the call is: the number first, then the caller's name.
+    (form.fields["requester_name"] if phone else lookup.fields["telephone"]).widget.attrs["autofocus"] = True
 
     return render(
         request,

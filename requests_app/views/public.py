@@ -12,7 +12,7 @@ from requests_app.services import help_request_create
 def get_tracked_request(token: str) -> HelpRequest:
     """The only way to a request without an account: its tracking token. Anything else is a plain 404."""
     return get_object_or_404(
-        HelpRequest.objects.select_related("help_type", "commune").prefetch_related("status_changes"),
+        HelpRequest.objects.select_related("help_type", "commune", "merged_into").prefetch_related("status_changes"),
         tracking_token=token,
     )
 
@@ -44,6 +44,9 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "requests_app/track.html", {"help_request": help_request, "cancel_form": form}, status=400
         )
+    if "confirmer" not in request.POST:
+        # One tap must not cancel the help someone waits for: ask once more, carrying the reason.
+        return render(request, "requests_app/cancel_confirm.html", {"help_request": help_request, "form": form})
     try:
         help_request.cancel(note=_("Annulée par le demandeur. %(reason)s") % {"reason": form.cleaned_data["reason"]})
     except TransitionNotAllowed:

@@ -61,5 +61,8 @@ def test_the_health_endpoint_answers_when_the_database_does(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_an_unknown_page_is_a_plain_404(client):
-    assert client.get("/nulle-part/").status_code == 404
+def test_an_unknown_page_is_a_plain_404_in_french_with_a_way_back(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert 'href="/demandes/nouvelle/"' in response.content.decode()

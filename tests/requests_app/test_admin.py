@@ -33,6 +33,24 @@ def listed(response) -> list[str]:
     return [row.reference for row in response.context["cl"].result_list]
 
 
+def test_the_queue_shows_open_requests_unless_asked_for_all(client, staff):
+    open_request, done = HelpRequestFactory(), HelpRequestFactory(done=True)
+    assert listed(client.get(CHANGELIST)) == [open_request.reference]
+    assert sorted(listed(client.get(CHANGELIST, {"file": "toutes"}))) == sorted(
+        [open_request.reference, done.reference]
+    )
+
+
+def test_notes_already_written_cannot_be_edited(client, staff):
+    help_request = help_request_create(help_request=HelpRequestFactory.build(reference=""), note="Appel du 3 avril")
+    note = help_request.notes.get()
+    url = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+    content = client.get(url).content.decode()
+    assert "Appel du 3 avril" in content
+    assert ">Appel du 3 avril</textarea>" not in content  # shown as text, not in an editable field
+    assert note.text == "Appel du 3 avril"
+
+
 def test_the_queue_puts_urgent_requests_first_then_the_longest_waiting(client, staff):
     now = timezone.now()
     recent_urgent = HelpRequestFactory(urgency=Urgency.URGENT, created_at=now - timedelta(hours=1))
@@ -98,7 +116,7 @@ def test_filters_return_exactly_the_matching_rows(client, staff):
         alone_in_luneville.reference
     ]
     assert listed(client.get(CHANGELIST, {"domain__exact": "isolated_contact"})) == [phone_call.reference]
-    assert listed(client.get(CHANGELIST, {"status__exact": "cancelled"})) == [cancelled.reference]
+    assert listed(client.get(CHANGELIST, {"status__exact": "cancelled", "file": "toutes"})) == [cancelled.reference]
     assert cancelled.reference not in listed(client.get(CHANGELIST, {"file": "ouvertes"}))
 
 
@@ -112,15 +130,15 @@ def run_action(client, action, requests, **extra):
 
 def test_the_triage_action_moves_new_requests_and_explains_refusals(client, staff):
     new = HelpRequestFactory()
-    done = HelpRequestFactory(done=True)
+    already = HelpRequestFactory(triaged=True)
 
-    response = run_action(client, "triage", [new, done])
+    response = run_action(client, "triage", [new, already])
 
     assert HelpRequest.objects.get(pk=new.pk).status == Status.TRIAGED
-    assert HelpRequest.objects.get(pk=done.pk).status == Status.DONE
+    assert not already.status_changes.exists()
     messages = [str(m) for m in response.context["messages"]]
     assert "1 demande(s) triée(s)." in messages
-    assert any(done.reference in m and "ne peut pas passer" in m for m in messages)
+    assert any(already.reference in m and "déjà « Étudiée par le département »" in m for m in messages)
     assert new.status_changes.get().changed_by == staff
 
 
@@ -151,8 +169,11 @@ def test_the_cancel_and_merge_actions(client, staff):
     )
     other = HelpRequestFactory()
 
-    run_action(client, "merge_into_original", [duplicate])
-    run_action(client, "cancel", [other])
+    for action, targets in (("merge_into_original", [duplicate]), ("cancel", [other])):
+        confirmation = run_action(client, action, targets)
+        assert "ne peut pas être défaite" in confirmation.content.decode()
+        assert HelpRequest.objects.get(pk=targets[0].pk).status == Status.NEW
+        run_action(client, action, targets, confirmer="1")
 
     assert HelpRequest.objects.get(pk=duplicate.pk).status == Status.CANCELLED
     assert HelpRequest.objects.get(pk=original.pk).status == Status.NEW

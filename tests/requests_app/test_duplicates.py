@@ -54,7 +54,7 @@ def test_merging_moves_notes_and_description_and_cancels_the_duplicate():
 
     duplicate.refresh_from_db()
     third.refresh_from_db()
-    assert duplicate.status == Status.CANCELLED
+    assert (duplicate.status, duplicate.merged_into) == (Status.CANCELLED, original)
     assert original.reference in duplicate.status_changes.last().note
     texts = list(RequestNote.objects.filter(help_request=original).values_list("text", flat=True))
     assert "Rappel de la fille" in texts

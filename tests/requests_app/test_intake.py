@@ -45,6 +45,16 @@ def test_an_operator_finds_earlier_requests_from_the_number_however_it_is_typed(
     assert 'name="requester_phone" value="06 12 34 56 78"' in content  # carried into the new request
 
 
+def test_a_known_caller_s_details_are_taken_from_the_latest_request(client, operator):
+    HelpRequestFactory(requester_phone="+33612345678", requester_name="Ancien Nom", address="1 rue Vieille")
+    latest = HelpRequestFactory(requester_phone="+33612345678", requester_name="Josiane Colin", address="3 rue Neuve")
+    content = html.unescape(client.get(URL, {"telephone": "06 12 34 56 78"}).content.decode())
+    assert 'value="Josiane Colin"' in content and 'value="3 rue Neuve"' in content
+    assert f'value="{latest.commune}"' in content
+    assert "Ancien Nom" in content  # listed among earlier requests, not prefilled
+    assert 'value="Ancien Nom"' not in content
+
+
 def test_a_first_call_says_so(client, operator):
     assert "c'est un premier appel" in html.unescape(client.get(URL, {"telephone": "0612345678"}).content.decode())
 

@@ -94,9 +94,10 @@ BAD_INPUTS = [
     ("commune", "", "Ce champ est obligatoire"),
     ("commune", "Paris", "Commune inconnue dans le département"),
     ("commune", "<script>alert(1)</script>", "Commune inconnue dans le département"),
-    ("commune", "54300", "Plusieurs communes correspondent"),
+    ("commune", "54300", "Plusieurs communes ont le code postal 54300, dont Lunéville"),
+    ("commune", "Saint", "Plusieurs communes correspondent"),
     ("address", "A" * 251, "au plus 250 caractères"),
-    ("help_type", "", "Ce champ est obligatoire"),
+    ("help_type", "", "Choisissez le type d'aide dont vous avez besoin"),
     ("help_type", "999999", "Choisissez un type d'aide dans la liste"),
     ("help_type", "<script>", "Choisissez un type d'aide dans la liste"),
     ("description", "", "Ce champ est obligatoire"),
@@ -125,6 +126,35 @@ def test_bad_input_gives_a_french_message_next_to_the_field_and_keeps_what_was_t
             assert data[other] in content, other
     if field != "help_type":
         assert f'value="{data["help_type"]}" class=' in content or f'value="{data["help_type"]}"' in content
+
+
+def test_the_error_summary_links_to_each_field_in_error_and_the_title_says_so(client):
+    content = html.unescape(client.post(URL, valid_form_data(requester_phone="12", consent=None)).content.decode())
+    assert "<title>Erreur — Demander de l'aide" in content
+    assert 'href="#id_requester_phone">Votre téléphone : Numéro de téléphone invalide' in content
+    assert 'href="#id_consent">' in content
+    assert 'aria-describedby="id_requester_email-erreurs' not in content  # only fields in error point to errors
+
+
+def test_a_hint_stays_tied_to_its_field_when_there_is_an_error(client):
+    content = client.post(URL, valid_form_data(commune="Paris")).content.decode()
+    assert 'aria-describedby="id_commune-erreurs id_commune_helptext"' in content
+    assert 'id="id_commune_helptext"' in content
+
+
+def test_sms_needs_a_mobile_number(client):
+    response = client.post(URL, valid_form_data(requester_phone="03 83 00 00 00", preferred_channel="sms"))
+    assert response.status_code == 400
+    assert "Un SMS ne peut être envoyé qu'à un portable" in html.unescape(response.content.decode())
+    client.post(URL, valid_form_data(requester_phone="03 83 00 00 00", preferred_channel="phone"))
+    assert HelpRequest.objects.get().requester_phone == "+33383000000"
+
+
+def test_a_too_long_description_is_kept_whole_for_the_person_to_shorten(client):
+    text = "Besoin urgent. " * 200
+    content = html.unescape(client.post(URL, valid_form_data(description=text)).content.decode())
+    assert text.strip() in content
+    assert 'maxlength="2000"' not in content
 
 
 def test_a_malformed_phone_does_not_also_claim_the_contact_is_missing(client):

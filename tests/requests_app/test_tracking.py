@@ -45,12 +45,16 @@ def test_the_reference_alone_does_not_open_the_tracking_page(client):
     assert client.get(f"/demandes/suivi/{help_request.reference}/").status_code == 404
 
 
-def test_the_requester_cancels_from_the_tracking_link(client):
+def test_the_requester_cancels_from_the_tracking_link_after_confirming(client):
     help_request = HelpRequestFactory(triaged=True)
+    url = reverse("requests:cancel", args=[help_request.tracking_token])
 
-    response = client.post(
-        reverse("requests:cancel", args=[help_request.tracking_token]), {"reason": "Ma fille arrive"}
-    )
+    confirmation = client.post(url, {"reason": "Ma fille arrive"})
+    assert "Annuler votre demande ?" in confirmation.content.decode()
+    assert 'value="Ma fille arrive"' in confirmation.content.decode()
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+
+    response = client.post(url, {"reason": "Ma fille arrive", "confirmer": "1"})
 
     assert response.status_code == 302 and response.url == track_url(help_request)
     help_request.refresh_from_db()
@@ -66,7 +70,9 @@ def test_a_cancelled_request_can_still_be_followed_but_not_cancelled_again(clien
     help_request = HelpRequestFactory(cancelled=True)
     assert client.get(track_url(help_request)).status_code == 200
 
-    response = client.post(reverse("requests:cancel", args=[help_request.tracking_token]), follow=True)
+    response = client.post(
+        reverse("requests:cancel", args=[help_request.tracking_token]), {"confirmer": "1"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "ne peut plus être annulée" in response.content.decode()
@@ -79,6 +85,15 @@ def test_a_cancel_reason_that_is_too_long_comes_back_with_a_message(client):
     assert response.status_code == 400
     assert "au plus 500 caractères" in response.content.decode()
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEW
+
+
+def test_a_merged_request_points_to_the_request_that_carries_on(client):
+    kept = HelpRequestFactory()
+    merged = HelpRequestFactory(cancelled=True, merged_into=kept)
+    content = client.get(track_url(merged)).content.decode()
+    assert "Regroupée avec une demande en cours" in content
+    assert kept.reference in content
+    assert kept.tracking_token not in content
 
 
 def test_cancelling_needs_a_post(client):
