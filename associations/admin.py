@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association, Membership
+from associations.enums import AssociationStatus
+from associations.models import Application, Association, Invitation, Membership, Mission, NewsItem
 from core.admin import BaseAdmin
 
 
@@ -10,11 +14,76 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ("user",)
 
 
+class StatusReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Motif (pour une suspension)"), required=False, max_length=500)
+
+
 @admin.register(Association)
 class AssociationAdmin(BaseAdmin):
-    list_display = ("name", "kind", "status", "commune", "created_at")
-    list_filter = ("status", "kind")
+    list_display = ("name", "kind", "status", "commune", "rna", "siret", "created_at")
+    list_filter = ("status", "kind", "covers_whole_departement")
     list_select_related = ("commune",)
-    search_fields = ("name",)
-    autocomplete_fields = ("commune",)
+    search_fields = ("name", "=rna", "=siret", "contact_email")
+    autocomplete_fields = ("commune", "communes_covered")
+    filter_horizontal = ("epcis_covered",)
+    readonly_fields = ("status", "status_reason", "status_changed_at", "created_at")
     inlines = [MembershipInline]
+    action_form = StatusReasonForm
+    actions = ["validate", "suspend"]
+
+    @admin.action(description=_("Valider les structures choisies"), permissions=["change"])
+    def validate(self, request, queryset):
+        count = 0
+        for association in queryset.exclude(status=AssociationStatus.VALIDATED):
+            association.validate()
+            count += 1
+        self.message_user(request, _("%(count)s structure(s) validée(s).") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Suspendre (indiquez le motif à côté)"), permissions=["change"])
+    def suspend(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()[:500]
+        if not reason:
+            self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
+            return
+        for association in queryset:
+            association.suspend(reason)
+        self.message_user(
+            request, _("%(count)s structure(s) suspendue(s).") % {"count": len(queryset)}, messages.SUCCESS
+        )
+
+
+@admin.register(Mission)
+class MissionAdmin(BaseAdmin):
+    list_display = ("title", "association", "domain", "commune", "is_remote", "status", "start_date", "end_date")
+    list_filter = ("status", "domain", "is_remote")
+    list_select_related = ("association", "commune")
+    search_fields = ("title", "association__name")
+    autocomplete_fields = ("commune",)
+    raw_id_fields = ("association",)
+
+
+@admin.register(Application)
+class ApplicationAdmin(BaseAdmin):
+    list_display = ("volunteer", "mission", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("volunteer", "mission")
+    search_fields = ("volunteer__email", "mission__title")
+    raw_id_fields = ("mission", "volunteer", "decided_by")
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(BaseAdmin):
+    list_display = ("title", "association", "domain", "published_at")
+    list_filter = ("domain",)
+    list_select_related = ("association",)
+    search_fields = ("title", "association__name")
+    raw_id_fields = ("association", "author")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(BaseAdmin):
+    list_display = ("email", "association", "role", "created_at", "expires_at", "accepted_at")
+    list_select_related = ("association",)
+    search_fields = ("email", "association__name")
+    raw_id_fields = ("association", "invited_by")
+    readonly_fields = ("token",)

@@ -19,3 +19,16 @@ class AssociationStatus(models.TextChoices):
 class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Administrateur")
     MEMBER = "member", _("Membre")
+
+
+class MissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publiée")
+    CLOSED = "closed", _("Close")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Déclinée")
+    WITHDRAWN = "withdrawn", _("Retirée")

@@ -35,3 +35,19 @@ class DayPeriod(models.IntegerChoices):
     MORNING = 0, _("matin")
     AFTERNOON = 1, _("après-midi")
     EVENING = 2, _("soir")
+
+
+def domain_bit(code: str) -> int:
+    """Each domain is one bit, so a set of domains is one integer the database can test with a bitwise AND."""
+    return 1 << Domain.values.index(code)
+
+
+def domains_to_mask(codes) -> int:
+    mask = 0
+    for code in codes:
+        mask |= domain_bit(code)
+    return mask
+
+
+def mask_to_domains(mask: int) -> list[str]:
+    return [code for code in Domain.values if mask & domain_bit(code)]

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from core.models import Commune, search_key
 
@@ -81,3 +82,15 @@ class CommuneField(forms.Field):
             return []
         exact = list(communes.filter(search_name=key)[:6])
         return exact or list(communes.filter(search_name__startswith=key).order_by("-population", "name")[:6])
+
+
+class PhoneField(PhoneNumberField):
+    default_error_messages = {
+        "invalid": _("Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("region", "FR")
+        super().__init__(**kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})

@@ -7,4 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("requests_app.urls")),
+    path("associations/", include("associations.urls")),
+    path("", include("associations.mission_urls")),
 ]

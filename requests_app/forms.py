@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from core.enums import DayPeriod, Weekday
-from core.forms import CommuneField
+from core.forms import CommuneField, PhoneField
 from core.models import HelpType
 from core.slots import days_and_periods, slots_from_days_and_periods
 from requests_app.enums import ContactChannel, RequesterRelation, Urgency
@@ -29,18 +28,6 @@ def is_mobile(phone) -> bool:
 def validate_plain_name(value: str) -> None:
     if MARKUP_CHARACTERS.search(value):
         raise ValidationError(_("Un nom ne peut pas contenir les caractères < > { }."), code="markup")
-
-
-class PhoneField(PhoneNumberField):
-    default_error_messages = {
-        "invalid": _("Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.")
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("region", "FR")
-        super().__init__(**kwargs)
-        self.widget.input_type = "tel"
-        self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
 
 class HelpRequestForm(forms.ModelForm):

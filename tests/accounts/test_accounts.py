@@ -6,9 +6,9 @@ from django.urls import reverse
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import staff_group_ensure
-from associations.enums import AssociationStatus, OrganisationKind
-from associations.models import Association, Membership
+from associations.models import Membership
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.associations.factories import AssociationFactory
 from tests.core.factories import commune
 from volunteers.models import VolunteerProfile
 
@@ -110,10 +110,7 @@ def test_staff_reach_the_admin_in_french_and_others_do_not(client):
 def test_roles_follow_what_an_account_is_attached_to():
     staff, member, volunteer = UserFactory(staff=True), UserFactory(), UserFactory()
     nancy = commune("54395")
-    association = Association.objects.create(
-        name="Les Amis", kind=OrganisationKind.ASSOCIATION, status=AssociationStatus.VALIDATED, commune=nancy
-    )
-    Membership.objects.create(association=association, user=member)
+    Membership.objects.create(association=AssociationFactory(), user=member)
     VolunteerProfile.objects.create(user=volunteer, home_commune=nancy)
 
     assert staff.roles == {Role.STAFF}

@@ -2,8 +2,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from associations.models import Association
-from core.management.commands.load_demo_data import ASSOCIATION_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, VOLUNTEER_EMAIL
+from associations.demo import ORGANISATIONS
+from associations.models import Association, Mission
+from core.management.commands.load_demo_data import (
+    ASSOCIATION_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_REQUESTS,
+    STAFF_EMAIL,
+    VOLUNTEER_EMAIL,
+)
+from requests_app.models import HelpRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +22,9 @@ def test_demo_data_creates_one_account_per_role_and_can_be_loaded_twice(settings
     call_command("load_demo_data")
 
     assert User.objects.count() == 3
-    assert Association.objects.count() == 1
+    assert Association.objects.count() == len(ORGANISATIONS)
+    assert Mission.objects.published().count() > 40
+    assert HelpRequest.objects.count() == DEMO_REQUESTS
     staff = User.objects.get(email=STAFF_EMAIL)
     assert staff.is_staff and staff.has_perm("core.change_helptype")
     assert User.objects.get(email=ASSOCIATION_EMAIL).memberships.count() == 1

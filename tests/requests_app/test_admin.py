@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import staff_group_ensure
-from associations.enums import AssociationStatus, OrganisationKind
-from associations.models import Association
+from associations.enums import OrganisationKind
 from core.models import Commune, HelpType
 from requests_app.enums import Status, Urgency
 from requests_app.models import HelpRequest
 from requests_app.services import help_request_create
 from tests.accounts.factories import UserFactory
+from tests.associations.factories import AssociationFactory
 from tests.requests_app.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +143,7 @@ def test_the_triage_action_moves_new_requests_and_explains_refusals(client, staf
 
 
 def test_the_route_action_hands_requests_to_the_chosen_organisation(client, staff):
-    ccas = Association.objects.create(
-        name="CCAS de Nancy", kind=OrganisationKind.COMMUNE, status=AssociationStatus.VALIDATED, commune_id="54395"
-    )
+    ccas = AssociationFactory(name="CCAS de Nancy", kind=OrganisationKind.COMMUNE)
     help_request = HelpRequestFactory(triaged=True)
 
     run_action(client, "route", [help_request], association=ccas.pk, note="Portage de repas")

@@ -1,10 +1,10 @@
 import pytest
 
-from associations.enums import AssociationStatus, OrganisationKind
-from associations.models import Association
+from associations.enums import OrganisationKind
 from requests_app.enums import TRANSITIONS, Status
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from tests.accounts.factories import UserFactory
+from tests.associations.factories import AssociationFactory
 from tests.requests_app.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +64,7 @@ def test_a_stale_copy_cannot_move_a_request_someone_else_just_closed():
 
 
 def test_routing_records_the_organisation_in_charge():
-    association = Association.objects.create(
-        name="CCAS de Nancy",
-        kind=OrganisationKind.COMMUNE,
-        status=AssociationStatus.VALIDATED,
-        commune_id="54395",
-    )
+    association = AssociationFactory(name="CCAS de Nancy", kind=OrganisationKind.COMMUNE)
     help_request = HelpRequestFactory(triaged=True)
     help_request.route_to(association)
     help_request.refresh_from_db()

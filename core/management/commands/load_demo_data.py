@@ -5,7 +5,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import staff_group_ensure
-from associations.enums import AssociationStatus, MemberRole, OrganisationKind
+from associations.demo import demo_associations_create
+from associations.enums import MemberRole
 from associations.models import Association, Membership
 from core.models import Commune
 from requests_app.demo import demo_requests_create
@@ -16,6 +17,7 @@ STAFF_EMAIL = "agent@demo.entraide54.fr"
 ASSOCIATION_EMAIL = "association@demo.entraide54.fr"
 VOLUNTEER_EMAIL = "benevole@demo.entraide54.fr"
 DEMO_REQUESTS = 150
+MEMBER_ASSOCIATION = "CCAS de Nancy"
 
 
 class Command(BaseCommand):
@@ -35,16 +37,8 @@ class Command(BaseCommand):
             staff.groups.add(staff_group_ensure())
 
             member = self.demo_user(ASSOCIATION_EMAIL, "Karim", "Associatif")
-            association, _ = Association.objects.get_or_create(
-                name="Solidarité Nancy Centre",
-                defaults={
-                    "kind": OrganisationKind.ASSOCIATION,
-                    "status": AssociationStatus.VALIDATED,
-                    "commune": nancy,
-                    "description": "Courses et appels de convivialité pour les aînés du centre-ville.",
-                    "contact_email": ASSOCIATION_EMAIL,
-                },
-            )
+            demo_associations_create()
+            association = Association.objects.get(name=MEMBER_ASSOCIATION)
             Membership.objects.get_or_create(association=association, user=member, defaults={"role": MemberRole.ADMIN})
 
             volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")

@@ -1,0 +1,150 @@
+"""Work on organisations that spans several rows: registration, members, missions, applications, routed requests."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.enums import ApplicationStatus, MemberRole, MissionStatus
+from associations.models import Application, Association, Invitation, Membership, Mission
+from requests_app.enums import Status
+from requests_app.models import HelpRequest
+
+
+class AssociationError(Exception):
+    """A rule of the organisations' space refused the action; the message says why, in French."""
+
+
+@transaction.atomic
+def association_register(*, association: Association, created_by, epcis=(), communes=()) -> Association:
+    association.full_clean(exclude=["domains"])
+    association.save()
+    association.epcis_covered.set(epcis)
+    association.communes_covered.set(communes)
+    Membership.objects.create(association=association, user=created_by, role=MemberRole.ADMIN)
+    return association
+
+
+def invitation_create(*, association: Association, email: str, role: str, invited_by, base_url: str) -> Invitation:
+    if association.memberships.filter(user__email__iexact=email).exists():
+        raise AssociationError(_("%(email)s est déjà membre de %(name)s.") % {"email": email, "name": association})
+    invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=invited_by)
+    link = base_url + reverse("associations:invitation", args=[invitation.token])
+    context = {"association": association, "invited_by": invited_by, "link": link, "portal_name": settings.PORTAL_NAME}
+    send_mail(
+        subject=render_to_string("associations/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("associations/email/invitation_body.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    if invitation.accepted_at or invitation.expires_at <= timezone.now():
+        raise AssociationError(_("Cette invitation n'est plus valable : demandez-en une nouvelle."))
+    if invitation.email.lower() != user.email.lower():
+        raise AssociationError(
+            _("Cette invitation a été envoyée à %(email)s : connectez-vous avec cette adresse.")
+            % {"email": invitation.email}
+        )
+    membership, created = Membership.objects.get_or_create(
+        association=invitation.association, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    association = Association.objects.select_for_update(of=("self",)).get(pk=membership.association_id)
+    admins = association.memberships.filter(role=MemberRole.ADMIN)
+    if membership.role == MemberRole.ADMIN and admins.count() == 1:
+        raise AssociationError(_("Impossible de retirer le dernier administrateur : nommez-en un autre d'abord."))
+    membership.delete()
+
+
+def mission_publish(*, mission: Mission) -> Mission:
+    if not mission.association.is_validated:
+        raise AssociationError(_("Votre structure doit être validée par le département avant de publier une mission."))
+    if mission.status == MissionStatus.PUBLISHED:
+        raise AssociationError(_("Cette mission est déjà publiée."))
+    mission.status, mission.published_at = MissionStatus.PUBLISHED, timezone.now()
+    mission.save(update_fields=["status", "published_at"])
+    return mission
+
+
+def mission_close(*, mission: Mission) -> Mission:
+    mission.status = MissionStatus.CLOSED
+    mission.save(update_fields=["status"])
+    return mission
+
+
+def mission_duplicate(*, mission: Mission) -> Mission:
+    """A draft copy, to post the same need again (next week's food distribution)."""
+    copy = Mission.objects.get(pk=mission.pk)
+    copy.pk = None
+    copy.title = _("%(title)s (copie)") % {"title": mission.title}
+    copy.status, copy.published_at = MissionStatus.DRAFT, None
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def application_create(*, mission: Mission, volunteer, message: str) -> Application:
+    mission = Mission.objects.select_for_update(of=("self",)).with_accepted_count().get(pk=mission.pk)
+    if mission.status != MissionStatus.PUBLISHED or not mission.association.is_validated:
+        raise AssociationError(_("Cette mission n'accepte plus de candidatures."))
+    if mission.is_full():
+        raise AssociationError(_("Cette mission est complète : merci, d'autres ont déjà répondu."))
+    if mission.association.memberships.filter(user=volunteer).exists():
+        raise AssociationError(
+            _("Vous êtes membre de cette structure : vous ne pouvez pas candidater à ses missions.")
+        )
+    try:
+        with transaction.atomic():
+            return Application.objects.create(mission=mission, volunteer=volunteer, message=message)
+    except IntegrityError:
+        raise AssociationError(_("Vous avez déjà candidaté à cette mission.")) from None
+
+
+@transaction.atomic
+def application_decide(*, application: Application, accept: bool, by) -> Application:
+    # The mission row is locked: two members accepting at once cannot go past "volunteers needed".
+    mission = Mission.objects.select_for_update(of=("self",)).get(pk=application.mission_id)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise AssociationError(_("Cette candidature a déjà reçu une réponse ou a été retirée."))
+    if accept and mission.is_full():
+        raise AssociationError(_("La mission est déjà complète : augmentez le nombre de bénévoles recherchés."))
+    application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
+    application.decided_at, application.decided_by = timezone.now(), by
+    application.save(update_fields=["status", "decided_at", "decided_by"])
+    return application
+
+
+def application_withdraw(*, application: Application) -> Application:
+    if application.status not in (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED):
+        raise AssociationError(_("Cette candidature n'est plus active."))
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status"])
+    return application
+
+
+def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
+    help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
+
+
+def routed_request_hand_back(*, help_request: HelpRequest, by, note: str) -> None:
+    help_request.routed_to = None
+    help_request.transition(
+        Status.TRIAGED,
+        by=by,
+        note=_("Rendue par la structure : %(note)s") % {"note": note},
+        extra_fields=("routed_to",),
+    )

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from associations.views import public, routed, space
+
+app_name = "associations"
+
+urlpatterns = [
+    path("", public.directory, name="directory"),
+    path("annuaire/<int:pk>/", public.association_public, name="public"),
+    path("inscription/", space.register, name="register"),
+    path("mes-structures/", space.my_associations, name="mine"),
+    path("actualites/", space.news, name="news"),
+    path("invitation/<str:token>/", space.invitation, name="invitation"),
+    path("<int:pk>/", space.space, name="space"),
+    path("<int:pk>/membres/", space.members, name="members"),
+    path("<int:pk>/membres/<int:membership_pk>/retirer/", space.member_remove_view, name="member_remove"),
+    path("<int:pk>/missions/nouvelle/", space.mission_edit, name="mission_new"),
+    path("<int:pk>/missions/<int:mission_pk>/modifier/", space.mission_edit, name="mission_edit"),
+    path("<int:pk>/missions/<int:mission_pk>/<slug:action>/", space.mission_action, name="mission_action"),
+    path("<int:pk>/candidatures/", space.applications, name="applications"),
+    path(
+        "<int:pk>/candidatures/<int:application_pk>/<slug:decision>/",
+        space.application_decision,
+        name="application_decision",
+    ),
+    path("<int:pk>/actualites/nouvelle/", space.news_create, name="news_create"),
+    path("<int:pk>/demandes/<str:reference>/", routed.routed_detail, name="routed"),
+    path("<int:pk>/demandes/<str:reference>/terminer/", routed.routed_complete, name="routed_complete"),
+    path("<int:pk>/demandes/<str:reference>/rendre/", routed.routed_hand_back, name="routed_hand_back"),
+]

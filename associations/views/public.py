@@ -1,0 +1,93 @@
+"""What anyone can see: the published missions and the directory of validated organisations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from associations.enums import ApplicationStatus
+from associations.filters import DirectoryFilter, MissionFilter
+from associations.forms import ApplicationForm
+from associations.models import Application, Association, Mission
+from associations.services import AssociationError, application_create, application_withdraw
+
+PAGE_SIZE = 20
+
+
+def mission_list(request: HttpRequest) -> HttpResponse:
+    missions = Mission.objects.published().select_related("association", "commune").with_accepted_count()
+    filters = MissionFilter(request.GET or None, queryset=missions)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "associations/mission_list.html", {"filter": filters, "page": page})
+
+
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(
+        Mission.objects.published().select_related("association", "commune").with_accepted_count(), pk=pk
+    )
+    own_application = None
+    if request.user.is_authenticated:
+        own_application = (
+            Application.objects.filter(
+                mission=mission,
+                volunteer=request.user,
+                status__in=[ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED],
+            )
+            .only("pk", "status")
+            .first()
+        )
+    return render(
+        request,
+        "associations/mission_detail.html",
+        {"mission": mission, "form": ApplicationForm(), "own_application": own_application},
+    )
+
+
+@login_required
+@require_POST
+def mission_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(Mission.objects.published().select_related("association"), pk=pk)
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "associations/mission_detail.html", {"mission": mission, "form": form}, status=400)
+    try:
+        application_create(mission=mission, volunteer=request.user, message=form.cleaned_data["message"])
+    except AssociationError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Votre candidature est envoyée : la structure vous répondra par courriel."))
+    return redirect("missions:detail", pk=mission.pk)
+
+
+@login_required
+@require_POST
+def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application.objects.select_related("mission"), pk=pk, volunteer=request.user)
+    try:
+        application_withdraw(application=application)
+    except AssociationError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Votre candidature est retirée."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("missions:list")
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilter(request.GET or None, queryset=Association.objects.validated().select_related("commune"))
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "associations/directory.html", {"filter": filters, "page": page})
+
+
+def association_public(request: HttpRequest, pk: int) -> HttpResponse:
+    association = get_object_or_404(Association.objects.validated().select_related("commune"), pk=pk)
+    missions = Mission.objects.published().filter(association=association).select_related("commune")
+    return render(request, "associations/association_public.html", {"association": association, "missions": missions})

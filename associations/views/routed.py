@@ -1,0 +1,60 @@
+"""Requests the hotline routed to an organisation: shown with what is needed to act, while it holds them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from associations.forms import HandBackForm
+from associations.permissions import get_membership_or_404, get_routed_request_or_404
+from associations.services import routed_request_complete, routed_request_hand_back
+from requests_app.models import TransitionNotAllowed
+
+
+@login_required
+def routed_detail(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, pk)
+    help_request = get_routed_request_or_404(membership, reference)
+    return render(
+        request,
+        "associations/routed_detail.html",
+        {"association": membership.association, "help_request": help_request, "form": HandBackForm()},
+    )
+
+
+@login_required
+@require_POST
+def routed_complete(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, pk)
+    help_request = get_routed_request_or_404(membership, reference)
+    try:
+        routed_request_complete(help_request=help_request, by=request.user)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Demande %(ref)s marquée comme prise en charge.") % {"ref": reference})
+    return redirect("associations:space", pk=pk)
+
+
+@login_required
+@require_POST
+def routed_hand_back(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    membership = get_membership_or_404(request.user, pk)
+    help_request = get_routed_request_or_404(membership, reference)
+    form = HandBackForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "associations/routed_detail.html",
+            {"association": membership.association, "help_request": help_request, "form": form},
+            status=400,
+        )
+    try:
+        routed_request_hand_back(help_request=help_request, by=request.user, note=form.cleaned_data["note"])
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Demande %(ref)s rendue au département.") % {"ref": reference})
+    return redirect("associations:space", pk=pk)
