@@ -97,7 +97,8 @@ def mission_duplicate(*, mission: Mission) -> Mission:
 
 @transaction.atomic
 def application_create(*, mission: Mission, volunteer, message: str) -> Application:
-    mission = Mission.objects.select_for_update(of=("self",)).with_accepted_count().get(pk=mission.pk)
+    # Locked like in application_decide, so that the "full" check holds until this application is stored.
+    mission = Mission.objects.select_for_update(of=("self",)).select_related("association").get(pk=mission.pk)
     if mission.status != MissionStatus.PUBLISHED or not mission.association.is_validated:
         raise AssociationError(_("Cette mission n'accepte plus de candidatures."))
     if mission.is_full():

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Référentiels")
+
+    def ready(self):
+        from core import converters  # noqa: F401  (registers the URL converters)

@@ -51,7 +51,7 @@ class CommuneField(forms.Field):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        if len(text) > self.max_length:
+        if len(text) > self.max_length or "\x00" in text:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         communes = Commune.objects.in_departement(settings.DEPARTEMENT)
         if text.isdigit() and len(text) == 5:

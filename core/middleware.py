@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -23,3 +25,20 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a URL or a query parameter is never legitimate, and PostgreSQL refuses it in text:
+    answer 400 at once rather than let any lookup fail with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or any("\x00" in value for values in request.GET.lists() for value in values[1])
+        ):
+            return HttpResponseBadRequest(_("Requête invalide."))
+        return self.get_response(request)

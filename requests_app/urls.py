@@ -6,7 +6,7 @@ app_name = "requests"
 
 urlpatterns = [
     path("demandes/nouvelle/", public.new_request, name="new"),
-    path("demandes/suivi/<str:token>/", public.track, name="track"),
-    path("demandes/suivi/<str:token>/annuler/", public.cancel, name="cancel"),
+    path("demandes/suivi/<token:token>/", public.track, name="track"),
+    path("demandes/suivi/<token:token>/annuler/", public.cancel, name="cancel"),
     path("accueil-telephonique/", intake.console, name="intake"),
 ]

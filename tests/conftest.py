@@ -18,6 +18,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture
+def reference_data_kept(django_db_blocker):
+    """For transactional tests: the flush at their end empties every table, reference data included."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next."""

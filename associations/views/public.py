@@ -18,10 +18,20 @@ from associations.services import AssociationError, application_create, applicat
 PAGE_SIZE = 20
 
 
+def filtered(filters):
+    """Nothing rather than everything when a criterion cannot be understood: the form says which one."""
+    return filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none()
+
+
 def mission_list(request: HttpRequest) -> HttpResponse:
-    missions = Mission.objects.published().select_related("association", "commune").with_accepted_count()
+    missions = (
+        Mission.objects.published()
+        .select_related("association", "commune")
+        .with_accepted_count()
+        .order_by("-published_at", "-pk")
+    )
     filters = MissionFilter(request.GET or None, queryset=missions)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "associations/mission_list.html", {"filter": filters, "page": page})
 
 
@@ -82,8 +92,10 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    filters = DirectoryFilter(request.GET or None, queryset=Association.objects.validated().select_related("commune"))
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = DirectoryFilter(
+        request.GET or None, queryset=Association.objects.validated().select_related("commune").order_by("name", "pk")
+    )
+    page = Paginator(filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "associations/directory.html", {"filter": filters, "page": page})
 
 

@@ -58,7 +58,12 @@ def register(request: HttpRequest) -> HttpResponse:
 def space(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_or_404(request.user, pk)
     association = membership.association
-    missions = list(Mission.objects.filter(association=association).select_related("commune").with_accepted_count())
+    missions = list(
+        Mission.objects.filter(association=association)
+        .select_related("commune")
+        .with_accepted_count()
+        .order_by("-created_at")
+    )
     pending_applications = Application.objects.filter(
         mission__association=association, status=ApplicationStatus.PENDING
     ).count()

@@ -66,3 +66,11 @@ def test_an_unknown_page_is_a_plain_404_in_french_with_a_way_back(client):
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
     assert 'href="/demandes/nouvelle/"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/demandes/suivi/abc%00def/", "/missions/?q=a%00b", "/associations/invitation/%00/", "/admin/?q=%00"],
+)
+def test_a_nul_byte_anywhere_in_the_url_is_a_bad_request_not_a_server_error(client, url):
+    assert client.get(url).status_code == 400

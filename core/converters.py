@@ -1,0 +1,38 @@
+"""URL parts that must look right before any database lookup: a malformed one is a plain 404."""
+
+from django.urls import register_converter
+
+
+class TokenConverter:
+    regex = r"[A-Za-z0-9_-]{20,100}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class ReferenceConverter:
+    regex = r"E[0-9]{2,3}-[0-9A-Z]{4}-[0-9A-Z]{4}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class DecisionConverter:
+    regex = "accepter|decliner"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TokenConverter, "token")
+register_converter(DecisionConverter, "decision")
+register_converter(ReferenceConverter, "reference")

@@ -1,0 +1,101 @@
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from associations.enums import MemberRole
+from associations.models import Invitation, Membership
+from tests.accounts.factories import UserFactory
+from tests.associations.factories import AssociationFactory, MembershipFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def association():
+    return AssociationFactory()
+
+
+def test_an_admin_invites_a_colleague_who_joins_through_the_emailed_link(client, association, mailoutbox):
+    member_of(association, client)
+
+    response = client.post(
+        reverse("associations:members", args=[association.pk]), {"email": "collegue@asso.fr", "role": "member"}
+    )
+
+    assert response.status_code == 302
+    assert mailoutbox[0].to == ["collegue@asso.fr"]
+    assert association.name in mailoutbox[0].subject
+    link = re.search(r"http://testserver(/associations/invitation/\S+/)", mailoutbox[0].body).group(1)
+
+    colleague = UserFactory(email="collegue@asso.fr")
+    client.force_login(colleague)
+    assert association.name in client.get(link).content.decode()
+    client.post(link)
+
+    assert Membership.objects.get(association=association, user=colleague).role == MemberRole.MEMBER
+    assert Invitation.objects.get().accepted_at is not None
+
+
+def test_an_invitation_is_for_the_address_it_was_sent_to(client, association):
+    invitation = Invitation.objects.create(association=association, email="collegue@asso.fr")
+    client.force_login(UserFactory(email="autre@asso.fr"))
+    response = client.post(reverse("associations:invitation", args=[invitation.token]), follow=True)
+    assert "collegue@asso.fr" in response.content.decode()
+    assert not Membership.objects.filter(association=association).exists()
+
+
+def test_an_expired_or_used_invitation_no_longer_works(client, association):
+    expired = Invitation.objects.create(
+        association=association, email="a@asso.fr", expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(UserFactory(email="a@asso.fr"))
+    response = client.post(reverse("associations:invitation", args=[expired.token]), follow=True)
+    assert "n'est plus valable" in html.unescape(response.content.decode())
+    assert not Membership.objects.filter(association=association).exists()
+
+
+def test_an_unknown_invitation_token_is_a_404(client):
+    client.force_login(UserFactory())
+    assert client.get("/associations/invitation/inconnu/").status_code == 404
+
+
+def test_inviting_an_existing_member_or_a_bad_address_is_explained(client, association, mailoutbox):
+    admin = member_of(association, client)
+    url = reverse("associations:members", args=[association.pk])
+    response = client.post(url, {"email": admin.email, "role": "member"})
+    assert response.status_code == 400 and "déjà membre" in response.content.decode()
+    response = client.post(url, {"email": "pas-une-adresse", "role": "member"})
+    assert response.status_code == 400 and 'value="pas-une-adresse"' in response.content.decode()
+    assert not mailoutbox and not Invitation.objects.exists()
+
+
+def test_an_admin_removes_a_member_but_never_the_last_admin(client, association):
+    admin = member_of(association, client)
+    colleague = MembershipFactory(association=association, role=MemberRole.MEMBER)
+    own = Membership.objects.get(user=admin)
+
+    client.post(reverse("associations:member_remove", args=[association.pk, colleague.pk]))
+    assert not Membership.objects.filter(pk=colleague.pk).exists()
+
+    response = client.post(reverse("associations:member_remove", args=[association.pk, own.pk]), follow=True)
+    assert Membership.objects.filter(pk=own.pk).exists()
+    assert "dernier administrateur" in response.content.decode()
+
+
+def test_a_plain_member_sees_the_members_but_cannot_invite_or_remove(client, association):
+    admin_membership = MembershipFactory(association=association, role=MemberRole.ADMIN)
+    member_of(association, client, role=MemberRole.MEMBER)
+    url = reverse("associations:members", args=[association.pk])
+
+    assert admin_membership.user.email in client.get(url).content.decode()
+    assert client.post(url, {"email": "x@asso.fr", "role": "admin"}).status_code == 404
+    assert (
+        client.post(reverse("associations:member_remove", args=[association.pk, admin_membership.pk])).status_code
+        == 404
+    )
+    assert Membership.objects.filter(pk=admin_membership.pk).exists()
+    assert not Invitation.objects.exists()
