@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from associations.models import Association
 from core.models import Commune, HelpType
 from requests_app.enums import ContactChannel, RequesterRelation, Source, Urgency
 from requests_app.models import HelpRequest
@@ -67,8 +68,16 @@ def demo_requests_create(count: int, *, seed: int = 54) -> int:
             created_at=now - timedelta(minutes=rng.randrange(10, 60 * 24 * 10)),
         )
         help_request_create(help_request=help_request)
-        if rng.random() < 0.3:
+        if rng.random() < 0.4:
             help_request.triage(note="Appel de vérification fait.")
+            partners = list(
+                Association.objects.validated()
+                .covering(help_request.commune)
+                .with_domain(help_request.domain)
+                .order_by("pk")
+            )
+            if partners and rng.random() < 0.4:
+                help_request.route_to(rng.choice(partners), note="Partenaire le plus proche.")
         elif rng.random() < 0.05:
             help_request.cancel(note="Le voisin s'en est occupé.")
     return count
