@@ -208,7 +208,10 @@ class Mission(models.Model):
 
 class Application(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="applications")
-    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    # Kept with a NULL volunteer when the account is deleted: the organisation's history stays whole.
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="applications"
+    )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("requests_app.urls")),
     path("associations/", include("associations.urls")),
+    path("benevoles/", include("volunteers.urls")),
     path("", include("associations.mission_urls")),
 ]

@@ -19,6 +19,8 @@ from requests_app.enums import Urgency
 from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge
+from volunteers.models import Proposal, VolunteerProfile
+from volunteers.services import ProposalError, proposal_create
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -65,10 +67,26 @@ class NewNoteInline(admin.TabularInline):
         return False
 
 
+class ProposalInline(admin.TabularInline):
+    model = Proposal
+    extra = 0
+    can_delete = False
+    fields = ("volunteer", "status", "created_at", "respond_by", "decline_reason", "report", "concern")
+    readonly_fields = fields
+    verbose_name_plural = _("propositions aux bénévoles")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer__user")
+
+
 class RouteActionForm(ActionForm):
     association = forms.ModelChoiceField(
         label=_("Confier à"), queryset=Association.objects.validated(), required=False
     )
+    volunteer_email = forms.EmailField(label=_("Bénévole (courriel)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
@@ -202,13 +220,13 @@ class HelpRequestAdmin(BaseAdmin):
         )}),
         (_("Suivi"), {"fields": ("callback_at", "routed_to", "possible_duplicate_of", "consent_at")}),
     )  # fmt: skip
-    inlines = [NewNoteInline, RequestNoteInline, StatusChangeInline]
+    inlines = [NewNoteInline, RequestNoteInline, ProposalInline, StatusChangeInline]
     action_form = RouteActionForm
 
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    actions = ["triage", "route", "cancel", "merge_into_original"]
+    actions = ["triage", "propose", "route", "cancel", "merge_into_original"]
 
     def has_add_permission(self, request):
         return False  # requests are filed on the public form or the hotline console, which apply the rules
@@ -288,7 +306,7 @@ class HelpRequestAdmin(BaseAdmin):
             try:
                 move(help_request)
                 moved += 1
-            except (TransitionNotAllowed, MergeNotAllowed) as error:
+            except (TransitionNotAllowed, MergeNotAllowed, ProposalError) as error:
                 refused.append(f"{help_request.reference} : {error}")
         if moved:
             self.message_user(request, done_message % {"count": moved}, messages.SUCCESS)
@@ -301,6 +319,18 @@ class HelpRequestAdmin(BaseAdmin):
         self._apply(
             request, queryset, lambda r: r.triage(by=request.user, note=note), _("%(count)s demande(s) triée(s).")
         )
+
+    @admin.action(description=_("Proposer au bénévole indiqué à côté (courriel)"), permissions=["change"])
+    def propose(self, request, queryset):
+        email = request.POST.get("volunteer_email", "").strip()
+        volunteer = VolunteerProfile.objects.filter(user__email__iexact=email).first() if email else None
+        if volunteer is None:
+            self.message_user(request, _("Indiquez le courriel d'un bénévole inscrit."), messages.ERROR)
+            return
+        self._apply(
+            request, queryset, lambda r: proposal_create(help_request=r, volunteer=volunteer, by=request.user),
+            _("%(count)s demande(s) proposée(s)."),
+        )  # fmt: skip
 
     @admin.action(description=_("Confier à la structure choisie à côté"), permissions=["change"])
     def route(self, request, queryset):

@@ -1,13 +1,96 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin
-from volunteers.models import VolunteerProfile
+from core.enums import Domain, domain_bit
+from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, VolunteerStatus
+from volunteers.models import Proposal, Skill, VolunteerProfile
+
+
+class DomainFilter(admin.SimpleListFilter):
+    title = _("domaine")
+    parameter_name = "domaine"
+
+    def lookups(self, request, model_admin):
+        return Domain.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Domain.values:
+            return queryset.alias(_bit=F("domains").bitand(domain_bit(self.value()))).filter(_bit__gt=0)
+        return queryset
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Motif (pour une suspension)"), required=False, max_length=500)
 
 
 @admin.register(VolunteerProfile)
 class VolunteerProfileAdmin(BaseAdmin):
-    list_display = ("user", "home_commune", "created_at")
+    list_display = ("user", "home_commune", "reach", "status", "paused_until", "live_load", "capacity", "completed")
+    list_filter = (
+        DomainFilter,
+        "status",
+        "reach",
+        "has_vehicle",
+        ("home_commune__epci", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("user", "home_commune")
-    search_fields = ("user__email", "user__first_name", "user__last_name")
+    search_fields = ("user__email", "user__last_name", "user__first_name", "home_commune__name")
     autocomplete_fields = ("home_commune",)
     raw_id_fields = ("user",)
+    filter_horizontal = ("skills",)
+    readonly_fields = ("status", "status_reason", "charter_accepted_at", "created_at", "updated_at")
+    action_form = ReasonForm
+    actions = ["suspend", "reactivate"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _live=Count("proposals", filter=Q(proposals__status__in=LIVE_PROPOSAL_STATUSES)),
+                _done=Count("proposals", filter=Q(proposals__status=ProposalStatus.DONE)),
+            )
+        )
+
+    @admin.display(description=_("demandes en cours"), ordering="_live")
+    def live_load(self, obj):
+        return obj._live
+
+    @admin.display(description=_("aides terminées"), ordering="_done")
+    def completed(self, obj):
+        return obj._done
+
+    @admin.action(description=_("Suspendre (motif à côté)"), permissions=["change"])
+    def suspend(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()[:500]
+        if not reason:
+            self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
+            return
+        count = queryset.update(status=VolunteerStatus.SUSPENDED, status_reason=reason)
+        self.message_user(request, _("%(count)s bénévole(s) suspendu(s).") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Réactiver"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        count = queryset.update(status=VolunteerStatus.ACTIVE, status_reason="")
+        self.message_user(request, _("%(count)s bénévole(s) réactivé(s).") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Skill)
+class SkillAdmin(BaseAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(BaseAdmin):
+    list_display = ("help_request", "volunteer", "status", "created_at", "respond_by", "concern")
+    list_filter = ("status", "concern")
+    list_select_related = ("help_request", "volunteer__user")
+    search_fields = ("=help_request__reference", "volunteer__user__email")
+    raw_id_fields = ("help_request", "volunteer", "proposed_by")
+
+    def has_add_permission(self, request):
+        return False  # proposals are made by the triage action or the matching, which apply the rules

@@ -1,20 +1,159 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from core.enums import Domain, mask_to_domains
+from core.slots import describe_slots
+from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, Reach, VolunteerStatus
+
+
+class Skill(models.Model):
+    """A skill staff list for volunteers to tick (driving licence, first aid, languages…)."""
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("compétence")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VolunteerProfileQuerySet(models.QuerySet):
+    def ready(self):
+        """Volunteers who may receive proposals: active, attestations given, verified email, not paused."""
+        today = timezone.localdate()
+        return self.filter(
+            status=VolunteerStatus.ACTIVE,
+            is_adult=True,
+            no_symptoms=True,
+            charter_accepted_at__isnull=False,
+            user__is_active=True,
+        ).filter(
+            Q(paused_until__isnull=True) | Q(paused_until__lt=today),
+            Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True)),
+        )
 
 
 class VolunteerProfile(models.Model):
-    """What makes an account a volunteer; the matching criteria are added by the volunteers issue."""
-
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    phone = PhoneNumberField(_("téléphone"), blank=True)
     home_commune = models.ForeignKey(
         "core.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune de résidence")
     )
+    reach = models.CharField(_("où je peux aider"), max_length=15, choices=Reach.choices, default=Reach.EPCI)
+    # One bit per domain (core.enums.domain_bit) and per weekly slot (core.slots): matching tests them in SQL.
+    domains = models.PositiveSmallIntegerField(_("domaines"), default=0)
+    availability = models.PositiveIntegerField(_("disponibilités"), default=0)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers", verbose_name=_("compétences"))
+    other_skills = models.CharField(_("autres compétences"), max_length=300, blank=True)
+    has_vehicle = models.BooleanField(_("véhicule"), default=False)
+    capacity = models.PositiveSmallIntegerField(_("demandes suivies en même temps"), default=2)
+    is_adult = models.BooleanField(_("18 ans ou plus"), default=False)
+    no_symptoms = models.BooleanField(_("sans symptôme ni facteur de risque"), default=False)
+    charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("motif"), max_length=500, blank=True)
+    paused_until = models.DateField(_("indisponible jusqu'au"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VolunteerProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profil de bénévole")
         verbose_name_plural = _("profils de bénévoles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=10), name="volunteer_capacity_range"
+            ),
+        ]
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def attestations_given(self) -> bool:
+        return self.is_adult and self.no_symptoms and self.charter_accepted_at is not None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_until is not None and self.paused_until >= timezone.localdate()
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [str(Domain(code).label) for code in mask_to_domains(self.domains)]
+
+    @property
+    def availability_display(self) -> str:
+        return describe_slots(self.availability)
+
+    def live_proposals(self):
+        return self.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES)
+
+
+class ProposalQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_PROPOSAL_STATUSES)
+
+    def for_volunteer(self, user):
+        return self.filter(volunteer__user=user)
+
+
+class Proposal(models.Model):
+    """A help request offered to one volunteer; once accepted it is the assignment."""
+
+    help_request = models.ForeignKey("requests_app.HelpRequest", on_delete=models.CASCADE, related_name="proposals")
+    # Kept with a NULL volunteer when the volunteer deletes the account: the request's history stays whole.
+    volunteer = models.ForeignKey(
+        VolunteerProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    score = models.IntegerField(_("score"), default=0)
+    explanation = models.TextField(_("explication"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposée le"), default=timezone.now)
+    respond_by = models.DateTimeField(_("réponse attendue avant"))
+    responded_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    decline_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    report = models.TextField(_("compte rendu"), max_length=2000, blank=True)
+    concern = models.BooleanField(_("inquiétude signalée"), default=False)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposition")
+        ordering = ["-created_at"]
+        constraints = [
+            # A request is never offered to two volunteers at once, whatever races happen in Python.
+            models.UniqueConstraint(
+                fields=["help_request"],
+                condition=Q(status__in=LIVE_PROPOSAL_STATUSES),
+                name="one_live_proposal_per_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "respond_by"], name="proposal_deadline")]
+
+    def __str__(self):
+        return f"{self.help_request} → {self.volunteer or '—'}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_PROPOSAL_STATUSES
+
+    @property
+    def reveals_contact(self) -> bool:
+        """The beneficiary's identity, phone and address: only while this volunteer's assignment is live."""
+        return self.status == ProposalStatus.ACCEPTED

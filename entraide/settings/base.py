@@ -127,6 +127,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# --- Volunteers and proposals -------------------------------------------------------------------
+# Hours a volunteer has to answer a proposal, by the request's urgency (1 urgent, 2 normal, 3 flexible).
+PROPOSAL_RESPONSE_HOURS = {
+    1: env_int("PROPOSAL_HOURS_URGENT", 2),
+    2: env_int("PROPOSAL_HOURS_NORMAL", 12),
+    3: env_int("PROPOSAL_HOURS_FLEXIBLE", 24),
+}
+
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -140,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:my_space"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -2,15 +2,22 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import staff_group_ensure
 from associations.demo import demo_associations_create
 from associations.enums import MemberRole
 from associations.models import Association, Membership
+from core.enums import Domain, domains_to_mask
 from core.models import Commune
+from core.slots import ALL_SLOTS
 from requests_app.demo import demo_requests_create
-from volunteers.models import VolunteerProfile
+from requests_app.enums import Status
+from requests_app.models import HelpRequest
+from volunteers.enums import Reach
+from volunteers.models import Skill, VolunteerProfile
+from volunteers.services import proposal_create
 
 DEMO_PASSWORD = "entraide-demo-54"
 STAFF_EMAIL = "agent@demo.entraide54.fr"
@@ -42,8 +49,10 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(association=association, user=member, defaults={"role": MemberRole.ADMIN})
 
             volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")
-            VolunteerProfile.objects.get_or_create(user=volunteer, defaults={"home_commune": nancy})
+            profile = self.demo_volunteer_profile(volunteer, nancy)
             created_requests = demo_requests_create(DEMO_REQUESTS)
+            if created_requests:
+                self.demo_proposal(profile, staff)
 
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for label, email in [
@@ -54,6 +63,37 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<30} {email}")
         if created_requests:
             self.stdout.write(f"{created_requests} demandes d'aide de démonstration créées.")
+
+    def demo_volunteer_profile(self, user: User, commune) -> VolunteerProfile:
+        for name in ["Permis B", "Premiers secours", "Langue des signes", "Anglais", "Arabe", "Soutien scolaire"]:
+            Skill.objects.get_or_create(name=name)
+        profile, created = VolunteerProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "home_commune": commune,
+                "phone": "+33600000999",
+                "reach": Reach.DEPARTEMENT,
+                "domains": domains_to_mask(Domain.values),
+                "availability": ALL_SLOTS,
+                "has_vehicle": True,
+                "is_adult": True,
+                "no_symptoms": True,
+                "charter_accepted_at": timezone.now(),
+            },
+        )
+        if created:
+            profile.skills.add(*Skill.objects.filter(name__in=["Permis B", "Premiers secours"]))
+        return profile
+
+    def demo_proposal(self, profile: VolunteerProfile, staff: User) -> None:
+        """One request waiting for the demo volunteer's answer, as the matching or staff would offer it."""
+        help_request = HelpRequest.objects.filter(
+            status=Status.TRIAGED, commune__epci=profile.home_commune.epci
+        ).first()
+        if help_request:
+            proposal_create(
+                help_request=help_request, volunteer=profile, by=staff, explanation="Proposée par un agent."
+            )
 
     def demo_user(self, email: str, first_name: str, last_name: str, *, is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(

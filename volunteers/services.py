@@ -1,0 +1,204 @@
+"""Proposals and assignments, the volunteer's data and account: work that spans several rows."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.enums import ApplicationStatus
+from associations.models import Application
+from core.alerts import staff_alert
+from requests_app.enums import Status
+from requests_app.models import HelpRequest, RequestNote
+from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
+from volunteers.models import Proposal, VolunteerProfile
+
+
+class ProposalError(Exception):
+    """The proposal cannot move that way; the message says why, in French."""
+
+
+def response_deadline(help_request: HelpRequest):
+    return timezone.now() + timedelta(hours=settings.PROPOSAL_RESPONSE_HOURS[help_request.urgency])
+
+
+@transaction.atomic
+def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, by=None, score=0, explanation=""):
+    """Offers the request to one volunteer. Both rows are locked: no second live proposal for the request,
+    and no proposal beyond the volunteer's capacity, even when staff and the matching act at once."""
+    HelpRequest.objects.select_for_update(of=("self",)).get(pk=help_request.pk)
+    volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
+    if not VolunteerProfile.objects.ready().filter(pk=volunteer.pk).exists():
+        raise ProposalError(_("Ce bénévole n'est pas disponible (profil incomplet, en pause ou suspendu)."))
+    if volunteer.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES).count() >= volunteer.capacity:
+        raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
+    if help_request.proposals.filter(volunteer=volunteer).exclude(status=ProposalStatus.CANCELLED).exists():
+        raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
+    help_request.transition(Status.PROPOSED, by=by, note=_("Proposée à %(who)s") % {"who": volunteer})
+    try:
+        with transaction.atomic():
+            return Proposal.objects.create(
+                help_request=help_request,
+                volunteer=volunteer,
+                proposed_by=by,
+                score=score,
+                explanation=explanation,
+                respond_by=response_deadline(help_request),
+            )
+    except IntegrityError:
+        raise ProposalError(_("Cette demande est déjà proposée à un autre bénévole.")) from None
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update(of=("self",)).select_related("help_request").get(pk=proposal.pk)
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: Proposal) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ProposalError(_("Cette proposition n'attend plus de réponse."))
+    if proposal.respond_by < timezone.now():
+        raise ProposalError(_("Le délai de réponse est passé : la demande a été proposée à quelqu'un d'autre."))
+    proposal.status, proposal.responded_at = ProposalStatus.ACCEPTED, timezone.now()
+    proposal.save(update_fields=["status", "responded_at"])
+    proposal.help_request.transition(Status.ASSIGNED, by=proposal.volunteer.user)
+    return proposal
+
+
+@transaction.atomic
+def proposal_decline(*, proposal: Proposal, reason: str = "") -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ProposalError(_("Cette proposition n'attend plus de réponse."))
+    proposal.status, proposal.responded_at, proposal.decline_reason = ProposalStatus.DECLINED, timezone.now(), reason
+    proposal.save(update_fields=["status", "responded_at", "decline_reason"])
+    proposal.help_request.transition(
+        Status.TRIAGED, by=proposal.volunteer.user, note=_("Déclinée par le bénévole. %(r)s") % {"r": reason}
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_complete(*, proposal: Proposal, report: str, concern: bool) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != ProposalStatus.ACCEPTED:
+        raise ProposalError(_("Seule une demande que vous suivez peut être terminée."))
+    proposal.status, proposal.completed_at = ProposalStatus.DONE, timezone.now()
+    proposal.report, proposal.concern = report, concern
+    proposal.save(update_fields=["status", "completed_at", "report", "concern"])
+    help_request = proposal.help_request
+    help_request.transition(Status.DONE, by=proposal.volunteer.user, note=report)
+    if concern:
+        RequestNote.objects.create(
+            help_request=help_request,
+            author=proposal.volunteer.user,
+            text=_("INQUIÉTUDE signalée par le bénévole : %(report)s") % {"report": report},
+        )
+        # Sent once the completion is stored: an alert about a rolled-back completion would mislead staff.
+        transaction.on_commit(lambda: concern_alert_send(proposal))
+    return proposal
+
+
+def concern_alert_send(proposal: Proposal) -> None:
+    help_request = proposal.help_request
+    staff_alert(
+        subject=_("Inquiétude signalée pour la demande %(ref)s") % {"ref": help_request.reference},
+        body=_(
+            "Un bénévole s'inquiète pour la personne aidée (demande %(ref)s, %(commune)s).\n\n"
+            "Son compte rendu : %(report)s\n\nÀ traiter au plus vite : %(url)s"
+        )
+        % {
+            "ref": help_request.reference,
+            "commune": help_request.commune,
+            "report": proposal.report,
+            "url": reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
+        },
+    )
+
+
+@transaction.atomic
+def proposal_hand_back(*, proposal: Proposal, note: str = "", by=None) -> Proposal:
+    """The volunteer can no longer help, or the account goes: the request returns to staff's queue."""
+    proposal = _locked(proposal)
+    if proposal.status not in LIVE_PROPOSAL_STATUSES:
+        raise ProposalError(_("Cette demande ne vous est plus confiée."))
+    proposal.status = ProposalStatus.CANCELLED
+    proposal.save(update_fields=["status"])
+    proposal.help_request.transition(
+        Status.TRIAGED, by=by, note=_("Rendue par le bénévole. %(note)s") % {"note": note}
+    )
+    return proposal
+
+
+def volunteer_export(user) -> dict:
+    """Everything the portal holds about this person as a volunteer, and nothing about anyone else."""
+    profile = getattr(user, "volunteer_profile", None)
+    data = {
+        "compte": {
+            "email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "inscrit_le": user.date_joined.isoformat(),
+        },
+        "profil": None,
+        "propositions": [],
+        "candidatures": [
+            {
+                "mission": application.mission.title,
+                "structure": application.mission.association.name,
+                "statut": application.status,
+                "message": application.message,
+                "le": application.created_at.isoformat(),
+            }
+            for application in Application.objects.filter(volunteer=user).select_related("mission__association")
+        ],
+    }
+    if profile:
+        data["profil"] = {
+            "telephone": str(profile.phone or ""),
+            "commune": str(profile.home_commune),
+            "rayon": profile.reach,
+            "domaines": profile.domain_list,
+            "disponibilites": profile.availability_display,
+            "competences": list(profile.skills.values_list("name", flat=True)),
+            "autres_competences": profile.other_skills,
+            "vehicule": profile.has_vehicle,
+            "capacite": profile.capacity,
+            "attestations": {
+                "majeur": profile.is_adult,
+                "sans_symptome": profile.no_symptoms,
+                "charte_acceptee_le": profile.charter_accepted_at.isoformat() if profile.charter_accepted_at else None,
+            },
+            "en_pause_jusqu_au": profile.paused_until.isoformat() if profile.paused_until else None,
+        }
+        # The requests are the beneficiaries' data: only what the volunteer did is theirs.
+        data["propositions"] = [
+            {
+                "reference": proposal.help_request.reference,
+                "type_aide": str(proposal.help_request.help_type),
+                "commune": proposal.help_request.commune.name,
+                "statut": proposal.status,
+                "proposee_le": proposal.created_at.isoformat(),
+                "compte_rendu": proposal.report,
+            }
+            for proposal in profile.proposals.select_related("help_request__help_type", "help_request__commune")
+        ]
+    return data
+
+
+@transaction.atomic
+def volunteer_delete(*, user) -> None:
+    """Deletes the account: live assignments go back to staff, applications and proposals stay anonymised."""
+    profile = getattr(user, "volunteer_profile", None)
+    if profile:
+        for proposal in profile.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES):
+            proposal_hand_back(proposal=proposal, note=_("Compte du bénévole supprimé."))
+    Application.objects.filter(volunteer=user, status=ApplicationStatus.PENDING).update(
+        status=ApplicationStatus.WITHDRAWN
+    )
+    Application.objects.filter(volunteer=user).update(volunteer=None, message="")
+    user.delete()
