@@ -39,7 +39,7 @@ def get_own_live_proposal_or_404(user, pk: int) -> Proposal:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     instance = VolunteerProfile.objects.filter(user=request.user).first()
-    form = ProfileForm(request.POST or None, instance=instance, user=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Votre profil de bénévole est enregistré. Merci de votre engagement !"))
@@ -190,7 +190,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

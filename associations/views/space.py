@@ -37,7 +37,7 @@ def my_associations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    form = AssociationForm(request.POST or None)
+    form = AssociationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         association = association_register(
             association=form.build(),
@@ -89,7 +89,7 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_or_404(request.user, pk)
     association = membership.association
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         membership = get_membership_or_404(request.user, pk, admin=True)
         if form.is_valid():
@@ -154,7 +154,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def mission_edit(request: HttpRequest, pk: int, mission_pk: int | None = None) -> HttpResponse:
     membership = get_membership_or_404(request.user, pk)
     mission = get_mission_or_404(membership, mission_pk) if mission_pk else Mission(association=membership.association)
-    form = MissionForm(request.POST or None, instance=mission)
+    form = MissionForm(request.POST if request.method == "POST" else None, instance=mission)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Mission enregistrée."))

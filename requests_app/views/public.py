@@ -19,7 +19,7 @@ def get_tracked_request(token: str) -> HelpRequest:
 
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest) -> HttpResponse:
-    form = HelpRequestForm(request.POST or None)
+    form = HelpRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         help_request = help_request_create(help_request=form.build())
         messages.success(

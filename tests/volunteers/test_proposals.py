@@ -1,0 +1,227 @@
+import html
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import staff_group_ensure
+from requests_app.enums import Status
+from requests_app.models import HelpRequest
+from tests.accounts.factories import UserFactory
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
+from volunteers.enums import ProposalStatus
+from volunteers.models import Proposal
+from volunteers.services import ProposalError, proposal_create
+
+pytestmark = pytest.mark.django_db
+
+PERSONAL = ("Paulette Petit", "12 rue des Lilas", "06 99 88 77 66", "+33699887766")
+
+
+@pytest.fixture
+def help_request():
+    return HelpRequestFactory(
+        triaged=True,
+        requester_name="Jean Petit",
+        beneficiary_name="Paulette Petit",
+        beneficiary_phone="+33699887766",
+        address="12 rue des Lilas",
+        description="Courses pour la semaine",
+    )
+
+
+@pytest.fixture
+def volunteer(client):
+    profile = VolunteerProfileFactory()
+    client.force_login(profile.user)
+    return profile
+
+
+def proposal_url(proposal, action=""):
+    return reverse(f"volunteers:{action or 'proposal'}", args=[proposal.pk])
+
+
+def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_request):
+    profile = VolunteerProfileFactory()
+    staff = UserFactory(staff=True)
+    staff.groups.add(staff_group_ensure())
+    client.force_login(staff)
+
+    client.post(
+        reverse("admin:requests_app_helprequest_changelist"),
+        {
+            "action": "propose",
+            "_selected_action": [help_request.pk],
+            "index": 0,
+            "volunteer_email": profile.user.email,
+        },
+    )
+
+    proposal = Proposal.objects.get()
+    assert (proposal.volunteer, proposal.status, proposal.proposed_by) == (profile, ProposalStatus.PROPOSED, staff)
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
+    assert timedelta(hours=11) < proposal.respond_by - timezone.now() <= timedelta(hours=12)
+
+
+def test_before_accepting_a_volunteer_sees_the_need_but_not_who_or_where(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    content = html.unescape(client.get(proposal_url(proposal)).content.decode())
+    assert "Courses pour la semaine" in content and "Nancy" in content
+    for secret in PERSONAL + ("Jean Petit",):
+        assert secret not in content
+
+
+def test_accepting_reveals_the_contact_while_the_assignment_lives(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+
+    client.post(proposal_url(proposal, "accept"))
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.ASSIGNED
+    content = html.unescape(client.get(proposal_url(proposal)).content.decode())
+    assert "Paulette Petit" in content and "12 rue des Lilas" in content and "+33699887766" in content
+
+
+def test_once_the_assignment_ends_the_details_are_out_of_reach(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "complete"), {"report": "Courses livrées."})
+    assert client.get(proposal_url(proposal)).status_code == 404
+    dashboard = client.get(reverse("volunteers:dashboard")).content.decode()
+    assert "Terminée" in dashboard and "Paulette" not in dashboard
+
+
+def test_a_volunteer_never_sees_another_volunteer_s_proposals(client, volunteer):
+    other = ProposalFactory()
+    for action in ("", "accept", "decline", "complete", "hand_back"):
+        response = client.post(proposal_url(other, action)) if action else client.get(proposal_url(other))
+        assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == ProposalStatus.PROPOSED
+
+
+def test_declining_asks_an_optional_reason_and_returns_the_request_to_triage(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "decline"), {"reason": "Pas de voiture cette semaine"})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decline_reason) == (ProposalStatus.DECLINED, "Pas de voiture cette semaine")
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    assert client.get(proposal_url(proposal)).status_code == 404
+
+
+def test_completing_with_a_concern_alerts_staff_at_once(
+    client, volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(staff=True, email="agent@cd54.fr")
+    staff.groups.add(staff_group_ensure())
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            proposal_url(proposal, "complete"), {"report": "Elle n'avait plus rien à manger.", "concern": "on"}
+        )
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.concern) == (ProposalStatus.DONE, True)
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.DONE
+    assert [mail.to for mail in mailoutbox] == [["agent@cd54.fr"]]
+    assert help_request.reference in mailoutbox[0].subject and "plus rien à manger" in mailoutbox[0].body
+    assert "INQUIÉTUDE" in help_request.notes.get().text
+
+
+def test_completing_without_concern_alerts_nobody(
+    client, volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(staff=True).groups.add(staff_group_ensure())
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(proposal_url(proposal, "complete"), {"report": "Tout va bien."})
+    assert mailoutbox == []
+
+
+def test_a_completion_without_report_comes_back_with_a_message(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    response = client.post(proposal_url(proposal, "complete"), {"report": "", "concern": "on"})
+    assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED
+
+
+def test_a_late_answer_is_refused(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    Proposal.objects.filter(pk=proposal.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
+    response = client.post(proposal_url(proposal, "accept"), follow=True)
+    assert "délai de réponse est passé" in html.unescape(response.content.decode())
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
+
+
+def test_handing_back_an_assignment_returns_it_to_staff(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "hand_back"), {"note": "Je suis malade"})
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.CANCELLED
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+
+
+def test_a_paused_unready_or_full_volunteer_receives_nothing(help_request):
+    paused = VolunteerProfileFactory(paused_until=timezone.localdate() + timedelta(days=3))
+    no_attestation = VolunteerProfileFactory(without_attestations=True)
+    not_verified = unverified(VolunteerProfileFactory())
+    suspended = VolunteerProfileFactory(status="suspended")
+    for profile in (paused, no_attestation, not_verified, suspended):
+        with pytest.raises(ProposalError, match="pas disponible"):
+            proposal_create(help_request=help_request, volunteer=profile)
+    full = VolunteerProfileFactory(capacity=1)
+    ProposalFactory(volunteer=full, status=ProposalStatus.ACCEPTED)
+    with pytest.raises(ProposalError, match="capacité"):
+        proposal_create(help_request=help_request, volunteer=full)
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    assert not help_request.proposals.exists()
+
+
+def test_a_pause_that_ended_yesterday_no_longer_counts(help_request):
+    profile = VolunteerProfileFactory(paused_until=timezone.localdate() - timedelta(days=1))
+    assert proposal_create(help_request=help_request, volunteer=profile).pk
+
+
+def test_a_request_never_has_two_live_proposals(help_request):
+    proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
+    with pytest.raises(Exception):  # noqa: B017 - the status machine or the unique index, whichever comes first
+        proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
+    assert help_request.proposals.live().count() == 1
+
+
+def test_the_pause_switch(client, volunteer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.post(reverse("volunteers:pause"), {"paused_until": tomorrow.isoformat()})
+    volunteer.refresh_from_db()
+    assert volunteer.paused_until == tomorrow and volunteer.is_paused
+    response = client.post(reverse("volunteers:pause"), {"paused_until": "2000-01-01"}, follow=True)
+    assert "à partir d'aujourd'hui" in html.unescape(response.content.decode())
+    client.post(reverse("volunteers:pause"), {"reprendre": "1"})
+    volunteer.refresh_from_db()
+    assert volunteer.paused_until is None
+
+
+def test_dashboard_and_proposal_pages_make_the_same_queries_whatever_the_history(client, volunteer):
+    counts = []
+    for batch in (1, 6):
+        for _ in range(batch):
+            ProposalFactory(volunteer=volunteer, status=ProposalStatus.DONE)
+        live = ProposalFactory(volunteer=volunteer)
+        with CaptureQueriesContext(connection) as dashboard:
+            client.get(reverse("volunteers:dashboard"))
+        with CaptureQueriesContext(connection) as detail:
+            client.get(proposal_url(live))
+        counts.append((len(dashboard), len(detail)))
+        live.status = ProposalStatus.CANCELLED
+        live.save()
+    assert counts[0] == counts[1]
