@@ -1,0 +1,67 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.services import staff_group_ensure
+from core.enums import Domain, domains_to_mask
+from core.models import Commune
+from tests.accounts.factories import UserFactory
+from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
+from volunteers.enums import ProposalStatus, VolunteerStatus
+from volunteers.models import VolunteerProfile
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:volunteers_volunteerprofile_changelist")
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(staff=True)
+    user.groups.add(staff_group_ensure())
+    client.force_login(user)
+    return user
+
+
+def listed(response) -> set[str]:
+    return {profile.user.email for profile in response.context["cl"].result_list}
+
+
+def test_staff_filter_volunteers_by_domain_place_reach_and_status(client, staff):
+    toul = Commune.objects.get(insee="54528")
+    childcare = VolunteerProfileFactory(domains=domains_to_mask([Domain.CHILDCARE]), user__email="garde@x.fr")
+    in_toul = VolunteerProfileFactory(home_commune=toul, reach="commune", user__email="toul@x.fr",
+                                      domains=domains_to_mask([Domain.FOOD_EMERGENCY]))  # fmt: skip
+    suspended = VolunteerProfileFactory(status=VolunteerStatus.SUSPENDED, user__email="stop@x.fr",
+                                        domains=domains_to_mask([Domain.FOOD_EMERGENCY]))  # fmt: skip
+
+    assert listed(client.get(CHANGELIST, {"domaine": "childcare"})) == {childcare.user.email}
+    assert listed(client.get(CHANGELIST, {"home_commune__epci__siren__exact": toul.epci_id})) == {in_toul.user.email}
+    assert listed(client.get(CHANGELIST, {"reach__exact": "commune"})) == {in_toul.user.email}
+    assert listed(client.get(CHANGELIST, {"status__exact": "suspended"})) == {suspended.user.email}
+
+
+def test_each_volunteer_shows_load_and_completions_without_a_query_per_row(client, staff):
+    counts = []
+    for batch in (2, 12):
+        for _ in range(batch):
+            profile = VolunteerProfileFactory()
+            ProposalFactory(volunteer=profile, status=ProposalStatus.ACCEPTED)
+            ProposalFactory(volunteer=profile, status=ProposalStatus.DONE)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CHANGELIST)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    row = next(iter(response.context["cl"].result_list))
+    assert (row._live, row._done) == (1, 1)
+
+
+def test_staff_suspend_with_a_reason_and_reactivate(client, staff):
+    profile = VolunteerProfileFactory()
+    client.post(CHANGELIST, {"action": "suspend", "_selected_action": [profile.pk], "index": 0})
+    assert VolunteerProfile.objects.get().status == VolunteerStatus.ACTIVE  # no reason, no suspension
+    client.post(CHANGELIST, {"action": "suspend", "_selected_action": [profile.pk], "index": 0, "reason": "Plainte"})
+    assert VolunteerProfile.objects.get().status == VolunteerStatus.SUSPENDED
+    assert not VolunteerProfile.objects.ready().exists()
+    client.post(CHANGELIST, {"action": "reactivate", "_selected_action": [profile.pk], "index": 0})
+    assert VolunteerProfile.objects.ready().get() == profile
