@@ -3,13 +3,14 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.enums import MemberRole, OrganisationKind
+from associations.enums import ApplicationStatus, MemberRole, OrganisationKind
 from associations.models import Association, Mission, NewsItem
 from associations.validators import normalise_identifier, validate_rna, validate_siret
-from core.enums import Domain, domains_to_mask, mask_to_domains
-from core.forms import CommuneField, PhoneField
+from core.enums import Domain, domain_bit, domains_to_mask, mask_to_domains
+from core.forms import CommuneField, PhoneField, commune_initial_from_instance
 from core.models import Commune, Epci
 
 MAX_COVERED_COMMUNES = 100
@@ -145,6 +146,7 @@ class MissionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteers_needed"].widget.attrs.update({"min": 1, "max": 500})
+        commune_initial_from_instance(self, "commune")
 
     def clean(self):
         cleaned = super().clean()
@@ -153,6 +155,22 @@ class MissionForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fin ne peut pas précéder le début."))
+        elif end and end < timezone.localdate():
+            self.add_error("end_date", _("Cette date est passée : une mission terminée n'a pas à être publiée."))
+        domain = cleaned.get("domain")
+        if domain and not self.instance.association.domains & domain_bit(domain):
+            self.add_error(
+                "domain", _("Votre structure n'a pas déclaré ce domaine : demandez au département de l'ajouter.")
+            )
+        needed = cleaned.get("volunteers_needed")
+        if self.instance.pk and needed:
+            accepted = self.instance.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+            if needed < accepted:
+                self.add_error(
+                    "volunteers_needed",
+                    _("%(n)s bénévoles sont déjà acceptés : le nombre recherché ne peut pas être inférieur.")
+                    % {"n": accepted},
+                )
         return cleaned
 
 

@@ -31,6 +31,8 @@ def association_register(*, association: Association, created_by, epcis=(), comm
 def invitation_create(*, association: Association, email: str, role: str, invited_by, base_url: str) -> Invitation:
     if association.memberships.filter(user__email__iexact=email).exists():
         raise AssociationError(_("%(email)s est déjà membre de %(name)s.") % {"email": email, "name": association})
+    if Invitation.objects.usable().filter(association=association, email__iexact=email).exists():
+        raise AssociationError(_("Une invitation attend déjà %(email)s.") % {"email": email})
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=invited_by)
     link = base_url + reverse("associations:invitation", args=[invitation.token])
     context = {"association": association, "invited_by": invited_by, "link": link, "portal_name": settings.PORTAL_NAME}
@@ -57,7 +59,13 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    invitations_close(association=invitation.association, email=invitation.email)
     return membership
+
+
+def invitations_close(*, association: Association, email: str) -> None:
+    """Other links sent to this address stop working: once used, or once the person is removed."""
+    Invitation.objects.usable().filter(association=association, email__iexact=email).update(expires_at=timezone.now())
 
 
 @transaction.atomic
@@ -66,6 +74,7 @@ def member_remove(*, membership: Membership) -> None:
     admins = association.memberships.filter(role=MemberRole.ADMIN)
     if membership.role == MemberRole.ADMIN and admins.count() == 1:
         raise AssociationError(_("Impossible de retirer le dernier administrateur : nommez-en un autre d'abord."))
+    invitations_close(association=association, email=membership.user.email)
     membership.delete()
 
 
@@ -103,6 +112,8 @@ def application_create(*, mission: Mission, volunteer, message: str) -> Applicat
         raise AssociationError(_("Cette mission n'accepte plus de candidatures."))
     if mission.is_full():
         raise AssociationError(_("Cette mission est complète : merci, d'autres ont déjà répondu."))
+    if Application.objects.filter(mission=mission, volunteer=volunteer, status=ApplicationStatus.DECLINED).exists():
+        raise AssociationError(_("La structure a déjà répondu à votre candidature pour cette mission."))
     if mission.association.memberships.filter(user=volunteer).exists():
         raise AssociationError(
             _("Vous êtes membre de cette structure : vous ne pouvez pas candidater à ses missions.")
@@ -126,7 +137,21 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
     application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])
+    transaction.on_commit(lambda: application_decision_send(application, mission))
     return application
+
+
+def application_decision_send(application: Application, mission: Mission) -> None:
+    """Tells the volunteer the answer: the mission page promised it by email."""
+    if application.volunteer is None:
+        return
+    context = {"application": application, "mission": mission, "portal_name": settings.PORTAL_NAME}
+    send_mail(
+        subject=render_to_string("associations/email/application_decided_subject.txt", context).strip(),
+        message=render_to_string("associations/email/application_decided_body.txt", context),
+        from_email=None,
+        recipient_list=[application.volunteer.email],
+    )
 
 
 def application_withdraw(*, application: Application) -> Application:

@@ -11,6 +11,13 @@ from core.models import Commune, search_key
 NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.+?)[\s,]*\(?(?P<postal_code>\d{5})\)?\s*$")
 
 
+def commune_initial_from_instance(form, field_name: str) -> None:
+    """A ModelForm's initial value of a foreign key is the INSEE code; show the commune as people read it."""
+    commune = getattr(form.instance, field_name, None) if form.instance.pk else None
+    if commune is not None:
+        form.initial[field_name] = commune
+
+
 class CommuneField(forms.Field):
     """A commune of the département, typed as a name, "Name (postal code)" or a postal code.
 
@@ -33,7 +40,7 @@ class CommuneField(forms.Field):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Commune"))
-        kwargs.setdefault("help_text", _("Nom ou code postal, par exemple « Lunéville » ou « 54300 »."))
+        kwargs.setdefault("help_text", _("Nom ou code postal, par exemple « Lunéville » ou « 54000 »."))
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import DayPeriod, Domain, Weekday, domains_to_mask, mask_to_domains
-from core.forms import CommuneField, PhoneField
+from core.forms import CommuneField, PhoneField, commune_initial_from_instance
 from core.slots import slot_bit
 from volunteers.enums import Reach
 from volunteers.models import Skill, VolunteerProfile
@@ -83,6 +83,7 @@ class ProfileForm(forms.ModelForm):
             reverse("volunteers:charter"),
             _("(lire la charte)"),
         )
+        commune_initial_from_instance(self, "home_commune")
         profile = self.instance
         if profile.pk:
             self.initial["domain_codes"] = mask_to_domains(profile.domains)

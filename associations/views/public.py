@@ -41,13 +41,12 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     own_application = None
     if request.user.is_authenticated:
+        # The latest one, whatever its status: a declined volunteer must see the answer, not a blank form.
         own_application = (
-            Application.objects.filter(
-                mission=mission,
-                volunteer=request.user,
-                status__in=[ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED],
-            )
+            Application.objects.filter(mission=mission, volunteer=request.user)
+            .exclude(status=ApplicationStatus.WITHDRAWN)
             .only("pk", "status")
+            .order_by("-created_at")
             .first()
         )
     return render(

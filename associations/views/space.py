@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -197,7 +198,7 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
     listed = (
         Application.objects.filter(mission__association=membership.association)
         .select_related("mission", "volunteer")
-        .order_by("status", "-created_at")
+        .order_by(Case(When(status=ApplicationStatus.PENDING, then=0), default=1), "-created_at")
     )
     return render(
         request,

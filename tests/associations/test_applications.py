@@ -140,3 +140,34 @@ def test_applications_of_a_suspended_organisation_cannot_be_made(client):
     mission = MissionFactory(association=AssociationFactory(suspended=True))
     client.force_login(UserFactory())
     assert client.post(reverse("missions:apply", args=[mission.pk])).status_code == 404
+
+
+def test_the_volunteer_hears_the_answer_by_email_and_on_the_mission(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    mission = MissionFactory()
+    application = ApplicationFactory(mission=mission)
+    member_of(mission.association, client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("associations:application_decision", args=[mission.association.pk, application.pk, "decliner"])
+        )
+    assert mailoutbox[0].to == [application.volunteer.email]
+    assert mission.title in mailoutbox[0].subject
+
+    client.force_login(application.volunteer)
+    assert "n'a pas pu retenir votre candidature" in html.unescape(
+        client.get(f"/missions/{mission.pk}/").content.decode()
+    )
+    response = apply(client, mission)
+    assert "déjà répondu" in html.unescape(response.content.decode())
+    assert Application.objects.count() == 1
+
+
+def test_pending_applications_come_first_for_the_association(client):
+    mission = MissionFactory(volunteers_needed=5)
+    ApplicationFactory(mission=mission, status="accepted", message="décidée")
+    ApplicationFactory(mission=mission, message="en attente")
+    member_of(mission.association, client)
+    listed = client.get(reverse("associations:applications", args=[mission.association.pk])).context["applications"]
+    assert [a.message for a in listed] == ["en attente", "décidée"]

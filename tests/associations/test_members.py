@@ -99,3 +99,25 @@ def test_a_plain_member_sees_the_members_but_cannot_invite_or_remove(client, ass
     )
     assert Membership.objects.filter(pk=admin_membership.pk).exists()
     assert not Invitation.objects.exists()
+
+
+def test_an_address_is_invited_once_and_other_links_stop_once_one_is_used_or_the_member_removed(client, association):
+    member_of(association, client)
+    url = reverse("associations:members", args=[association.pk])
+    client.post(url, {"email": "collegue@asso.fr", "role": "member"})
+    response = client.post(url, {"email": "collegue@asso.fr", "role": "admin"})
+    assert response.status_code == 400 and "Une invitation attend déjà" in response.content.decode()
+
+    stale = Invitation.objects.create(association=association, email="autre@asso.fr")
+    other = Invitation.objects.create(association=association, email="autre@asso.fr")
+    colleague = UserFactory(email="autre@asso.fr")
+    client.force_login(colleague)
+    client.post(reverse("associations:invitation", args=[other.token]))
+    membership = Membership.objects.get(user=colleague)
+
+    admin = association.memberships.get(role=MemberRole.ADMIN).user
+    client.force_login(admin)
+    client.post(reverse("associations:member_remove", args=[association.pk, membership.pk]))
+    client.force_login(colleague)
+    client.post(reverse("associations:invitation", args=[stale.token]))
+    assert not Membership.objects.filter(user=colleague).exists()

@@ -26,8 +26,8 @@ def mission_data(**overrides):
         "domain": "local_solidarity",
         "description": "Faire les courses une fois par semaine.",
         "commune": "Toul",
-        "start_date": "2026-12-01",
-        "end_date": "2026-12-31",
+        "start_date": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        "end_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
         "volunteers_needed": "3",
         "skills": "Permis B",
         "schedule": "Samedi matin",
@@ -96,7 +96,11 @@ def test_an_organisation_not_validated_cannot_publish(client, trait):
         ({"title": ""}, "title", "Ce champ est obligatoire"),
         ({"commune": ""}, "commune", "cochez « Mission à distance »"),
         ({"commune": "Atlantis"}, "commune", "Commune inconnue"),
-        ({"end_date": "2026-11-01"}, "end_date", "La fin ne peut pas précéder le début"),
+        (
+            {"end_date": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            "end_date",
+            "La fin ne peut pas précéder",
+        ),
         ({"start_date": "32/13/2026"}, "start_date", "Saisissez une date valide"),
         ({"volunteers_needed": "0"}, "volunteers_needed", "supérieure ou égale à 1"),
         ({"volunteers_needed": "501"}, "volunteers_needed", "inférieure ou égale à 500"),
@@ -197,3 +201,31 @@ def test_mission_detail_queries_are_bounded(client, django_assert_max_num_querie
     ApplicationFactory.create_batch(3, mission=mission)
     with django_assert_max_num_queries(3):
         client.get(f"/missions/{mission.pk}/")
+
+
+def test_editing_a_mission_shows_its_commune_as_people_read_it_and_saves_unchanged(client):
+    mission = MissionFactory(domain="food_emergency")
+    member_of(mission.association, client)
+    url = reverse("associations:mission_edit", args=[mission.association.pk, mission.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["start_date"], data["is_remote"] = mission.start_date.isoformat(), ""
+    assert 'value="Nancy (54000)"' in client.get(url).content.decode()
+    response = client.post(url, {**data, "commune": form["commune"].value()})
+    assert response.status_code == 302
+
+
+def test_a_mission_can_be_neither_below_its_accepted_volunteers_nor_outside_declared_domains(client):
+    mission = MissionFactory(volunteers_needed=2)
+    ApplicationFactory.create_batch(2, mission=mission, status="accepted")
+    member_of(mission.association, client)
+    url = reverse("associations:mission_edit", args=[mission.association.pk, mission.pk])
+    response = client.post(url, mission_data(volunteers_needed="1", domain="food_emergency", end_date=""))
+    assert response.status_code == 400
+    assert "2 bénévoles sont déjà acceptés" in html.unescape(response.content.decode())
+    response = client.post(url, mission_data(domain="childcare", end_date=""))
+    assert "n'a pas déclaré ce domaine" in html.unescape(response.content.decode())
+    response = client.post(url, mission_data(domain="food_emergency", start_date="2020-03-01", end_date="2020-03-31"))
+    assert "Cette date est passée" in html.unescape(response.content.decode())
+    mission.refresh_from_db()
+    assert mission.volunteers_needed == 2

@@ -111,3 +111,10 @@ def test_after_sign_in_each_person_lands_in_their_space(client):
     assert client.get("/mon-espace/").url == reverse("volunteers:dashboard")
     client.force_login(UserFactory(staff=True))
     assert client.get("/mon-espace/").url == reverse("admin:index")
+
+
+def test_editing_the_profile_shows_the_commune_by_name_and_saves_unchanged(client, user):
+    client.post(URL, profile_data())
+    content = client.get(URL).content.decode()
+    assert 'value="Toul (54200)"' in content
+    assert client.post(URL, profile_data(home_commune="Toul (54200)")).status_code == 302
