@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from accounts.services import staff_group_ensure
 
 PASSWORD = "un-mot-de-passe-solide"
 
@@ -25,3 +26,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
         if create:
             self.save()
+
+
+class AgentFactory(UserFactory):
+    """A member of the département's staff, with the permissions of the staff group."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def staff_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(staff_group_ensure())

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import staff_group_ensure
 from associations.models import Membership
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, AgentFactory, UserFactory
 from tests.associations.factories import AssociationFactory
 from tests.core.factories import commune
 from volunteers.models import VolunteerProfile
@@ -96,8 +95,7 @@ def test_the_admin_sends_visitors_to_the_portal_login(client):
 
 
 def test_staff_reach_the_admin_in_french_and_others_do_not(client):
-    staff = UserFactory(staff=True)
-    staff.groups.add(staff_group_ensure())
+    staff = AgentFactory()
     client.force_login(staff)
     response = client.get("/admin/")
     assert response.status_code == 200

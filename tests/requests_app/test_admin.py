@@ -7,13 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import staff_group_ensure
 from associations.enums import OrganisationKind
 from core.models import Commune, HelpType
 from requests_app.enums import Status, Urgency
 from requests_app.models import HelpRequest
 from requests_app.services import help_request_create
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import AssociationFactory
 from tests.requests_app.factories import HelpRequestFactory
 
@@ -23,8 +22,7 @@ CHANGELIST = reverse("admin:requests_app_helprequest_changelist")
 
 @pytest.fixture
 def staff(client):
-    user = UserFactory(staff=True)
-    user.groups.add(staff_group_ensure())
+    user = AgentFactory()
     client.force_login(user)
     return user
 

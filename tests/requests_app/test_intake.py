@@ -5,10 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import staff_group_ensure
 from requests_app.enums import Source, Status
 from requests_app.models import HelpRequest
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import AgentFactory, UserFactory
 from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +16,7 @@ URL = "/accueil-telephonique/"
 
 @pytest.fixture
 def operator(client):
-    user = UserFactory(staff=True)
-    user.groups.add(staff_group_ensure())
+    user = AgentFactory()
     client.force_login(user)
     return user
 

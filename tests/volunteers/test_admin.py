@@ -3,10 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import staff_group_ensure
 from core.enums import Domain, domains_to_mask
 from core.models import Commune
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import AgentFactory
 from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
 from volunteers.enums import ProposalStatus, VolunteerStatus
 from volunteers.models import VolunteerProfile
@@ -17,8 +16,7 @@ CHANGELIST = reverse("admin:volunteers_volunteerprofile_changelist")
 
 @pytest.fixture
 def staff(client):
-    user = UserFactory(staff=True)
-    user.groups.add(staff_group_ensure())
+    user = AgentFactory()
     client.force_login(user)
     return user
 

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import staff_group_ensure
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, AgentFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.test_profile import profile_data
 from volunteers.models import Proposal, VolunteerProfile
@@ -34,8 +33,7 @@ def test_sign_up_verify_fill_profile_receive_accept_complete_then_pause(client, 
     assert "Mon espace bénévole" in dashboard and "Aucune proposition en attente" in dashboard
 
     help_request = HelpRequestFactory(triaged=True, beneficiary_name="Paulette Petit", address="12 rue des Lilas")
-    staff = UserFactory(staff=True)
-    staff.groups.add(staff_group_ensure())
+    staff = AgentFactory()
     staff_client = client.__class__()
     staff_client.force_login(staff)
     staff_client.post(

@@ -7,10 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import staff_group_ensure
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import AgentFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
 from volunteers.enums import ProposalStatus
@@ -47,8 +46,7 @@ def proposal_url(proposal, action=""):
 
 def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_request):
     profile = VolunteerProfileFactory()
-    staff = UserFactory(staff=True)
-    staff.groups.add(staff_group_ensure())
+    staff = AgentFactory()
     client.force_login(staff)
 
     client.post(
@@ -117,8 +115,7 @@ def test_declining_asks_an_optional_reason_and_returns_the_request_to_triage(cli
 def test_completing_with_a_concern_alerts_staff_at_once(
     client, volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks
 ):
-    staff = UserFactory(staff=True, email="agent@cd54.fr")
-    staff.groups.add(staff_group_ensure())
+    AgentFactory(email="agent@cd54.fr")
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
     client.post(proposal_url(proposal, "accept"))
 
@@ -138,7 +135,7 @@ def test_completing_with_a_concern_alerts_staff_at_once(
 def test_completing_without_concern_alerts_nobody(
     client, volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks
 ):
-    UserFactory(staff=True).groups.add(staff_group_ensure())
+    AgentFactory()
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
     client.post(proposal_url(proposal, "accept"))
     with django_capture_on_commit_callbacks(execute=True):
