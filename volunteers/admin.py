@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin
 from core.enums import Domain, domain_bit
-from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, VolunteerStatus
+from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from volunteers.models import Proposal, Skill, VolunteerProfile
 
 
@@ -70,12 +70,16 @@ class VolunteerProfileAdmin(BaseAdmin):
         if not reason:
             self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
             return
-        count = queryset.update(status=VolunteerStatus.SUSPENDED, status_reason=reason)
+        for profile in queryset:
+            profile.suspend(reason)
+        count = len(queryset)
         self.message_user(request, _("%(count)s bénévole(s) suspendu(s).") % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Réactiver"), permissions=["change"])
     def reactivate(self, request, queryset):
-        count = queryset.update(status=VolunteerStatus.ACTIVE, status_reason="")
+        for profile in queryset:
+            profile.reactivate()
+        count = len(queryset)
         self.message_user(request, _("%(count)s bénévole(s) réactivé(s).") % {"count": count}, messages.SUCCESS)
 
 

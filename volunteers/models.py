@@ -15,6 +15,13 @@ class Skill(models.Model):
     """A skill staff list for volunteers to tick (driving licence, first aid, languages…)."""
 
     name = models.CharField(_("nom"), max_length=80, unique=True)
+    help_types = models.ManyToManyField(
+        "core.HelpType",
+        blank=True,
+        related_name="useful_skills",
+        verbose_name=_("utile pour"),
+        help_text=_("La matching favorise les bénévoles qui ont cette compétence pour ces types d'aide."),
+    )
 
     class Meta:
         verbose_name = _("compétence")
@@ -26,15 +33,10 @@ class Skill(models.Model):
 
 class VolunteerProfileQuerySet(models.QuerySet):
     def ready(self):
-        """Volunteers who may receive proposals: active, attestations given, verified email, not paused."""
+        """Volunteers who may receive proposals: active with attestations given (is_eligible, kept by save()),
+        a verified email, not paused."""
         today = timezone.localdate()
-        return self.filter(
-            status=VolunteerStatus.ACTIVE,
-            is_adult=True,
-            no_symptoms=True,
-            charter_accepted_at__isnull=False,
-            user__is_active=True,
-        ).filter(
+        return self.filter(is_eligible=True, user__is_active=True).filter(
             Q(paused_until__isnull=True) | Q(paused_until__lt=today),
             Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True)),
         )
@@ -62,6 +64,16 @@ class VolunteerProfile(models.Model):
     )
     status_reason = models.CharField(_("motif"), max_length=500, blank=True)
     paused_until = models.DateField(_("indisponible jusqu'au"), null=True, blank=True)
+    # Kept by save() and by the proposal services, so that matching filters and orders on indexed columns
+    # of this one table instead of joining communes and counting proposals for every volunteer.
+    home_epci = models.ForeignKey("core.Epci", on_delete=models.SET_NULL, null=True, editable=False, related_name="+")
+    home_arrondissement = models.ForeignKey(
+        "core.Arrondissement", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    is_eligible = models.BooleanField(default=False, editable=False)
+    live_count = models.PositiveSmallIntegerField(_("demandes en cours"), default=0, editable=False)
+    completed_count = models.PositiveIntegerField(_("aides terminées"), default=0, editable=False)
+    last_assigned_at = models.DateTimeField(_("dernière aide acceptée"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,9 +87,25 @@ class VolunteerProfile(models.Model):
                 condition=Q(capacity__gte=1) & Q(capacity__lte=10), name="volunteer_capacity_range"
             ),
         ]
+        # One partial index per proximity tier: matching walks them from the nearest out.
+        indexes = [
+            models.Index(fields=["home_commune"], condition=Q(is_eligible=True), name="eligible_by_commune"),
+            models.Index(fields=["home_epci"], condition=Q(is_eligible=True), name="eligible_by_epci"),
+            models.Index(
+                fields=["home_arrondissement"], condition=Q(is_eligible=True), name="eligible_by_arrondissement"
+            ),
+        ]
 
     def __str__(self):
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        commune = self.home_commune
+        self.home_epci_id, self.home_arrondissement_id = commune.epci_id, commune.arrondissement_id
+        self.is_eligible = self.status == VolunteerStatus.ACTIVE and self.attestations_given
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "home_epci", "home_arrondissement", "is_eligible"}
+        super().save(*args, **kwargs)
 
     @property
     def attestations_given(self) -> bool:
@@ -94,6 +122,14 @@ class VolunteerProfile(models.Model):
     @property
     def availability_display(self) -> str:
         return describe_slots(self.availability)
+
+    def suspend(self, reason: str):
+        self.status, self.status_reason = VolunteerStatus.SUSPENDED, reason
+        self.save(update_fields=["status", "status_reason"])
+
+    def reactivate(self):
+        self.status, self.status_reason = VolunteerStatus.ACTIVE, ""
+        self.save(update_fields=["status", "status_reason"])
 
     def live_proposals(self):
         return self.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
     help_request.transition(Status.PROPOSED, by=by, note=_("Proposée à %(who)s") % {"who": volunteer})
     try:
         with transaction.atomic():
-            return Proposal.objects.create(
+            proposal = Proposal.objects.create(
                 help_request=help_request,
                 volunteer=volunteer,
                 proposed_by=by,
@@ -50,6 +51,16 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
             )
     except IntegrityError:
         raise ProposalError(_("Cette demande est déjà proposée à un autre bénévole.")) from None
+    _volunteer_counters(volunteer.pk, live_count=1)
+    return proposal
+
+
+def _volunteer_counters(volunteer_id, **changes) -> None:
+    """Keeps the counters matching reads (live_count, completed_count, last_assigned_at) in step with proposals."""
+    if volunteer_id is None:
+        return
+    updates = {name: F(name) + delta if isinstance(delta, int) else delta for name, delta in changes.items()}
+    VolunteerProfile.objects.filter(pk=volunteer_id).update(**updates)
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -65,6 +76,7 @@ def proposal_accept(*, proposal: Proposal) -> Proposal:
         raise ProposalError(_("Le délai de réponse est passé : la demande a été proposée à quelqu'un d'autre."))
     proposal.status, proposal.responded_at = ProposalStatus.ACCEPTED, timezone.now()
     proposal.save(update_fields=["status", "responded_at"])
+    _volunteer_counters(proposal.volunteer_id, last_assigned_at=proposal.responded_at)
     proposal.help_request.transition(Status.ASSIGNED, by=proposal.volunteer.user)
     return proposal
 
@@ -76,6 +88,7 @@ def proposal_decline(*, proposal: Proposal, reason: str = "") -> Proposal:
         raise ProposalError(_("Cette proposition n'attend plus de réponse."))
     proposal.status, proposal.responded_at, proposal.decline_reason = ProposalStatus.DECLINED, timezone.now(), reason
     proposal.save(update_fields=["status", "responded_at", "decline_reason"])
+    _volunteer_counters(proposal.volunteer_id, live_count=-1)
     proposal.help_request.transition(
         Status.TRIAGED, by=proposal.volunteer.user, note=_("Déclinée par le bénévole. %(r)s") % {"r": reason}
     )
@@ -90,6 +103,7 @@ def proposal_complete(*, proposal: Proposal, report: str, concern: bool) -> Prop
     proposal.status, proposal.completed_at = ProposalStatus.DONE, timezone.now()
     proposal.report, proposal.concern = report, concern
     proposal.save(update_fields=["status", "completed_at", "report", "concern"])
+    _volunteer_counters(proposal.volunteer_id, live_count=-1, completed_count=1)
     help_request = proposal.help_request
     help_request.transition(Status.DONE, by=proposal.volunteer.user, note=report)
     if concern:
@@ -128,6 +142,7 @@ def proposal_hand_back(*, proposal: Proposal, note: str = "", by=None) -> Propos
         raise ProposalError(_("Cette demande ne vous est plus confiée."))
     proposal.status = ProposalStatus.CANCELLED
     proposal.save(update_fields=["status"])
+    _volunteer_counters(proposal.volunteer_id, live_count=-1)
     proposal.help_request.transition(
         Status.TRIAGED, by=by, note=_("Rendue par le bénévole. %(note)s") % {"note": note}
     )
