@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from associations.models import Association
 from core.admin import BaseAdmin
 from core.models import Arrondissement, Commune, Epci
 from requests_app.enums import Urgency
+from requests_app.matching import association_suggestions, candidates, help_request_triage
 from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge
@@ -234,6 +237,49 @@ class HelpRequestAdmin(BaseAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a request is cancelled, never deleted: its history must remain
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/proposer/<int:volunteer_pk>/",
+                self.admin_site.admin_view(self.propose_to_view),
+                name="requests_app_helprequest_propose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Staff see the best candidates with the reasons for their scores, or organisations to route to."""
+        help_request = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if help_request is not None and not help_request.is_closed:
+            ranked = candidates(help_request, limit=5)
+            extra_context["candidates"] = ranked
+            extra_context["suggestions"] = [] if ranked else association_suggestions(help_request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def propose_to_view(self, request, pk: int, volunteer_pk: int):
+        help_request = self.get_object(request, str(pk))
+        if request.method != "POST" or help_request is None or not self.has_change_permission(request, help_request):
+            raise PermissionDenied
+        volunteer = VolunteerProfile.objects.filter(pk=volunteer_pk).first()
+        try:
+            if volunteer is None:
+                raise ProposalError(_("Ce bénévole n'existe plus."))
+            ranked = {c.volunteer.pk: c for c in candidates(help_request, limit=50)}
+            chosen = ranked.get(volunteer.pk)
+            proposal_create(
+                help_request=help_request,
+                volunteer=volunteer,
+                by=request.user,
+                score=chosen.score if chosen else 0,
+                explanation=chosen.explanation if chosen else _("Choisi par un agent."),
+            )
+        except (ProposalError, TransitionNotAllowed) as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(request, _("Demande proposée à %(who)s.") % {"who": volunteer}, messages.SUCCESS)
+        return redirect("admin:requests_app_helprequest_change", pk)
+
     def get_search_results(self, request, queryset, search_term):
         """Phone numbers and references are searched as staff type them: 06 12 34 56 78, e54 7k3q 9pxd."""
         term = search_term.strip()
@@ -317,7 +363,10 @@ class HelpRequestAdmin(BaseAdmin):
     def triage(self, request, queryset):
         note = request.POST.get("note", "")
         self._apply(
-            request, queryset, lambda r: r.triage(by=request.user, note=note), _("%(count)s demande(s) triée(s).")
+            request,
+            queryset,
+            lambda r: help_request_triage(r, by=request.user, note=note),
+            _("%(count)s demande(s) triée(s) et proposée(s) au meilleur bénévole quand il y en avait un."),
         )
 
     @admin.action(description=_("Proposer au bénévole indiqué à côté (courriel)"), permissions=["change"])

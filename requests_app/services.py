@@ -1,5 +1,6 @@
 """Work on help requests that spans more than one row: filing a request, merging duplicates."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,10 @@ def help_request_create(*, help_request: HelpRequest, created_by=None, note: str
     )
     if note:
         RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
+    if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
+        from requests_app.matching import propose_best  # matching builds on this module's models and services
+
+        propose_best(help_request, by=created_by)
     return help_request
 
 

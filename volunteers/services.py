@@ -36,7 +36,7 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
         raise ProposalError(_("Ce bénévole n'est pas disponible (profil incomplet, en pause ou suspendu)."))
     if volunteer.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES).count() >= volunteer.capacity:
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
-    if help_request.proposals.filter(volunteer=volunteer).exclude(status=ProposalStatus.CANCELLED).exists():
+    if help_request.proposals.filter(volunteer=volunteer).exists():
         raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
     help_request.transition(Status.PROPOSED, by=by, note=_("Proposée à %(who)s") % {"who": volunteer})
     try:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
+from requests_app.matching import propose_best
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm, PauseForm, ProfileForm
 from volunteers.models import Proposal, VolunteerProfile
@@ -137,6 +138,11 @@ def _act(request: HttpRequest, pk: int, form_class, action, success: str, templa
     return None
 
 
+def _next_candidate(proposal: Proposal) -> None:
+    """The request this volunteer gave up goes straight to the next best candidate, or to staff."""
+    propose_best(proposal.help_request)
+
+
 @login_required
 @require_POST
 def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,7 +156,7 @@ def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = _act(
-        request, pk, DeclineForm, lambda p, data: proposal_decline(proposal=p, reason=data["reason"]),
+        request, pk, DeclineForm, lambda p, data: _next_candidate(proposal_decline(proposal=p, reason=data["reason"])),
         _("C'est noté : la demande sera proposée à quelqu'un d'autre."), "decline_form",
     )  # fmt: skip
     return response or redirect("volunteers:dashboard")
@@ -172,7 +178,7 @@ def proposal_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = _act(
         request, pk, HandBackForm,
-        lambda p, data: proposal_hand_back(proposal=p, note=data["note"], by=request.user),
+        lambda p, data: _next_candidate(proposal_hand_back(proposal=p, note=data["note"], by=request.user)),
         _("La demande est rendue au département, qui va trouver une autre solution."), "hand_back_form",
     )  # fmt: skip
     return response or redirect("volunteers:dashboard")

@@ -125,7 +125,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-proposals": {"task": "requests_app.tasks.expire_proposals", "schedule": 5 * 60},
+}
 
 # --- Volunteers and proposals -------------------------------------------------------------------
 # Hours a volunteer has to answer a proposal, by the request's urgency (1 urgent, 2 normal, 3 flexible).
@@ -134,6 +136,12 @@ PROPOSAL_RESPONSE_HOURS = {
     2: env_int("PROPOSAL_HOURS_NORMAL", 12),
     3: env_int("PROPOSAL_HOURS_FLEXIBLE", 24),
 }
+
+# Matching: propose at once when staff triage a request; after this many declines or expiries, staff take over.
+MATCHING_ON_TRIAGE = env_bool("MATCHING_ON_TRIAGE", True)
+MATCHING_MAX_ATTEMPTS = env_int("MATCHING_MAX_ATTEMPTS", 3)
+# Help types proposed to a volunteer as soon as they are filed, before any staff review (codes, comma-separated).
+MATCHING_AUTO_HELP_TYPES = env_list("MATCHING_AUTO_HELP_TYPES", [])
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

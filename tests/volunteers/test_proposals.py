@@ -103,12 +103,16 @@ def test_a_volunteer_never_sees_another_volunteer_s_proposals(client, volunteer)
     assert other.status == ProposalStatus.PROPOSED
 
 
-def test_declining_asks_an_optional_reason_and_returns_the_request_to_triage(client, volunteer, help_request):
+def test_declining_asks_an_optional_reason_and_offers_the_request_to_the_next_volunteer(
+    client, volunteer, help_request
+):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    next_one = VolunteerProfileFactory()
     client.post(proposal_url(proposal, "decline"), {"reason": "Pas de voiture cette semaine"})
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decline_reason) == (ProposalStatus.DECLINED, "Pas de voiture cette semaine")
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
+    assert help_request.proposals.live().get().volunteer == next_one
     assert client.get(proposal_url(proposal)).status_code == 404
 
 
@@ -165,7 +169,8 @@ def test_handing_back_an_assignment_returns_it_to_staff(client, volunteer, help_
     client.post(proposal_url(proposal, "accept"))
     client.post(proposal_url(proposal, "hand_back"), {"note": "Je suis malade"})
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.CANCELLED
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    # Nobody else fits: staff take over.
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
 
 
 def test_a_paused_unready_or_full_volunteer_receives_nothing(help_request):
