@@ -46,3 +46,13 @@ def describe_slots(mask: int) -> str:
         else ", ".join(str(DayPeriod(p).label) for p in periods)
     )
     return f"{day_text} — {period_text}"
+
+
+def slot_labels(mask: int) -> list[str]:
+    """Every slot of a mask in words ("lundi matin"), for an export that must not simplify."""
+    return [
+        f"{Weekday(day).label} {DayPeriod(period).label}"
+        for day in Weekday.values
+        for period in DayPeriod.values
+        if mask & slot_bit(day, period)
+    ]

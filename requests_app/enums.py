@@ -21,8 +21,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.TRIAGED: frozenset({Status.PROPOSED, Status.ROUTED, Status.NEEDS_STAFF, Status.CANCELLED}),
     # Declined or expired proposals go back to triage; the matching may give up and call staff.
     Status.PROPOSED: frozenset({Status.ASSIGNED, Status.TRIAGED, Status.NEEDS_STAFF, Status.ROUTED, Status.CANCELLED}),
-    # A volunteer who hands a request back sends it to triage again.
-    Status.ASSIGNED: frozenset({Status.DONE, Status.TRIAGED, Status.CANCELLED}),
+    # A volunteer who hands a request back sends it to triage again; one worried about the person sends it
+    # to staff for a follow-up rather than closing it.
+    Status.ASSIGNED: frozenset({Status.DONE, Status.TRIAGED, Status.NEEDS_STAFF, Status.CANCELLED}),
     Status.ROUTED: frozenset({Status.DONE, Status.TRIAGED, Status.CANCELLED}),
     Status.NEEDS_STAFF: frozenset({Status.TRIAGED, Status.PROPOSED, Status.ROUTED, Status.CANCELLED}),
     Status.DONE: frozenset(),

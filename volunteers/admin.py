@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin
 from core.enums import Domain, domain_bit
+from core.slots import slot_labels
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from volunteers.models import Proposal, Skill, VolunteerProfile
+from volunteers.services import volunteer_suspend
 
 
 class DomainFilter(admin.SimpleListFilter):
@@ -42,7 +44,21 @@ class VolunteerProfileAdmin(BaseAdmin):
     autocomplete_fields = ("home_commune",)
     raw_id_fields = ("user",)
     filter_horizontal = ("skills",)
-    readonly_fields = ("status", "status_reason", "charter_accepted_at", "created_at", "updated_at")
+    readonly_fields = (
+        "status", "status_reason", "domains_display", "availability_display", "charter_accepted_at", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    # The bit masks are edited by the volunteer on the profile page; staff read them in words.
+    exclude = ("domains", "availability")
+
+    @admin.display(description=_("domaines"))
+    def domains_display(self, obj):
+        return ", ".join(obj.domain_list) or "—"
+
+    @admin.display(description=_("disponibilités"))
+    def availability_display(self, obj):
+        return ", ".join(slot_labels(obj.availability)) or _("aucune précisée")
+
     action_form = ReasonForm
     actions = ["suspend", "reactivate"]
 
@@ -71,7 +87,7 @@ class VolunteerProfileAdmin(BaseAdmin):
             self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
             return
         for profile in queryset:
-            profile.suspend(reason)
+            volunteer_suspend(volunteer=profile, reason=reason)
         count = len(queryset)
         self.message_user(request, _("%(count)s bénévole(s) suspendu(s).") % {"count": count}, messages.SUCCESS)
 

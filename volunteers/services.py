@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from associations.enums import ApplicationStatus
 from associations.models import Application
 from core.alerts import staff_alert
+from core.slots import slot_labels
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
@@ -38,7 +41,8 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
     if help_request.proposals.filter(volunteer=volunteer).exists():
         raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
-    help_request.transition(Status.PROPOSED, by=by, note=_("Proposée à %(who)s") % {"who": volunteer})
+    # The history names the volunteer by number only: it outlives the volunteer's account.
+    help_request.transition(Status.PROPOSED, by=by, note=_("Proposée au bénévole n° %(pk)s") % {"pk": volunteer.pk})
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
@@ -52,7 +56,28 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
     except IntegrityError:
         raise ProposalError(_("Cette demande est déjà proposée à un autre bénévole.")) from None
     _volunteer_counters(volunteer.pk, live_count=1)
+    transaction.on_commit(lambda: proposal_offer_send(proposal))
     return proposal
+
+
+def proposal_offer_send(proposal: Proposal) -> None:
+    """Tells the volunteer a request waits for their answer: the deadline may be two hours away."""
+    context = {"proposal": proposal, "help_request": proposal.help_request, "url": settings.SITE_URL + reverse(
+        "volunteers:proposal", args=[proposal.pk]), "portal_name": settings.PORTAL_NAME}  # fmt: skip
+    send_mail(
+        render_to_string("volunteers/email/proposal_subject.txt", context).strip(),
+        render_to_string("volunteers/email/proposal_body.txt", context),
+        None,
+        [proposal.volunteer.user.email],
+    )
+
+
+@transaction.atomic
+def volunteer_suspend(*, volunteer: VolunteerProfile, reason: str) -> None:
+    """A suspended volunteer keeps no one's contact details: live proposals go back to staff at once."""
+    for proposal in volunteer.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES):
+        proposal_hand_back(proposal=proposal, note=_("Bénévole suspendu par le département."))
+    volunteer.suspend(reason)
 
 
 def _volunteer_counters(volunteer_id, **changes) -> None:
@@ -105,7 +130,8 @@ def proposal_complete(*, proposal: Proposal, report: str, concern: bool) -> Prop
     proposal.save(update_fields=["status", "completed_at", "report", "concern"])
     _volunteer_counters(proposal.volunteer_id, live_count=-1, completed_count=1)
     help_request = proposal.help_request
-    help_request.transition(Status.DONE, by=proposal.volunteer.user, note=report)
+    # A concern keeps the request open, in staff's hands, until someone has checked on the person.
+    help_request.transition(Status.NEEDS_STAFF if concern else Status.DONE, by=proposal.volunteer.user, note=report)
     if concern:
         RequestNote.objects.create(
             help_request=help_request,
@@ -129,7 +155,7 @@ def concern_alert_send(proposal: Proposal) -> None:
             "ref": help_request.reference,
             "commune": help_request.commune,
             "report": proposal.report,
-            "url": reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
+            "url": settings.SITE_URL + reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
         },
     )
 
@@ -165,7 +191,7 @@ def volunteer_export(user) -> dict:
             {
                 "mission": application.mission.title,
                 "structure": application.mission.association.name,
-                "statut": application.status,
+                "statut": application.get_status_display(),
                 "message": application.message,
                 "le": application.created_at.isoformat(),
             }
@@ -176,9 +202,9 @@ def volunteer_export(user) -> dict:
         data["profil"] = {
             "telephone": str(profile.phone or ""),
             "commune": str(profile.home_commune),
-            "rayon": profile.reach,
+            "rayon": profile.get_reach_display(),
             "domaines": profile.domain_list,
-            "disponibilites": profile.availability_display,
+            "disponibilites": slot_labels(profile.availability),
             "competences": list(profile.skills.values_list("name", flat=True)),
             "autres_competences": profile.other_skills,
             "vehicule": profile.has_vehicle,
@@ -196,7 +222,7 @@ def volunteer_export(user) -> dict:
                 "reference": proposal.help_request.reference,
                 "type_aide": str(proposal.help_request.help_type),
                 "commune": proposal.help_request.commune.name,
-                "statut": proposal.status,
+                "statut": proposal.get_status_display(),
                 "proposee_le": proposal.created_at.isoformat(),
                 "compte_rendu": proposal.report,
             }

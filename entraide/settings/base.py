@@ -30,6 +30,8 @@ DEPARTEMENT = env_str("DEPARTEMENT", "54")
 DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME", "Meurthe-et-Moselle")
 PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {DEPARTEMENT}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
+# The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

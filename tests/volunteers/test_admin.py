@@ -63,3 +63,11 @@ def test_staff_suspend_with_a_reason_and_reactivate(client, staff):
     assert not VolunteerProfile.objects.ready().exists()
     client.post(CHANGELIST, {"action": "reactivate", "_selected_action": [profile.pk], "index": 0})
     assert VolunteerProfile.objects.ready().get() == profile
+
+
+def test_staff_read_domains_and_availability_in_words(client, staff):
+    profile = VolunteerProfileFactory(domains=domains_to_mask([Domain.CHILDCARE]), availability=1)
+    content = client.get(reverse("admin:volunteers_volunteerprofile_change", args=[profile.pk])).content.decode()
+    assert "Garde exceptionnelle d&#x27;enfants" in content or "Garde exceptionnelle d'enfants" in content
+    assert "lundi matin" in content
+    assert 'name="domains"' not in content and 'name="availability"' not in content

@@ -33,6 +33,8 @@ def test_the_export_holds_the_volunteer_s_own_data_and_no_one_else_s(client):
     data = json.loads(response.content)
     assert data["compte"]["email"] == profile.user.email
     assert data["profil"]["autres_competences"] == "Tricot"
+    assert "lundi matin" in data["profil"]["disponibilites"] and len(data["profil"]["disponibilites"]) == 21
+    assert data["profil"]["rayon"] == "Dans tout le département"
     assert [p["reference"] for p in data["propositions"]] == [mine.help_request.reference]
     assert data["propositions"][0]["compte_rendu"] == "Courses livrées"
     assert [a["message"] for a in data["candidatures"]] == ["Dispo samedi"]

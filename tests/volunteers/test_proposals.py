@@ -14,7 +14,7 @@ from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
 from volunteers.enums import ProposalStatus
 from volunteers.models import Proposal
-from volunteers.services import ProposalError, proposal_create
+from volunteers.services import ProposalError, proposal_create, volunteer_suspend
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,9 @@ def test_completing_with_a_concern_alerts_staff_at_once(
 
     proposal.refresh_from_db()
     assert (proposal.status, proposal.concern) == (ProposalStatus.DONE, True)
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.DONE
-    assert [mail.to for mail in mailoutbox] == [["agent@cd54.fr"]]
-    assert help_request.reference in mailoutbox[0].subject and "plus rien à manger" in mailoutbox[0].body
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
+    assert [mail.to for mail in mailoutbox][-1] == ["agent@cd54.fr"]  # after the proposal's own email
+    assert help_request.reference in mailoutbox[-1].subject and "plus rien à manger" in mailoutbox[-1].body
     assert "INQUIÉTUDE" in help_request.notes.get().text
 
 
@@ -144,7 +144,7 @@ def test_completing_without_concern_alerts_nobody(
     client.post(proposal_url(proposal, "accept"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(proposal_url(proposal, "complete"), {"report": "Tout va bien."})
-    assert mailoutbox == []
+    assert not [mail for mail in mailoutbox if "Inquiétude" in mail.subject]
 
 
 def test_a_completion_without_report_comes_back_with_a_message(client, volunteer, help_request):
@@ -227,3 +227,42 @@ def test_dashboard_and_proposal_pages_make_the_same_queries_whatever_the_history
         live.status = ProposalStatus.CANCELLED
         live.save()
     assert counts[0] == counts[1]
+
+
+def test_a_concern_keeps_the_request_open_for_staff(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "complete"), {"report": "Elle semblait très faible.", "concern": "on"})
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.DONE
+
+
+def test_the_volunteer_is_told_by_email_with_a_link_and_no_personal_data(
+    volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://entraide54.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    [mail] = mailoutbox
+    assert mail.to == [volunteer.user.email]
+    assert "Courses" in mail.subject and "Nancy" in mail.subject
+    assert f"https://entraide54.fr/benevoles/propositions/{proposal.pk}/" in mail.body
+    for secret in PERSONAL:
+        assert secret not in mail.body
+
+
+def test_the_history_names_the_volunteer_by_number_only(volunteer, help_request):
+    proposal_create(help_request=help_request, volunteer=volunteer)
+    note = help_request.status_changes.get(to_status=Status.PROPOSED).note
+    assert str(volunteer.pk) in note
+    assert volunteer.user.last_name not in note and volunteer.user.email not in note
+
+
+def test_suspending_a_volunteer_hands_back_what_they_hold(client, volunteer, help_request):
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    client.post(proposal_url(proposal, "accept"))
+    volunteer_suspend(volunteer=volunteer, reason="Signalement")
+    assert client.get(proposal_url(proposal)).status_code == 404
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
+    dashboard = client.get(reverse("volunteers:dashboard")).content.decode()
+    assert "suspendu par le département" in dashboard and "Signalement" not in dashboard
