@@ -1,0 +1,324 @@
+import random
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from core.enums import DayPeriod, Domain, Proximity, Weekday, domains_to_mask
+from core.models import Commune, HelpType
+from core.slots import slot_bit
+from requests_app.enums import Status
+from requests_app.matching import (
+    association_suggestions,
+    candidates,
+    help_request_triage,
+    plain_ranking,
+    proposals_expire,
+    propose_best,
+)
+from requests_app.models import HelpRequest
+from tests.accounts.factories import AgentFactory
+from tests.associations.factories import AssociationFactory
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
+from volunteers.enums import ProposalStatus, Reach
+from volunteers.models import Proposal, Skill
+from volunteers.services import ProposalError, proposal_create, proposal_decline
+
+pytestmark = pytest.mark.django_db
+
+NANCY, VANDOEUVRE, POMPEY, LUNEVILLE = "54395", "54547", "54430", "54329"
+MONDAY_MORNING = slot_bit(Weekday.MONDAY, DayPeriod.MORNING)
+TUESDAY_EVENING = slot_bit(Weekday.TUESDAY, DayPeriod.EVENING)
+
+
+def commune(insee):
+    return Commune.objects.get(insee=insee)
+
+
+def request_in(insee=NANCY, code="shopping", **fields):
+    return HelpRequestFactory(
+        triaged=True, commune=commune(insee), help_type=HelpType.objects.get(code=code), **fields
+    )
+
+
+def volunteer_in(insee=NANCY, **fields):
+    return VolunteerProfileFactory(home_commune=commune(insee), **fields)
+
+
+def ranked(help_request):
+    return [candidate.volunteer for candidate in candidates(help_request)]
+
+
+# --- Hard filters -------------------------------------------------------------------------------------------
+
+
+def test_only_eligible_verified_unpaused_active_volunteers_are_candidates():
+    ok = volunteer_in()
+    volunteer_in(without_attestations=True)
+    volunteer_in(status="suspended")
+    volunteer_in(paused_until=timezone.localdate() + timedelta(days=2))
+    unverified(volunteer_in())
+    inactive = volunteer_in()
+    inactive.user.is_active = False
+    inactive.user.save()
+    assert ranked(request_in()) == [ok]
+
+
+def test_only_volunteers_of_the_request_s_domain():
+    food = volunteer_in(domains=domains_to_mask([Domain.FOOD_EMERGENCY]))
+    volunteer_in(domains=domains_to_mask([Domain.CHILDCARE]))
+    assert ranked(request_in(code="food_parcel")) == [food]
+
+
+@pytest.mark.parametrize(
+    ("home", "reach", "fits"),
+    [
+        (NANCY, Reach.COMMUNE, True),
+        (VANDOEUVRE, Reach.COMMUNE, False),
+        (VANDOEUVRE, Reach.EPCI, True),
+        (POMPEY, Reach.EPCI, False),
+        (POMPEY, Reach.ARRONDISSEMENT, True),
+        (LUNEVILLE, Reach.ARRONDISSEMENT, False),
+        (LUNEVILLE, Reach.DEPARTEMENT, True),
+        (NANCY, Reach.REMOTE_ONLY, False),
+    ],
+)
+def test_the_reach_must_cover_the_request_s_commune(home, reach, fits):
+    volunteer = volunteer_in(home, reach=reach)
+    assert (volunteer in ranked(request_in(NANCY))) is fits
+
+
+def test_remote_help_ignores_geography_and_welcomes_remote_only_volunteers():
+    remote_only = volunteer_in(LUNEVILLE, reach=Reach.REMOTE_ONLY)
+    far_commune_only = volunteer_in(LUNEVILLE, reach=Reach.COMMUNE)
+    assert set(ranked(request_in(NANCY, code="phone_call"))) == {remote_only, far_commune_only}
+
+
+def test_availability_must_overlap_the_preferred_slots_when_there_are_any():
+    monday = volunteer_in(availability=MONDAY_MORNING)
+    tuesday = volunteer_in(availability=TUESDAY_EVENING)
+    assert ranked(request_in(preferred_slots=MONDAY_MORNING)) == [monday]
+    assert set(ranked(request_in(preferred_slots=0))) == {monday, tuesday}
+
+
+def test_a_volunteer_at_capacity_is_not_a_candidate():
+    full = volunteer_in(capacity=1)
+    ProposalFactory(volunteer=full, status=ProposalStatus.ACCEPTED)
+    assert ranked(request_in()) == []
+
+
+def test_someone_who_declined_or_let_expire_this_request_is_not_asked_again():
+    declined, expired, fresh = volunteer_in(), volunteer_in(), volunteer_in()
+    help_request = request_in()
+    ProposalFactory(help_request=help_request, volunteer=declined, status=ProposalStatus.DECLINED)
+    ProposalFactory(help_request=help_request, volunteer=expired, status=ProposalStatus.EXPIRED)
+    assert ranked(help_request) == [fresh]
+
+
+# --- Score ----------------------------------------------------------------------------------------------------
+
+
+def test_nearer_tiers_always_come_first_whatever_the_other_factors():
+    far_but_perfect = volunteer_in(LUNEVILLE, has_vehicle=True, completed_count=50)
+    same_arrondissement = volunteer_in(POMPEY, reach=Reach.ARRONDISSEMENT)
+    same_epci = volunteer_in(VANDOEUVRE, reach=Reach.EPCI)
+    same_commune_loaded = volunteer_in(NANCY, live_count=4, capacity=5, last_assigned_at=timezone.now())
+    found = candidates(request_in(NANCY))
+    assert [c.volunteer for c in found] == [same_commune_loaded, same_epci, same_arrondissement, far_but_perfect]
+    assert [c.proximity for c in found] == [
+        Proximity.SAME_COMMUNE, Proximity.SAME_EPCI, Proximity.SAME_ARRONDISSEMENT, Proximity.SAME_DEPARTEMENT,
+    ]  # fmt: skip
+
+
+def score_of(volunteer, help_request):
+    return next(c for c in candidates(help_request) if c.volunteer == volunteer)
+
+
+def test_each_factor_adds_what_the_weights_say_and_says_why():
+    recent = timezone.now() - timedelta(days=1)
+    base = dict(last_assigned_at=recent, availability=MONDAY_MORNING)  # no fairness bonus, one shared slot
+    plain = volunteer_in(**base)
+    with_vehicle = volunteer_in(has_vehicle=True, **base)
+    loaded = volunteer_in(live_count=2, capacity=5, **base)
+    reliable = volunteer_in(completed_count=4, **base)
+    rested = volunteer_in(last_assigned_at=timezone.now() - timedelta(days=8), availability=MONDAY_MORNING)
+    skilled = volunteer_in(**base)
+    skill = Skill.objects.create(name="Permis B")
+    skill.help_types.add(HelpType.objects.get(code="shopping"))
+    skilled.skills.add(skill)
+    help_request = request_in(preferred_slots=MONDAY_MORNING)
+
+    plain_score = score_of(plain, help_request)
+    assert plain_score.score == 400 + 10
+    assert plain_score.explanation == "même commune (+400), disponible le lundi matin (+10)"
+    assert score_of(with_vehicle, help_request).score == plain_score.score + 15
+    assert "véhiculé (+15)" in score_of(with_vehicle, help_request).explanation
+    assert score_of(loaded, help_request).score == plain_score.score - 10
+    assert "2 demande(s) en cours (−10)" in score_of(loaded, help_request).explanation
+    assert score_of(reliable, help_request).score == plain_score.score + 4
+    assert "4 aide(s) menée(s) à bien (+4)" in score_of(reliable, help_request).explanation
+    assert score_of(rested, help_request).score == plain_score.score + 7
+    assert "dernière aide il y a 8 jours (+7)" in score_of(rested, help_request).explanation
+    assert score_of(skilled, help_request).score == plain_score.score + 10
+    assert "compétence utile (+10)" in score_of(skilled, help_request).explanation
+
+
+def test_never_assigned_volunteers_get_the_full_fairness_bonus_and_slots_are_capped():
+    all_week = volunteer_in()
+    help_request = request_in(preferred_slots=sum(slot_bit(day, 0) for day in range(5)))
+    found = score_of(all_week, help_request)
+    assert found.score == 400 + 30 + 14
+    assert "disponible le lundi matin et 4 autre(s) créneau(x) (+30)" in found.explanation
+    assert "pas encore sollicité (+14)" in found.explanation
+
+
+def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
+    rng = random.Random(54)
+    communes = list(Commune.objects.filter(arrondissement="543").order_by("insee")[:25]) + [commune(LUNEVILLE)]
+    for _ in range(120):
+        VolunteerProfileFactory(
+            home_commune=rng.choice(communes),
+            reach=rng.choice(list(Reach)),
+            domains=rng.randrange(1, 16),
+            availability=rng.randrange(0, 1 << 21),
+            has_vehicle=rng.random() < 0.5,
+            capacity=rng.randrange(1, 4),
+            completed_count=rng.randrange(0, 15),
+            last_assigned_at=None if rng.random() < 0.3 else timezone.now() - timedelta(days=rng.randrange(0, 20)),
+        )
+    for _ in range(15):
+        help_request = request_in(
+            rng.choice(communes).insee,
+            code=rng.choice(["shopping", "phone_call", "childcare", "food_parcel", "meal_delivery"]),
+            preferred_slots=rng.choice([0, rng.randrange(1, 1 << 21)]),
+        )
+        walked = [(c.volunteer.pk, c.score) for c in candidates(help_request, limit=10)]
+        assert walked == plain_ranking(help_request, limit=10)
+
+
+# --- Lifecycle -----------------------------------------------------------------------------------------------
+
+
+def test_triage_proposes_to_the_best_candidate_with_a_deadline_by_urgency():
+    best = volunteer_in()
+    volunteer_in(VANDOEUVRE, reach=Reach.EPCI)
+    help_request = HelpRequestFactory(urgency=1)
+    help_request_triage(help_request, by=AgentFactory())
+    proposal = Proposal.objects.get()
+    assert proposal.volunteer == best and "même commune (+400)" in proposal.explanation
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
+    assert timedelta(minutes=110) < proposal.respond_by - timezone.now() <= timedelta(hours=2)
+
+
+def test_a_decline_goes_to_the_next_candidate_and_exhaustion_goes_to_staff(settings, mailoutbox):
+    settings.MATCHING_MAX_ATTEMPTS = 2
+    AgentFactory(email="agent@cd54.fr")
+    first, second, third = volunteer_in(completed_count=3), volunteer_in(completed_count=2), volunteer_in()
+    help_request = request_in()
+
+    assert propose_best(help_request).volunteer == first
+    proposal_decline(proposal=first.proposals.get(), reason="Malade")
+    assert propose_best(help_request).volunteer == second
+    proposal_decline(proposal=second.proposals.get())
+    assert propose_best(help_request) is None
+
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
+    assert not third.proposals.exists()
+
+
+def test_an_expired_proposal_goes_to_the_next_candidate():
+    first, second = volunteer_in(completed_count=3), volunteer_in()
+    help_request = request_in()
+    proposal = propose_best(help_request)
+    Proposal.objects.filter(pk=proposal.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
+
+    assert proposals_expire() == 1
+
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.EXPIRED
+    assert help_request.proposals.live().get().volunteer == second
+    first.refresh_from_db()
+    assert first.live_count == 0
+    assert proposals_expire() == 0
+
+
+def test_when_no_volunteer_fits_organisations_covering_the_commune_and_domain_are_suggested():
+    covering = AssociationFactory(name="Épicerie solidaire")
+    AssociationFactory(name="Garderie", domains=domains_to_mask([Domain.CHILDCARE]))
+    AssociationFactory(name="En attente", pending=True)
+    help_request = request_in()
+    assert association_suggestions(help_request) == [covering]
+    assert propose_best(help_request) is None
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
+
+
+def test_staff_see_the_candidates_with_reasons_and_propose_to_any_of_them(client):
+    chosen = volunteer_in(VANDOEUVRE, reach=Reach.EPCI)
+    volunteer_in()
+    help_request = request_in()
+    client.force_login(AgentFactory())
+    url = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+    content = client.get(url).content.decode()
+    assert "Bénévoles les mieux placés" in content and "même intercommunalité (+300)" in content
+
+    client.post(reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, chosen.pk]))
+
+    assert help_request.proposals.live().get().volunteer == chosen
+
+
+def test_proposing_by_hand_is_a_post_and_respects_the_rules(client):
+    help_request = request_in()
+    paused = volunteer_in(paused_until=timezone.localdate() + timedelta(days=1))
+    client.force_login(AgentFactory())
+    url = reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, paused.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, follow=True)
+    assert "pas disponible" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+# --- Concurrency ----------------------------------------------------------------------------------------------
+
+
+def run_at_once(*jobs):
+    start = threading.Barrier(len(jobs))
+    outcomes = []
+
+    def run(job):
+        try:
+            start.wait()
+            outcomes.append(job())
+        except (ProposalError, Exception) as refusal:  # noqa: B014 - any refusal counts as "not proposed"
+            outcomes.append(refusal)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_two_proposals_at_once_for_the_same_request_leave_one_live_proposal():
+    help_request = request_in()
+    volunteers = [volunteer_in() for _ in range(4)]
+    run_at_once(*[lambda v=v: proposal_create(help_request=help_request, volunteer=v) for v in volunteers])
+    assert Proposal.objects.filter(help_request=help_request, status__in=["proposed", "accepted"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_two_requests_at_once_for_a_volunteer_with_one_place_left_leave_one_proposal():
+    volunteer = volunteer_in(capacity=1)
+    requests = [request_in() for _ in range(4)]
+    run_at_once(*[lambda r=r: proposal_create(help_request=r, volunteer=volunteer) for r in requests])
+    assert Proposal.objects.filter(volunteer=volunteer).count() == 1
+    volunteer.refresh_from_db()
+    assert volunteer.live_count == 1
