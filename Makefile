@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The embedded default: SQLite under var/, eager Celery tasks, emails and SMS on the console.
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base
 
-.PHONY: install run test lint services smoke migrations-check messages bench-triage
+.PHONY: install run test lint services smoke migrations-check messages bench-triage bench-matching
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ test: install services lint migrations-check
 # Benchmarks: figures are recorded in BENCHMARKS.md, never asserted in tests.
 bench-triage: install services
 	$(BIN)/python bench/triage.py
+
+bench-matching: install services
+	$(BIN)/python bench/matching.py

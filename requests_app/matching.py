@@ -10,10 +10,9 @@ tests compare), while most requests are served from the first tier, without read
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from core.enums import DayPeriod, Proximity, Weekday, domain_bit
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import Proposal, Skill, VolunteerProfile
+from volunteers.models import MATCHING_COLUMNS, Proposal, Skill, VolunteerProfile
 from volunteers.services import ProposalError, proposal_create
 
 # Weights, in one place. Proximity dominates: 100 points between tiers, more than all other factors can add
@@ -68,13 +67,13 @@ class Candidate:
 
 
 def eligible(help_request: HelpRequest):
-    """Every hard filter but geography: eligible, verified, not paused, in the domain, free at the asked
-    time, below capacity, and not someone who already declined, let expire or handed back this request."""
+    """Every hard filter but geography: eligible (active, attestations, verified email: kept in is_eligible),
+    not paused, in the domain, free at the asked time, below capacity, and not someone who already declined,
+    let expire or handed back this request."""
     today = timezone.localdate()
     volunteers = (
         VolunteerProfile.objects.filter(is_eligible=True, user__is_active=True, live_count__lt=F("capacity"))
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
-        .filter(Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True)))
         .alias(_domain=F("domains").bitand(domain_bit(help_request.domain)))
         .filter(_domain__gt=0)
         .exclude(
@@ -145,8 +144,12 @@ def _request_bits(help_request: HelpRequest) -> list[int]:
 def _scored(queryset, help_request: HelpRequest, proximity):
     for bit in _request_bits(help_request):
         queryset = queryset.alias(**{f"_slot{bit}": F("availability").bitand(1 << bit)})
-    useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
-    queryset = queryset.alias(_useful_skill=Exists(useful))
+    if Skill.objects.filter(help_types=help_request.help_type_id).exists():
+        useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
+        queryset = queryset.alias(_useful_skill=Exists(useful))
+    else:
+        # No skill is marked useful for this help type: skip a subquery per volunteer.
+        queryset = queryset.alias(_useful_skill=Value(False))
     return queryset.annotate(
         score=score_expression(help_request, proximity), useful_skill=F("_useful_skill")
     ).order_by("-score", "pk")
@@ -155,12 +158,15 @@ def _scored(queryset, help_request: HelpRequest, proximity):
 def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
     """The best volunteers for this request, nearest tier first, each with the reasons for its score."""
     found: list[Candidate] = []
-    base = eligible(help_request).select_related("user", "home_commune")
+    # Only the columns the ranking reads, all carried by the tier indexes: PostgreSQL can scan the index alone.
+    base = eligible(help_request).only("pk", *MATCHING_COLUMNS)
     for tier, points in PROXIMITY_POINTS.items():
         rows = _scored(base.filter(tier_filter(help_request, tier)), help_request, Value(points))
         found += [_candidate(help_request, volunteer, tier) for volunteer in rows[: limit - len(found)]]
         if len(found) >= limit:
             break
+    # Names and communes for the few winners only, not joined into the ranking of thousands.
+    prefetch_related_objects([c.volunteer for c in found], "user", "home_commune")
     return found
 
 

@@ -49,4 +49,5 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
 def unverified(profile: VolunteerProfile) -> VolunteerProfile:
     EmailAddress.objects.filter(user=profile.user).update(verified=False)
+    profile.save()  # as a changed address would: eligibility is recomputed
     return profile

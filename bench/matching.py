@@ -1,0 +1,182 @@
+"""Matching at scale: rank candidates among VOLUNTEERS (default 100,000) volunteers and propose 10,000 requests.
+
+Run with `make bench-matching` (or `VOLUNTEERS=1000000 make bench-matching` for the national scale).
+Seeds its own PostgreSQL database once (kept between runs), then reports p50/p95 of `matching.candidates`
+for a sample of requests and the time to propose every open request in one batch. Figures go to BENCHMARKS.md.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VOLUNTEERS = int(os.environ.get("VOLUNTEERS", "100000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
+SAMPLE = int(os.environ.get("BENCH_SAMPLE", "400"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entraide.settings.test")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/entraide_bench_matching_{VOLUNTEERS}"
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from allauth.account.models import EmailAddress  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from psycopg import connect  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from core.models import Commune, HelpType  # noqa: E402
+from requests_app.matching import candidates, propose_best  # noqa: E402
+from requests_app.models import HelpRequest  # noqa: E402
+from requests_app.references import new_reference, new_tracking_token  # noqa: E402
+from volunteers.models import VolunteerProfile  # noqa: E402
+
+BATCH = 5000
+
+
+def progress(label: str, done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stdout.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
+    sys.stdout.flush()
+    if done >= total:
+        sys.stdout.write("\n")
+
+
+def database_ready() -> None:
+    name = connections["default"].settings_dict["NAME"]
+    with connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+
+
+def seed_volunteers(rng: random.Random) -> None:
+    existing = VolunteerProfile.objects.count()
+    if existing >= VOLUNTEERS:
+        return
+    communes = list(Commune.objects.filter(population__isnull=False))
+    weights = [c.population for c in communes]
+    reaches = ["commune", "epci", "epci", "arrondissement", "departement", "remote_only"]
+    now = timezone.now()
+    for start in range(existing, VOLUNTEERS, BATCH):
+        count = min(BATCH, VOLUNTEERS - start)
+        users = User.objects.bulk_create(
+            [User(email=f"benevole{start + i}@bench.fr", password="!") for i in range(count)], batch_size=BATCH
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=BATCH
+        )
+        profiles = []
+        for user in users:
+            home = rng.choices(communes, weights=weights)[0]
+            profiles.append(
+                VolunteerProfile(
+                    user=user,
+                    home_commune=home,
+                    home_epci_id=home.epci_id,
+                    home_arrondissement_id=home.arrondissement_id,
+                    reach=rng.choice(reaches),
+                    domains=rng.randrange(1, 16),
+                    availability=rng.randrange(1, 1 << 21),
+                    has_vehicle=rng.random() < 0.4,
+                    capacity=rng.randrange(1, 4),
+                    is_adult=True,
+                    no_symptoms=True,
+                    charter_accepted_at=now,
+                    is_eligible=rng.random() < 0.95,
+                    completed_count=rng.randrange(0, 10),
+                    last_assigned_at=None if rng.random() < 0.5 else now - timedelta(days=rng.randrange(0, 30)),
+                )
+            )
+        VolunteerProfile.objects.bulk_create(profiles, batch_size=BATCH)  # save() is bypassed: fields set above
+        progress("volunteers", start + count, VOLUNTEERS)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def seed_requests(rng: random.Random) -> None:
+    open_requests = HelpRequest.objects.filter(status="triaged").count()
+    if open_requests >= REQUESTS:
+        return
+    communes = list(Commune.objects.filter(population__isnull=False))
+    weights = [c.population for c in communes]
+    help_types = list(HelpType.objects.all())
+    now = timezone.now()
+    for start in range(open_requests, REQUESTS, BATCH):
+        count = min(BATCH, REQUESTS - start)
+        batch = []
+        for i in range(count):
+            help_type = rng.choice(help_types)
+            batch.append(
+                HelpRequest(
+                    reference=new_reference(),
+                    tracking_token=new_tracking_token(),
+                    status="triaged",
+                    requester_name=f"Demandeur {start + i}",
+                    requester_phone=f"+3361{start + i:07d}",
+                    commune=rng.choices(communes, weights=weights)[0],
+                    help_type=help_type,
+                    domain=help_type.domain,
+                    description="Besoin",
+                    urgency=rng.choice([1, 2, 2, 3]),
+                    preferred_slots=0 if rng.random() < 0.6 else rng.randrange(1, 1 << 21),
+                    consent_at=now,
+                )
+            )
+        HelpRequest.objects.bulk_create(batch, batch_size=BATCH)
+        progress("requests", start + count, REQUESTS)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+def main() -> None:
+    rng = random.Random(54)
+    database_ready()
+    seed_volunteers(rng)
+    seed_requests(rng)
+    sample = list(
+        HelpRequest.objects.filter(status="triaged").select_related("commune", "help_type").order_by("?")[:SAMPLE]
+    )
+    for help_request in sample[:20]:
+        candidates(help_request)  # warm the caches
+    timings = []
+    for help_request in sample:
+        start = time.perf_counter()
+        candidates(help_request, limit=10)
+        timings.append((time.perf_counter() - start) * 1000)
+    print(f"\n{VolunteerProfile.objects.count():,} volunteers, {len(sample)} requests ranked (top 10)")
+    print(f"rank one request: p50 {statistics.median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms, "
+          f"max {max(timings):.2f} ms")  # fmt: skip
+
+    if os.environ.get("BENCH_SKIP_BATCH"):
+        return
+    settings.MATCHING_MAX_ATTEMPTS = 3
+    pending = list(HelpRequest.objects.filter(status="triaged").select_related("commune", "help_type")[:REQUESTS])
+    start = time.perf_counter()
+    proposed = 0
+    for index, help_request in enumerate(pending, 1):
+        proposed += propose_best(help_request) is not None
+        if index % 500 == 0 or index == len(pending):
+            progress("proposing", index, len(pending))
+    elapsed = time.perf_counter() - start
+    print(f"batch: {len(pending):,} requests in {elapsed:.1f} s ({proposed:,} proposed, the rest to staff)")
+
+
+if __name__ == "__main__":
+    main()
