@@ -3,36 +3,28 @@
 from django.urls import register_converter
 
 
-class TokenConverter:
+class PatternConverter:
+    regex = ""
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class TokenConverter(PatternConverter):
     regex = r"[A-Za-z0-9_-]{20,100}"
 
-    def to_python(self, value):
-        return value
 
-    def to_url(self, value):
-        return value
-
-
-class ReferenceConverter:
+class ReferenceConverter(PatternConverter):
     regex = r"E[0-9]{2,3}-[0-9A-Z]{4}-[0-9A-Z]{4}"
 
-    def to_python(self, value):
-        return value
 
-    def to_url(self, value):
-        return value
-
-
-class DecisionConverter:
+class DecisionConverter(PatternConverter):
     regex = "accepter|decliner"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
 
 
 register_converter(TokenConverter, "token")
-register_converter(DecisionConverter, "decision")
 register_converter(ReferenceConverter, "reference")
+register_converter(DecisionConverter, "decision")
