@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.enums import AssociationStatus
 from associations.models import Application, Association, Invitation, Membership, Mission, NewsItem
+from associations.services import association_suspend
 from core.admin import BaseAdmin
 
 
@@ -46,7 +47,7 @@ class AssociationAdmin(BaseAdmin):
             self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
             return
         for association in queryset:
-            association.suspend(reason)
+            association_suspend(association=association, reason=reason)
         self.message_user(
             request, _("%(count)s structure(s) suspendue(s).") % {"count": len(queryset)}, messages.SUCCESS
         )

@@ -3,7 +3,7 @@ a guessed id must not even reveal that the object exists."""
 
 from django.shortcuts import get_object_or_404
 
-from associations.enums import MemberRole
+from associations.enums import AssociationStatus, MemberRole
 from associations.models import Application, Membership, Mission
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
@@ -36,5 +36,6 @@ def get_routed_request_or_404(membership: Membership, reference: str) -> HelpReq
         HelpRequest.objects.select_related("help_type", "commune"),
         reference=reference,
         routed_to=membership.association,
+        routed_to__status=AssociationStatus.VALIDATED,
         status=Status.ROUTED,
     )

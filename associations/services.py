@@ -28,6 +28,14 @@ def association_register(*, association: Association, created_by, epcis=(), comm
     return association
 
 
+@transaction.atomic
+def association_suspend(*, association: Association, reason: str) -> None:
+    """A suspended organisation keeps no beneficiary's details: the requests it holds go back to triage."""
+    for help_request in HelpRequest.objects.filter(routed_to=association, status=Status.ROUTED):
+        routed_request_hand_back(help_request=help_request, by=None, note=_("structure suspendue"))
+    association.suspend(reason)
+
+
 def invitation_create(*, association: Association, email: str, role: str, invited_by, base_url: str) -> Invitation:
     if association.memberships.filter(user__email__iexact=email).exists():
         raise AssociationError(_("%(email)s est déjà membre de %(name)s.") % {"email": email, "name": association})

@@ -163,8 +163,8 @@ class HelpRequestForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         phone, email = cleaned.get("requester_phone"), cleaned.get("requester_email")
-        phone_typed = bool(self.data.get(self.add_prefix("requester_phone")))
-        email_typed = bool(self.data.get(self.add_prefix("requester_email")))
+        phone_typed = bool(self.data.get(self.add_prefix("requester_phone"), "").strip())
+        email_typed = bool(self.data.get(self.add_prefix("requester_email"), "").strip())
         if not phone and not email and not phone_typed and not email_typed:
             self.add_error("requester_phone", _("Indiquez un téléphone ou une adresse électronique pour le suivi."))
         relation = cleaned.get("requester_relation")

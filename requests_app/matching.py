@@ -310,6 +310,9 @@ def proposals_expire(now=None) -> int:
             proposal.save(update_fields=["status"])
             VolunteerProfile.objects.filter(pk=proposal.volunteer_id).update(live_count=F("live_count") - 1)
             help_request = proposal.help_request
-            help_request.transition(Status.TRIAGED, note=_("Proposition expirée sans réponse."))
-            propose_best(help_request)
             expired += 1
+            try:
+                help_request.transition(Status.TRIAGED, note=_("Proposition expirée sans réponse."))
+            except TransitionNotAllowed:
+                continue  # staff moved the request meanwhile: the proposal is over, nothing more to offer
+            propose_best(help_request)

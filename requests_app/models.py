@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -17,6 +17,11 @@ from requests_app.enums import (
     Status,
     Urgency,
 )
+from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
+from volunteers.models import VolunteerProfile
+
+# Statuses in which a request's live proposal stays live: the volunteer is still asked, or helping.
+KEEPS_LIVE_PROPOSAL = frozenset({Status.PROPOSED, Status.ASSIGNED})
 
 
 class TransitionNotAllowed(Exception):
@@ -183,9 +188,19 @@ class HelpRequest(models.Model):
         self.status = to
         self.status_changed_at = timezone.now()
         self.save(update_fields=["status", "status_changed_at", *extra_fields])
+        if to not in KEEPS_LIVE_PROPOSAL:
+            self._close_live_proposals()
         return StatusChange.objects.create(
             help_request=self, from_status=current, to_status=to, changed_by=by, note=note
         )
+
+    def _close_live_proposals(self) -> None:
+        """Leaving the volunteer's hands (cancelled, routed, back to triage…) ends their proposal at once: they
+        must no longer see the person's details, and the place counts again in their capacity."""
+        live = self.proposals.select_for_update(of=("self",)).filter(status__in=LIVE_PROPOSAL_STATUSES)
+        volunteer_ids = [pk for pk in live.values_list("volunteer_id", flat=True) if pk is not None]
+        live.update(status=ProposalStatus.CANCELLED)
+        VolunteerProfile.objects.filter(pk__in=volunteer_ids).update(live_count=F("live_count") - 1)
 
     def triage(self, *, by=None, note: str = ""):
         return self.transition(Status.TRIAGED, by=by, note=note)

@@ -62,6 +62,9 @@ class VolunteerProfileAdmin(BaseAdmin):
     action_form = ReasonForm
     actions = ["suspend", "reactivate"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a volunteer leaves through their own deletion, which hands their requests back
+
     def get_queryset(self, request):
         return (
             super()
@@ -114,3 +117,9 @@ class ProposalAdmin(BaseAdmin):
 
     def has_add_permission(self, request):
         return False  # proposals are made by the triage action or the matching, which apply the rules
+
+    def has_change_permission(self, request, obj=None):
+        return False  # their status moves with the request's, through the services only
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -37,6 +37,9 @@ MATCHING_COLUMNS = [
 ]  # fmt: skip
 
 
+COUNTERS = {"live_count", "completed_count", "last_assigned_at"}
+
+
 class VolunteerProfileQuerySet(models.QuerySet):
     def ready(self):
         """Volunteers who may receive proposals: active with attestations given (is_eligible, kept by save()),
@@ -114,6 +117,12 @@ class VolunteerProfile(models.Model):
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "home_epci", "home_arrondissement", "is_eligible"}
+        elif self.pk and not self._state.adding:
+            # A profile form saved a minute after loading must not write back counters the proposal services
+            # have moved meanwhile (they update them with F() expressions).
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in COUNTERS
+            ]
         super().save(*args, **kwargs)
 
     @property

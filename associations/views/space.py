@@ -69,7 +69,9 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
         mission__association=association, status=ApplicationStatus.PENDING
     ).count()
     routed = list(
-        HelpRequest.objects.filter(routed_to=association, status=Status.ROUTED).select_related("help_type", "commune")
+        HelpRequest.objects.filter(
+            routed_to=association, routed_to__status=AssociationStatus.VALIDATED, status=Status.ROUTED
+        ).select_related("help_type", "commune")
     )
     return render(
         request,
@@ -217,7 +219,8 @@ def application_decision(request: HttpRequest, pk: int, application_pk: int, dec
     except AssociationError as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("Réponse enregistrée pour %(email)s.") % {"email": application.volunteer.email})
+        who = application.volunteer.email if application.volunteer else _("un compte supprimé")
+        messages.success(request, _("Réponse enregistrée pour %(email)s.") % {"email": who})
     return redirect("associations:applications", pk=pk)
 
 

@@ -20,9 +20,11 @@ def caller_details(phone, earlier: list[HelpRequest]) -> dict:
     """What a known caller need not spell out again: taken from their latest request."""
     if not phone:
         return {}
-    if not earlier:
+    # Only from the caller's own requests: a beneficiary calling must not get the requester's details.
+    own = [r for r in earlier if r.requester_phone == phone]
+    if not own:
         return {"requester_phone": phone}
-    latest = earlier[0]
+    latest = own[0]
     return {
         "requester_phone": phone,
         "requester_relation": latest.requester_relation,
