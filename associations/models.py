@@ -18,9 +18,6 @@ class AssociationQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(status=AssociationStatus.VALIDATED)
 
-    def for_member(self, user):
-        return self.filter(memberships__user=user) if user.is_authenticated else self.none()
-
     def with_domain(self, code: str):
         return self.alias(_domain_bit=F("domains").bitand(domain_bit(code))).filter(_domain_bit__gt=0)
 
@@ -89,9 +86,6 @@ class Association(models.Model):
     def _set_status(self, status: str, reason: str):
         self.status, self.status_reason, self.status_changed_at = status, reason, timezone.now()
         self.save(update_fields=["status", "status_reason", "status_changed_at"])
-
-    def is_admin(self, user) -> bool:
-        return self.memberships.filter(user=user, role=MemberRole.ADMIN).exists()
 
 
 class Membership(models.Model):

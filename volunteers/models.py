@@ -149,16 +149,10 @@ class VolunteerProfile(models.Model):
         self.status, self.status_reason = VolunteerStatus.ACTIVE, ""
         self.save(update_fields=["status", "status_reason"])
 
-    def live_proposals(self):
-        return self.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES)
-
 
 class ProposalQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_PROPOSAL_STATUSES)
-
-    def for_volunteer(self, user):
-        return self.filter(volunteer__user=user)
 
 
 class Proposal(models.Model):
