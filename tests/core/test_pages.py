@@ -74,3 +74,9 @@ def test_an_unknown_page_is_a_plain_404_in_french_with_a_way_back(client):
 )
 def test_a_nul_byte_anywhere_in_the_url_is_a_bad_request_not_a_server_error(client, url):
     assert client.get(url).status_code == 400
+
+
+def test_french_plurals_follow_the_french_rule(client):
+    # "0 mission", as French says, not "0 missions": the French catalogue carries the plural rule.
+    content = client.get("/missions/").content.decode()
+    assert "0 mission<" in content or "0 mission\n" in content
