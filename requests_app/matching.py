@@ -67,13 +67,12 @@ class Candidate:
 
 
 def eligible(help_request: HelpRequest):
-    """Every hard filter but geography: eligible (active, attestations, verified email: kept in is_eligible),
-    not paused, in the domain, free at the asked time, below capacity, and not someone who already declined,
-    let expire or handed back this request."""
-    today = timezone.localdate()
+    """Every hard filter but geography: ready to receive proposals (VolunteerProfile.objects.ready()),
+    below capacity, in the domain, free at the asked time, and not someone who already declined, let expire
+    or handed back this request."""
     volunteers = (
-        VolunteerProfile.objects.filter(is_eligible=True, user__is_active=True, live_count__lt=F("capacity"))
-        .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
+        VolunteerProfile.objects.ready()
+        .filter(live_count__lt=F("capacity"))
         .alias(_domain=F("domains").bitand(domain_bit(help_request.domain)))
         .filter(_domain__gt=0)
         .exclude(
