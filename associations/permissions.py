@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 
 from associations.enums import AssociationStatus, MemberRole
 from associations.models import Application, Membership, Mission
-from requests_app.enums import Status
 from requests_app.models import HelpRequest
 
 
@@ -33,9 +32,7 @@ def get_application_or_404(membership: Membership, application_pk: int) -> Appli
 def get_routed_request_or_404(membership: Membership, reference: str) -> HelpRequest:
     """Only while the organisation holds it: once done or handed back, its personal data is out of reach."""
     return get_object_or_404(
-        HelpRequest.objects.select_related("help_type", "commune"),
+        HelpRequest.objects.held_by(membership.association).select_related("help_type", "commune"),
         reference=reference,
-        routed_to=membership.association,
         routed_to__status=AssociationStatus.VALIDATED,
-        status=Status.ROUTED,
     )

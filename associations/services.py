@@ -31,7 +31,7 @@ def association_register(*, association: Association, created_by, epcis=(), comm
 @transaction.atomic
 def association_suspend(*, association: Association, reason: str) -> None:
     """A suspended organisation keeps no beneficiary's details: the requests it holds go back to triage."""
-    for help_request in HelpRequest.objects.filter(routed_to=association, status=Status.ROUTED):
+    for help_request in HelpRequest.objects.held_by(association):
         routed_request_hand_back(help_request=help_request, by=None, note=_("structure suspendue"))
     association.suspend(reason)
 

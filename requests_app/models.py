@@ -42,6 +42,10 @@ class HelpRequestQuerySet(models.QuerySet):
         """Open requests, the most urgent first, then those that have waited longest."""
         return self.open().order_by("urgency", "created_at")
 
+    def held_by(self, association):
+        """Requests an organisation holds now: routed to it and not yet done or handed back."""
+        return self.filter(routed_to=association, status=Status.ROUTED)
+
     def from_contact(self, *, phone: str = "", email: str = ""):
         """Requests where this phone number or email appears, as requester or beneficiary."""
         condition = Q()

@@ -23,7 +23,6 @@ from associations.services import (
     mission_duplicate,
     mission_publish,
 )
-from requests_app.enums import Status
 from requests_app.models import HelpRequest
 
 
@@ -68,10 +67,11 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
     pending_applications = Application.objects.filter(
         mission__association=association, status=ApplicationStatus.PENDING
     ).count()
-    routed = list(
-        HelpRequest.objects.filter(
-            routed_to=association, routed_to__status=AssociationStatus.VALIDATED, status=Status.ROUTED
-        ).select_related("help_type", "commune")
+    # A suspended organisation keeps no one's details, even while the hand-back is under way.
+    routed = (
+        list(HelpRequest.objects.held_by(association).select_related("help_type", "commune"))
+        if association.is_validated
+        else []
     )
     return render(
         request,
