@@ -1,22 +1,16 @@
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
 from associations.enums import AssociationStatus
 from associations.models import Application, Association, Invitation, Membership, Mission, NewsItem
 from associations.services import association_suspend
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ("user",)
-
-
-class StatusReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Motif (pour une suspension)"), required=False, max_length=500)
 
 
 @admin.register(Association)
@@ -29,7 +23,7 @@ class AssociationAdmin(BaseAdmin):
     filter_horizontal = ("epcis_covered",)
     readonly_fields = ("status", "status_reason", "status_changed_at", "created_at")
     inlines = [MembershipInline]
-    action_form = StatusReasonForm
+    action_form = SuspensionReasonForm
     actions = ["validate", "suspend"]
 
     @admin.action(description=_("Valider les structures choisies"), permissions=["change"])
@@ -42,9 +36,8 @@ class AssociationAdmin(BaseAdmin):
 
     @admin.action(description=_("Suspendre (indiquez le motif à côté)"), permissions=["change"])
     def suspend(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()[:500]
+        reason = suspension_reason(self, request)
         if not reason:
-            self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
             return
         for association in queryset:
             association_suspend(association=association, reason=reason)

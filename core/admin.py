@@ -1,6 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Arrondissement, Commune, Epci, HelpType
+
+
+class SuspensionReasonForm(ActionForm):
+    """The field beside the action menu where staff give the reason for a suspension."""
+
+    reason = forms.CharField(label=_("Motif (pour une suspension)"), required=False, max_length=500)
+
+
+def suspension_reason(model_admin: admin.ModelAdmin, request) -> str:
+    """The reason typed beside the action, or "" after telling staff that a suspension needs one."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        model_admin.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
+    return reason
 
 
 class BaseAdmin(admin.ModelAdmin):

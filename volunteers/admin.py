@@ -1,10 +1,8 @@
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 from core.enums import Domain, domain_bit
 from core.slots import slot_labels
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
@@ -23,10 +21,6 @@ class DomainFilter(admin.SimpleListFilter):
         if self.value() in Domain.values:
             return queryset.alias(_bit=F("domains").bitand(domain_bit(self.value()))).filter(_bit__gt=0)
         return queryset
-
-
-class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Motif (pour une suspension)"), required=False, max_length=500)
 
 
 @admin.register(VolunteerProfile)
@@ -59,7 +53,7 @@ class VolunteerProfileAdmin(BaseAdmin):
     def availability_display(self, obj):
         return ", ".join(slot_labels(obj.availability)) or _("aucune précisée")
 
-    action_form = ReasonForm
+    action_form = SuspensionReasonForm
     actions = ["suspend", "reactivate"]
 
     def has_delete_permission(self, request, obj=None):
@@ -85,9 +79,8 @@ class VolunteerProfileAdmin(BaseAdmin):
 
     @admin.action(description=_("Suspendre (motif à côté)"), permissions=["change"])
     def suspend(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()[:500]
+        reason = suspension_reason(self, request)
         if not reason:
-            self.message_user(request, _("Indiquez le motif de la suspension."), messages.ERROR)
             return
         for profile in queryset:
             volunteer_suspend(volunteer=profile, reason=reason)
