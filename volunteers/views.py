@@ -100,35 +100,23 @@ def pause(request: HttpRequest) -> HttpResponse:
     return redirect("volunteers:dashboard")
 
 
+def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, **bound_forms) -> HttpResponse:
+    """The proposal page, with empty forms except the one that just came back with errors."""
+    forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
+    context = {"proposal": proposal, "help_request": proposal.help_request, **forms, **bound_forms}
+    return render(request, "volunteers/proposal.html", context, status=status)
+
+
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_own_live_proposal_or_404(request.user, pk)
-    return render(
-        request,
-        "volunteers/proposal.html",
-        {
-            "proposal": proposal,
-            "help_request": proposal.help_request,
-            "decline_form": DeclineForm(),
-            "complete_form": CompleteForm(),
-            "hand_back_form": HandBackForm(),
-        },
-    )
+    return _proposal_page(request, get_own_live_proposal_or_404(request.user, pk))
 
 
 def _act(request: HttpRequest, pk: int, form_class, action, success: str, template_form: str):
     proposal = get_own_live_proposal_or_404(request.user, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        context = {
-            "proposal": proposal,
-            "help_request": proposal.help_request,
-            "decline_form": DeclineForm(),
-            "complete_form": CompleteForm(),
-            "hand_back_form": HandBackForm(),
-            template_form: form,
-        }
-        return render(request, "volunteers/proposal.html", context, status=400)
+        return _proposal_page(request, proposal, status=400, **{template_form: form})
     try:
         action(proposal, form.cleaned_data if form else {})
     except ProposalError as refusal:
