@@ -28,6 +28,16 @@ def reference_data_kept(django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture
+def staff(client):
+    """A member of the département's staff, with the staff group's permissions, signed in on `client`."""
+    from tests.accounts.factories import AgentFactory
+
+    user = AgentFactory()
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next."""

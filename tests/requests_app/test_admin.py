@@ -12,19 +12,12 @@ from core.models import Commune, HelpType
 from requests_app.enums import Status, Urgency
 from requests_app.models import HelpRequest
 from requests_app.services import help_request_create
-from tests.accounts.factories import AgentFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.associations.factories import AssociationFactory
 from tests.requests_app.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:requests_app_helprequest_changelist")
-
-
-@pytest.fixture
-def staff(client):
-    user = AgentFactory()
-    client.force_login(user)
-    return user
 
 
 def listed(response) -> list[str]:

@@ -5,20 +5,12 @@ from django.urls import reverse
 
 from core.enums import Domain, domains_to_mask
 from core.models import Commune
-from tests.accounts.factories import AgentFactory
 from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
 from volunteers.enums import ProposalStatus, VolunteerStatus
 from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:volunteers_volunteerprofile_changelist")
-
-
-@pytest.fixture
-def staff(client):
-    user = AgentFactory()
-    client.force_login(user)
-    return user
 
 
 def listed(response) -> set[str]:
