@@ -192,7 +192,7 @@ class HelpRequest(models.Model):
         self.status = to
         self.status_changed_at = timezone.now()
         self.save(update_fields=["status", "status_changed_at", *extra_fields])
-        if to not in KEEPS_LIVE_PROPOSAL:
+        if current in KEEPS_LIVE_PROPOSAL and to not in KEEPS_LIVE_PROPOSAL:
             self._close_live_proposals()
         return StatusChange.objects.create(
             help_request=self, from_status=current, to_status=to, changed_by=by, note=note
