@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.enums import AssociationStatus
 from associations.models import Application, Association, Invitation, Membership, Mission, NewsItem
-from associations.services import association_suspend
+from associations.services import association_suspend, association_validate
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 
 
@@ -30,7 +30,7 @@ class AssociationAdmin(BaseAdmin):
     def validate(self, request, queryset):
         count = 0
         for association in queryset.exclude(status=AssociationStatus.VALIDATED):
-            association.validate()
+            association_validate(association=association)
             count += 1
         self.message_user(request, _("%(count)s structure(s) validée(s).") % {"count": count}, messages.SUCCESS)
 

@@ -1,15 +1,12 @@
 """Work on organisations that spans several rows: registration, members, missions, applications, routed requests."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership, Mission
+from notifications import events
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 
@@ -29,6 +26,12 @@ def association_register(*, association: Association, created_by, epcis=(), comm
 
 
 @transaction.atomic
+def association_validate(*, association: Association) -> None:
+    association.validate()
+    events.association_validated(association)
+
+
+@transaction.atomic
 def association_suspend(*, association: Association, reason: str) -> None:
     """A suspended organisation keeps no beneficiary's details: the requests it holds go back to triage."""
     for help_request in HelpRequest.objects.held_by(association):
@@ -36,20 +39,14 @@ def association_suspend(*, association: Association, reason: str) -> None:
     association.suspend(reason)
 
 
-def invitation_create(*, association: Association, email: str, role: str, invited_by, base_url: str) -> Invitation:
+@transaction.atomic
+def invitation_create(*, association: Association, email: str, role: str, invited_by) -> Invitation:
     if association.memberships.filter(user__email__iexact=email).exists():
         raise AssociationError(_("%(email)s est déjà membre de %(name)s.") % {"email": email, "name": association})
     if Invitation.objects.usable().filter(association=association, email__iexact=email).exists():
         raise AssociationError(_("Une invitation attend déjà %(email)s.") % {"email": email})
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=invited_by)
-    link = base_url + reverse("associations:invitation", args=[invitation.token])
-    context = {"association": association, "invited_by": invited_by, "link": link, "portal_name": settings.PORTAL_NAME}
-    send_mail(
-        subject=render_to_string("associations/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("associations/email/invitation_body.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
+    events.invitation(invitation)
     return invitation
 
 
@@ -128,9 +125,11 @@ def application_create(*, mission: Mission, volunteer, message: str) -> Applicat
         )
     try:
         with transaction.atomic():
-            return Application.objects.create(mission=mission, volunteer=volunteer, message=message)
+            application = Application.objects.create(mission=mission, volunteer=volunteer, message=message)
     except IntegrityError:
         raise AssociationError(_("Vous avez déjà candidaté à cette mission.")) from None
+    events.application_new(application)
+    return application
 
 
 @transaction.atomic
@@ -145,21 +144,9 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
     application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])
-    transaction.on_commit(lambda: application_decision_send(application, mission))
+    application.mission = mission
+    events.application_decided(application)  # the mission page promised the answer by email
     return application
-
-
-def application_decision_send(application: Application, mission: Mission) -> None:
-    """Tells the volunteer the answer: the mission page promised it by email."""
-    if application.volunteer is None:
-        return
-    context = {"application": application, "mission": mission, "portal_name": settings.PORTAL_NAME}
-    send_mail(
-        subject=render_to_string("associations/email/application_decided_subject.txt", context).strip(),
-        message=render_to_string("associations/email/application_decided_body.txt", context),
-        from_email=None,
-        recipient_list=[application.volunteer.email],
-    )
 
 
 def application_withdraw(*, application: Application) -> Application:
@@ -170,8 +157,10 @@ def application_withdraw(*, application: Application) -> Application:
     return application
 
 
+@transaction.atomic
 def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
     help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
+    events.request_done(help_request)
 
 
 def routed_request_hand_back(*, help_request: HelpRequest, by, note: str) -> None:

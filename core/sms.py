@@ -1,6 +1,7 @@
 """Sending of text messages through a backend named by the SMS_BACKEND setting.
 
-Callers use send_sms() only; a provider adapter is one more class here and one more name in BACKENDS.
+Callers use send_sms() only. A provider adapter is a class with a `send(message)` method, named in BACKENDS
+or given to SMS_BACKEND by its dotted path ("myprovider.sms.ProviderBackend"): no caller changes.
 """
 
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 MAX_LENGTH = 160
 
@@ -56,11 +58,14 @@ BACKENDS = {"console": ConsoleBackend, "file": FileBackend, "locmem": LocmemBack
 
 
 def get_backend():
+    name = settings.SMS_BACKEND
+    if name in BACKENDS:
+        return BACKENDS[name]()
     try:
-        return BACKENDS[settings.SMS_BACKEND]()
-    except KeyError:
+        return import_string(name)()
+    except ImportError:
         raise ImproperlyConfigured(
-            f"Unknown SMS_BACKEND {settings.SMS_BACKEND!r}; choose one of {', '.join(BACKENDS)}."
+            f"Unknown SMS_BACKEND {name!r}; choose one of {', '.join(BACKENDS)} or give a class's dotted path."
         ) from None
 
 

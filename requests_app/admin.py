@@ -21,7 +21,7 @@ from requests_app.enums import Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
 from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
-from requests_app.services import MergeNotAllowed, help_request_merge
+from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
 from volunteers.models import Proposal, VolunteerProfile
 from volunteers.services import ProposalError, proposal_create
 
@@ -392,9 +392,11 @@ class HelpRequestAdmin(BaseAdmin):
             return
         note = request.POST.get("note", "")[:500]
         self._apply(
-            request, queryset, lambda r: r.route_to(association, by=request.user, note=note),
-            _("%(count)s demande(s) confiée(s).") ,
-        )  # fmt: skip
+            request,
+            queryset,
+            lambda r: help_request_route(help_request=r, association=association, by=request.user, note=note),
+            _("%(count)s demande(s) confiée(s)."),
+        )
 
     @admin.action(description=_("Annuler"), permissions=["change"])
     def cancel(self, request, queryset):

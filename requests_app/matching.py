@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from core.alerts import staff_alert
 from core.enums import DayPeriod, Proximity, Weekday, domain_bit
+from notifications import events
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from volunteers.enums import ProposalStatus, Reach
@@ -264,22 +264,8 @@ def propose_best(help_request: HelpRequest, *, by=None) -> Proposal | None:
                 continue
     if help_request.status != Status.NEEDS_STAFF:
         help_request.mark_needs_staff(note=_("Aucun bénévole disponible ne correspond : à traiter par un agent."))
-        transaction.on_commit(lambda: _needs_staff_alert(help_request))
+        events.needs_staff(help_request, association_suggestions(help_request))
     return None
-
-
-def _needs_staff_alert(help_request: HelpRequest) -> None:
-    suggestions = ", ".join(str(a) for a in association_suggestions(help_request)) or _("aucune")
-    staff_alert(
-        subject=_("Demande %(ref)s sans bénévole") % {"ref": help_request.reference},
-        body=_("La demande %(ref)s (%(type)s, %(commune)s) n'a pas trouvé de bénévole. Structures suggérées : %(s)s.")
-        % {
-            "ref": help_request.reference,
-            "type": help_request.help_type,
-            "commune": help_request.commune,
-            "s": suggestions,
-        },
-    )
 
 
 @transaction.atomic

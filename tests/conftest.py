@@ -5,7 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.conf import settings
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,30 +41,61 @@ def staff(client):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next."""
-    cache.clear()
+    """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next.
+    Only the cache's own keys go: the Celery broker's queues live in the same database."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(tmp_path_factory):
-    """A real Celery worker, in its own process, consuming from the test Redis."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "entraide.settings.test"}
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
-    log = log.open("w")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real Celery worker, in its own process, consuming from the test Redis and working on the test database.
+    It sends emails and SMS to files (`WorkerOutbox` reads them), its SMS backend failing on demand."""
+    from django.db import connection
+
+    from entraide.celery import app
+    from tests.notifications.worker import WorkerOutbox
+
+    database = connection.settings_dict
+    outbox = WorkerOutbox(tmp_path_factory.mktemp("worker-outbox"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "entraide.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox.email_folder),
+        "SMS_BACKEND": "tests.notifications.worker.FlakyFileSmsBackend",
+        "SMS_FILE_PATH": str(outbox.sms_folder),
+        "NOTIFICATION_RETRY_SECONDS": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",  # a retry from the worker goes back through Redis
+    }
+    app.control.purge()  # tasks left in Redis by an interrupted run point at rows that no longer exist
+    log = (outbox.folder / "worker.log").open("w")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "entraide", "worker", "--pool=solo", "--loglevel=warning",
+        [sys.executable, "-m", "celery", "-A", "entraide", "worker", "--pool=solo", "--loglevel=info",
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    from entraide.celery import app
-
     deadline = time.monotonic() + 30
     while not app.control.ping(timeout=0.5):
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
             log.close()
             raise RuntimeError(f"The Celery worker did not start:\n{Path(log.name).read_text()}")
-    yield worker
+    yield outbox
     worker.terminate()
     worker.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture
+def real_worker(celery_worker_process, reference_data_kept):
+    """For a transactional test: tasks go through Redis to the real worker instead of running in-process."""
+    from entraide.celery import app
+
+    app.conf.task_always_eager = False
+    celery_worker_process.clear()
+    yield celery_worker_process
+    app.conf.task_always_eager = True

@@ -3,18 +3,15 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.enums import ApplicationStatus
 from associations.models import Application
-from core.alerts import staff_alert
 from core.slots import slot_labels
+from notifications import events
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
@@ -56,20 +53,8 @@ def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, b
     except IntegrityError:
         raise ProposalError(_("Cette demande est déjà proposée à un autre bénévole.")) from None
     _volunteer_counters(volunteer.pk, live_count=1)
-    transaction.on_commit(lambda: proposal_offer_send(proposal))
+    events.proposal_made(proposal)
     return proposal
-
-
-def proposal_offer_send(proposal: Proposal) -> None:
-    """Tells the volunteer a request waits for their answer: the deadline may be two hours away."""
-    context = {"proposal": proposal, "help_request": proposal.help_request, "url": settings.SITE_URL + reverse(
-        "volunteers:proposal", args=[proposal.pk]), "portal_name": settings.PORTAL_NAME}  # fmt: skip
-    send_mail(
-        render_to_string("volunteers/email/proposal_subject.txt", context).strip(),
-        render_to_string("volunteers/email/proposal_body.txt", context),
-        None,
-        [proposal.volunteer.user.email],
-    )
 
 
 @transaction.atomic
@@ -103,6 +88,7 @@ def proposal_accept(*, proposal: Proposal) -> Proposal:
     proposal.save(update_fields=["status", "responded_at"])
     _volunteer_counters(proposal.volunteer_id, last_assigned_at=proposal.responded_at)
     proposal.help_request.transition(Status.ASSIGNED, by=proposal.volunteer.user)
+    events.request_taken(proposal.help_request)
     return proposal
 
 
@@ -138,26 +124,10 @@ def proposal_complete(*, proposal: Proposal, report: str, concern: bool) -> Prop
             author=proposal.volunteer.user,
             text=_("INQUIÉTUDE signalée par le bénévole : %(report)s") % {"report": report},
         )
-        # Sent once the completion is stored: an alert about a rolled-back completion would mislead staff.
-        transaction.on_commit(lambda: concern_alert_send(proposal))
+        events.concern_reported(proposal)
+    else:
+        events.request_done(help_request)
     return proposal
-
-
-def concern_alert_send(proposal: Proposal) -> None:
-    help_request = proposal.help_request
-    staff_alert(
-        subject=_("Inquiétude signalée pour la demande %(ref)s") % {"ref": help_request.reference},
-        body=_(
-            "Un bénévole s'inquiète pour la personne aidée (demande %(ref)s, %(commune)s).\n\n"
-            "Son compte rendu : %(report)s\n\nÀ traiter au plus vite : %(url)s"
-        )
-        % {
-            "ref": help_request.reference,
-            "commune": help_request.commune,
-            "report": proposal.report,
-            "url": settings.SITE_URL + reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
-        },
-    )
 
 
 @transaction.atomic

@@ -102,7 +102,6 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
-                    base_url=request.build_absolute_uri("/").rstrip("/"),
                 )
             except AssociationError as refusal:
                 form.add_error("email", str(refusal))

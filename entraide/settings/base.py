@@ -7,6 +7,7 @@ and messages printed to the console; production sets DATABASE_URL, REDIS_URL, SE
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "requests_app",
     "associations",
     "volunteers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache and Celery broker ---------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The prefix keeps cache keys apart from the Celery broker's, which share the Redis database.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "entraide",
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -127,9 +136,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis is down, publishing gives up after about a second: the web request that caused a message must not
+# hang, and the message waits in the outbox for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "expire-proposals": {"task": "requests_app.tasks.expire_proposals", "schedule": 5 * 60},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
+    "alert-urgent-unassigned": {"task": "notifications.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
+    "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
 }
+
+# --- Notifications (outbox) -----------------------------------------------------------------------
+# Tries before a message is marked failed, and the first delay between tries (then doubled each time:
+# 1, 2, 4, 8 minutes with the defaults), so a provider's short outage loses nothing.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# A message still pending this long after it was due lost its task: the sweep queues it again.
+NOTIFICATION_SWEEP_MINUTES = env_int("NOTIFICATION_SWEEP_MINUTES", 3)
+NOTIFICATION_ENQUEUE_RETRY = CELERY_TASK_PUBLISH_RETRY_POLICY
+# Staff are alerted when an urgent request is still not taken this long after it was filed.
+URGENT_ALERT_MINUTES = env_int("URGENT_ALERT_MINUTES", 60)
 
 # --- Volunteers and proposals -------------------------------------------------------------------
 # Hours a volunteer has to answer a proposal, by the request's urgency (1 urgent, 2 normal, 3 flexible).
@@ -187,6 +213,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <ne-pas-repondre@entraide{DEPARTEMENT}.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for EMAIL_BACKEND "filebased"
 SMS_BACKEND = env_str("SMS_BACKEND", "console")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
 

@@ -9,14 +9,16 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SMS_BACKEND", "locmem")
+# The real Celery worker of the notification tests overrides these two to write to files the tests read.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from entraide.settings.base import *  # noqa: E402, F403
 from entraide.settings.base import DATABASES  # noqa: E402
+from entraide.settings.env import env_bool  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL only: set DATABASE_URL to a postgres:// URL.")
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -24,3 +26,7 @@ STORAGES = {
 }
 # Serve static files from the apps' folders, as collectstatic does not run before the tests.
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in-process unless a test asks for the real worker (the `real_worker` fixture), so that most tests
+# see their emails in mail.outbox; the worker tests prove the path through Redis.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)

@@ -19,17 +19,21 @@ def association():
     return AssociationFactory()
 
 
-def test_an_admin_invites_a_colleague_who_joins_through_the_emailed_link(client, association, mailoutbox):
+def test_an_admin_invites_a_colleague_who_joins_through_the_emailed_link(
+    client, association, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://entraide54.fr"
     member_of(association, client)
 
-    response = client.post(
-        reverse("associations:members", args=[association.pk]), {"email": "collegue@asso.fr", "role": "member"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("associations:members", args=[association.pk]), {"email": "collegue@asso.fr", "role": "member"}
+        )
 
     assert response.status_code == 302
     assert mailoutbox[0].to == ["collegue@asso.fr"]
     assert association.name in mailoutbox[0].subject
-    link = re.search(r"http://testserver(/associations/invitation/\S+/)", mailoutbox[0].body).group(1)
+    link = re.search(r"https://entraide54.fr(/associations/invitation/\S+/)", mailoutbox[0].body).group(1)
 
     colleague = UserFactory(email="collegue@asso.fr")
     client.force_login(colleague)

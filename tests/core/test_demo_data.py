@@ -11,6 +11,7 @@ from core.management.commands.load_demo_data import (
     STAFF_EMAIL,
     VOLUNTEER_EMAIL,
 )
+from notifications.models import Notification
 from requests_app.models import HelpRequest
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def test_demo_data_creates_one_account_per_role_and_can_be_loaded_twice(settings
     assert staff.is_staff and staff.has_perm("core.change_helptype")
     assert User.objects.get(email=ASSOCIATION_EMAIL).memberships.count() == 1
     assert hasattr(User.objects.get(email=VOLUNTEER_EMAIL), "volunteer_profile")
+    assert not Notification.objects.exists()  # nobody invented for the demo is emailed or texted
 
     client.post("/comptes/login/", {"login": STAFF_EMAIL, "password": DEMO_PASSWORD})
     assert client.get("/admin/").status_code == 200

@@ -1,5 +1,6 @@
 import pytest
 import redis
+from celery.result import EagerResult
 from django.conf import settings
 from django.core.cache import cache
 
@@ -14,6 +15,9 @@ def test_the_cache_is_the_real_redis():
     cache.delete("entraide-test-key")
 
 
-@pytest.mark.usefixtures("celery_worker_process")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_worker")
 def test_a_task_goes_through_redis_to_a_real_worker_and_back():
-    assert ping.delay().get(timeout=20) == "pong"
+    result = ping.delay()
+    assert not isinstance(result, EagerResult)
+    assert result.get(timeout=20) == "pong"

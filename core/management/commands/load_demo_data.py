@@ -12,6 +12,7 @@ from associations.models import Association, Membership
 from core.enums import Domain, domains_to_mask
 from core.models import Commune
 from core.slots import ALL_SLOTS
+from notifications import outbox
 from requests_app.demo import demo_requests_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if nancy is None:
             raise CommandError("Chargez d'abord le référentiel : python manage.py load_reference_data")
 
-        with transaction.atomic():
+        with transaction.atomic(), outbox.muted():
             staff = self.demo_user(STAFF_EMAIL, "Claire", "Agent", is_staff=True)
             staff.groups.add(staff_group_ensure())
 

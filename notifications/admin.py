@@ -1,0 +1,44 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications import outbox
+from notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box."""
+
+    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["recipient", "help_request__reference"]
+    date_hierarchy = "created_at"
+    list_select_related = True
+    actions = ["retry"]
+    readonly_fields = [
+        "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
+        "last_error", "created_at", "next_attempt_at", "sent_at",
+    ]  # fmt: skip
+    raw_id_fields = ["help_request"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.change_notification")
+
+    @admin.action(description=_("Renvoyer les notifications en échec"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = outbox.retry(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)s notification renvoyée.", "%(n)s notifications renvoyées.", count) % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

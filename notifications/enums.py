@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Courriel")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENT = "sent", _("Envoyée")
+    FAILED = "failed", _("Échec")
+
+
+class Event(models.TextChoices):
+    """What caused a message; each has its templates under templates/notifications/<event>/."""
+
+    REQUEST_RECEIVED = "request_received", _("Demande reçue")
+    REQUEST_TAKEN = "request_taken", _("Demande prise en charge")
+    REQUEST_DONE = "request_done", _("Demande terminée")
+    PROPOSAL_MADE = "proposal_made", _("Proposition à un bénévole")
+    REQUEST_ROUTED = "request_routed", _("Demande confiée à une structure")
+    APPLICATION_NEW = "application_new", _("Nouvelle candidature")
+    APPLICATION_DECIDED = "application_decided", _("Réponse à une candidature")
+    ASSOCIATION_VALIDATED = "association_validated", _("Structure validée")
+    INVITATION = "invitation", _("Invitation dans une structure")
+    CONCERN_REPORTED = "concern_reported", _("Inquiétude signalée")
+    NEEDS_STAFF = "needs_staff", _("Demande sans bénévole")
+    URGENT_UNASSIGNED = "urgent_unassigned", _("Demande urgente non attribuée")
+    DAILY_DIGEST = "daily_digest", _("Résumé quotidien")

@@ -1,0 +1,208 @@
+"""Who is told what, through which channel, for each event of the portal. One function per event; each
+writes outbox rows in the caller's transaction (see outbox.py), so callers only say what happened.
+
+Personal data of a beneficiary (name, address, phone, what they wrote) never goes into a message to anyone
+but that beneficiary: volunteers, organisations and staff are given a reference, a help type and a commune,
+and a link to the page where their rights are checked.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from associations.enums import ApplicationStatus
+from associations.models import Association
+from core.alerts import staff_emails
+from notifications.enums import Event
+from notifications.models import Notification
+from notifications.outbox import email_add, sms_add
+from requests_app.enums import ContactChannel, Status, Urgency
+from requests_app.models import HelpRequest
+
+# Requests nobody has taken yet: neither a volunteer (assigned) nor an organisation (routed).
+WAITING_STATUSES = (Status.NEW, Status.TRIAGED, Status.PROPOSED, Status.NEEDS_STAFF)
+
+
+def _url(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _staff(event: Event, context: dict, help_request=None) -> None:
+    for address in staff_emails():
+        email_add(event, to=address, context=context, help_request=help_request)
+
+
+def _requester(event: Event, help_request, **extra) -> None:
+    """The requester's choice of channel is honoured. Whoever gave an email address gets the written record
+    with the tracking link there; an SMS goes only to someone who chose SMS (for someone without email, the
+    only written channel); someone who chose a phone call gets no SMS: the hotline calls them."""
+    context = {
+        "help_request": help_request,
+        "tracking_url": _url("requests:track", help_request.tracking_token),
+        **extra,
+    }
+    channel = help_request.preferred_channel
+    if help_request.requester_email:
+        email_add(event, to=help_request.requester_email, context=context, help_request=help_request)
+    if channel == ContactChannel.SMS and help_request.requester_phone:
+        sms_add(event, to=help_request.requester_phone, context=context, help_request=help_request)
+
+
+# --- To the person who asked for help -------------------------------------------------------------------------
+
+
+def request_received(help_request) -> None:
+    _requester(Event.REQUEST_RECEIVED, help_request, hotline=settings.HOTLINE_PHONE)
+
+
+def request_taken(help_request) -> None:
+    """A volunteer accepted the request, or an organisation was given it: someone will call."""
+    _requester(Event.REQUEST_TAKEN, help_request, association=help_request.routed_to)
+
+
+def request_done(help_request) -> None:
+    _requester(Event.REQUEST_DONE, help_request, hotline=settings.HOTLINE_PHONE)
+
+
+# --- To volunteers --------------------------------------------------------------------------------------------
+
+
+def proposal_made(proposal) -> None:
+    """Email and, when the volunteer gave a number, an SMS: an urgent proposal expires in two hours."""
+    volunteer = proposal.volunteer
+    context = {
+        "proposal": proposal,
+        "help_request": proposal.help_request,
+        "url": _url("volunteers:proposal", proposal.pk),
+    }
+    email_add(Event.PROPOSAL_MADE, to=volunteer.user.email, context=context, help_request=proposal.help_request)
+    sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=context, help_request=proposal.help_request)
+
+
+def application_decided(application) -> None:
+    if application.volunteer is None:
+        return
+    context = {"application": application, "mission": application.mission, "url": _url("missions:list")}
+    email_add(Event.APPLICATION_DECIDED, to=application.volunteer.email, context=context)
+
+
+# --- To organisations -----------------------------------------------------------------------------------------
+
+
+def _member_emails(association) -> list[str]:
+    return sorted(set(association.memberships.values_list("user__email", flat=True)))
+
+
+def application_new(application) -> None:
+    mission = application.mission
+    association = mission.association
+    context = {
+        "application": application,
+        "mission": mission,
+        "association": association,
+        "url": _url("associations:applications", association.pk),
+    }
+    for address in _member_emails(association):
+        email_add(Event.APPLICATION_NEW, to=address, context=context)
+
+
+def association_validated(association) -> None:
+    context = {"association": association, "url": _url("associations:space", association.pk)}
+    for address in _member_emails(association) or [association.contact_email]:
+        email_add(Event.ASSOCIATION_VALIDATED, to=address, context=context)
+
+
+def request_routed(help_request) -> None:
+    association = help_request.routed_to
+    context = {
+        "help_request": help_request,
+        "association": association,
+        "url": _url("associations:routed", association.pk, help_request.reference),
+    }
+    for address in _member_emails(association):
+        email_add(Event.REQUEST_ROUTED, to=address, context=context, help_request=help_request)
+
+
+def invitation(invitation) -> None:
+    context = {
+        "association": invitation.association,
+        "invited_by": invitation.invited_by,
+        "link": _url("associations:invitation", invitation.token),
+    }
+    email_add(Event.INVITATION, to=invitation.email, context=context)
+
+
+def daily_digests(now=None) -> int:
+    """Each morning, to the members of each validated organisation with something waiting: pending
+    applications to its missions and requests it holds. Nothing to say, no message."""
+    now = now or timezone.now()
+    associations = (
+        Association.objects.validated()
+        .annotate(
+            pending_applications=Count(
+                "missions__applications",
+                filter=Q(missions__applications__status=ApplicationStatus.PENDING),
+                distinct=True,
+            ),
+            held_requests=Count("routed_requests", filter=Q(routed_requests__status=Status.ROUTED), distinct=True),
+        )
+        .filter(Q(pending_applications__gt=0) | Q(held_requests__gt=0))
+        .prefetch_related("memberships__user")
+    )
+    sent = 0
+    for association in associations:
+        context = {"association": association, "date": now, "url": _url("associations:space", association.pk)}
+        for membership in association.memberships.all():
+            sent += email_add(Event.DAILY_DIGEST, to=membership.user.email, context=context) is not None
+    return sent
+
+
+# --- To the département's staff -------------------------------------------------------------------------------
+
+
+def concern_reported(proposal) -> None:
+    help_request = proposal.help_request
+    context = {
+        "help_request": help_request,
+        "report": proposal.report,
+        "url": _url("admin:requests_app_helprequest_change", help_request.pk),
+    }
+    _staff(Event.CONCERN_REPORTED, context, help_request=help_request)
+
+
+def needs_staff(help_request, suggestions) -> None:
+    context = {
+        "help_request": help_request,
+        "suggestions": suggestions,
+        "url": _url("admin:requests_app_helprequest_change", help_request.pk),
+    }
+    _staff(Event.NEEDS_STAFF, context, help_request=help_request)
+
+
+def urgent_unassigned_alert(now=None) -> int:
+    """Urgent requests nobody has taken URGENT_ALERT_MINUTES after they were filed are signalled to staff,
+    once per request: a person who asked for help today must not wait for tomorrow's triage round."""
+    now = now or timezone.now()
+    waiting = (
+        HelpRequest.objects.filter(
+            urgency=Urgency.URGENT,
+            status__in=WAITING_STATUSES,
+            created_at__lte=now - timedelta(minutes=settings.URGENT_ALERT_MINUTES),
+        )
+        .exclude(pk__in=Notification.objects.filter(event=Event.URGENT_UNASSIGNED).values("help_request"))
+        .select_related("commune", "help_type")
+        .order_by("created_at")
+    )
+    alerted = 0
+    for help_request in waiting:
+        context = {
+            "help_request": help_request,
+            "minutes": settings.URGENT_ALERT_MINUTES,
+            "url": _url("admin:requests_app_helprequest_change", help_request.pk),
+        }
+        _staff(Event.URGENT_UNASSIGNED, context, help_request=help_request)
+        alerted += 1
+    return alerted

@@ -1,0 +1,80 @@
+"""The outbox: one row per message to send, written in the transaction of the event that causes it."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.sms import send_sms
+from notifications.enums import Channel, DeliveryStatus, Event
+
+
+class NotificationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=DeliveryStatus.PENDING)
+
+    def overdue(self, now=None):
+        """Pending rows whose delivery should have happened a while ago: their task was lost (broker down
+        when it was enqueued, worker killed) and the sweep enqueues them again."""
+        now = now or timezone.now()
+        return self.pending().filter(next_attempt_at__lte=now - timedelta(minutes=settings.NOTIFICATION_SWEEP_MINUTES))
+
+
+class Notification(models.Model):
+    event = models.CharField(_("événement"), max_length=30, choices=Event.choices)
+    channel = models.CharField(_("canal"), max_length=5, choices=Channel.choices)
+    recipient = models.CharField(_("destinataire"), max_length=254)
+    subject = models.CharField(_("objet"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    # Which request the message is about, if any: retention erases messages with the request's details.
+    help_request = models.ForeignKey(
+        "requests_app.HelpRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("demande"),
+    )
+    status = models.CharField(
+        _("état"), max_length=7, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, editable=False
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0, editable=False)
+    last_error = models.TextField(_("dernière erreur"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep reads only pending rows, a handful among the many sent ones.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING), name="notification_pending"
+            ),
+            models.Index(fields=["event", "help_request"], name="notification_event_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.recipient} ({self.get_channel_display()})"
+
+    def send(self) -> None:
+        """Hands the message to the channel's backend; raises whatever the backend raises."""
+        if self.channel == Channel.SMS:
+            send_sms(to=self.recipient, body=self.body)
+            return
+        message = EmailMultiAlternatives(self.subject, self.body, None, [self.recipient])
+        html = render_to_string(
+            "notifications/email.html",
+            {"subject": self.subject, "body": self.body, "portal_name": settings.PORTAL_NAME},
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()

@@ -1,0 +1,142 @@
+"""Writing to the outbox and delivering from it.
+
+A row is written in the transaction of the event that causes it and its delivery task is enqueued once that
+transaction commits: a rolled-back event sends nothing, and a committed one cannot lose its message, because
+a row whose task never ran (broker down, worker killed) is enqueued again by the sweep.
+"""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
+from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+_muted = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Writes no message for what happens inside: for the invented people of the demo data only."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def render(event: Event, part: str, context: dict) -> str:
+    # Messages are written in French whatever the language of the page that caused them.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            f"notifications/{event}/{part}",
+            {"portal_name": settings.PORTAL_NAME, "site_url": settings.SITE_URL, **context},
+        ).strip()
+
+
+def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Notification | None:
+    if not to or _muted.get():
+        return None
+    return _add(
+        Notification(
+            event=event,
+            channel=Channel.EMAIL,
+            recipient=to,
+            subject=f"[{settings.PORTAL_NAME}] {render(event, 'subject.txt', context)}",
+            body=render(event, "body.txt", context),
+            help_request=help_request,
+        )
+    )
+
+
+def sms_add(event: Event, *, to, context: dict, help_request=None) -> Notification | None:
+    """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
+    and tests check it. It holds 160 characters; a longer text is cut rather than lost with its event."""
+    if not to or _muted.get():
+        return None
+    body = render(event, "sms.txt", context)
+    if len(body) > SMS_MAX_LENGTH:
+        logger.warning("SMS for %s cut to %s characters", event, SMS_MAX_LENGTH)
+        body = body[: SMS_MAX_LENGTH - 1] + "…"
+    number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
+    return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
+
+
+def _add(notification: Notification) -> Notification:
+    notification.save()
+    transaction.on_commit(partial(enqueue, notification.pk))
+    return notification
+
+
+def enqueue(notification_id: int) -> None:
+    """Never raises: the event is already stored, and a message whose task could not be queued (Redis down)
+    stays pending for the sweep. Failing here would show an error page for a request that was saved."""
+    from notifications.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async((notification_id,), retry_policy=settings.NOTIFICATION_ENQUEUE_RETRY)
+    except Exception:
+        logger.exception("Notification %s not queued; the sweep will queue it again", notification_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential: 1, 2, 4, 8… times the base delay, so a provider's outage is not hammered."""
+    return timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS * 2 ** (attempts - 1))
+
+
+def deliver(notification_id: int) -> timedelta | None:
+    """Sends one pending row, once. Returns the delay before the next try when sending failed and tries remain.
+
+    The row stays locked while it is sent: a second task for the same row (a duplicate from the sweep, a
+    redelivery after a worker was lost) waits, then finds it sent and does nothing.
+    """
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != DeliveryStatus.PENDING:
+            return None
+        notification.attempts += 1
+        now = timezone.now()
+        try:
+            notification.send()
+        except Exception as error:  # any backend error (SMTP, provider, timeout) is recorded, never lost
+            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+            retry_in = None
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = DeliveryStatus.FAILED
+            else:
+                retry_in = backoff(notification.attempts)
+                notification.next_attempt_at = now + retry_in
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return retry_in
+        notification.status, notification.sent_at = DeliveryStatus.SENT, now
+        notification.save(update_fields=["attempts", "status", "sent_at"])
+        return None
+
+
+def sweep(now=None) -> int:
+    """Enqueues again the pending rows whose task was lost; returns how many."""
+    overdue = list(Notification.objects.overdue(now).order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
+    for notification_id in overdue:
+        enqueue(notification_id)
+    return len(overdue)
+
+
+@transaction.atomic
+def retry(notifications) -> int:
+    """Staff's "try again" on failed rows: a fresh series of attempts, starting now."""
+    ids = list(notifications.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    for notification_id in ids:
+        transaction.on_commit(partial(enqueue, notification_id))
+    return len(ids)

@@ -1,0 +1,172 @@
+"""Delivery rules of the outbox, in-process: sent once, retried then failed, shown and retried by staff."""
+
+import threading
+import time
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.urls import reverse
+
+from core.sms import LocmemBackend
+from notifications import outbox
+from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenEmailBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise SMTPServerDisconnected("Connexion au serveur SMTP perdue")
+
+
+class SlowSmsBackend(LocmemBackend):
+    """Holds the line long enough for a second delivery of the same row to arrive meanwhile."""
+
+    def send(self, message):
+        time.sleep(0.5)
+        super().send(message)
+
+
+def email_row(**overrides) -> Notification:
+    fields = {"event": Event.INVITATION, "channel": Channel.EMAIL, "recipient": "a@exemple.fr", "subject": "Objet"}
+    return Notification.objects.create(**{"body": "Bonjour <b>", **fields, **overrides})
+
+
+def test_an_email_has_a_french_text_part_and_an_escaped_html_part(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.email_add(Event.INVITATION, to="a@exemple.fr", context={
+            "association": type("A", (), {"name": "<script>alert(1)</script>"})(),
+            "invited_by": type("U", (), {"email": "b@exemple.fr"})(),
+            "link": "https://entraide54.fr/associations/invitation/abc/",
+        })  # fmt: skip
+
+    [mail] = mailoutbox
+    assert "vous invite à rejoindre <script>alert(1)</script>" in mail.body  # plain text: as typed
+    html, mimetype = mail.alternatives[0]
+    assert mimetype == "text/html" and '<html lang="fr">' in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<a href="https://entraide54.fr/associations/invitation/abc/"' in html
+    assert Notification.objects.get().status == DeliveryStatus.SENT
+
+
+def test_a_backend_that_keeps_failing_leaves_the_row_failed_with_its_error(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    notification = email_row()
+
+    delays = [outbox.deliver(notification.pk) for _attempt in range(4)]  # the worker's retries, one by one
+
+    assert [delay and delay.total_seconds() for delay in delays] == [60, 120, None, None]
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 3)
+    assert notification.last_error == "SMTPServerDisconnected: Connexion au serveur SMTP perdue"
+    assert notification.sent_at is None
+
+
+def test_a_failed_send_inside_a_web_request_never_shows_an_error_page(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from tests.requests_app.factories import valid_form_data
+
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("requests:new"), valid_form_data(preferred_channel="email"))
+
+    assert response.status_code == 302
+    notification = Notification.objects.get(channel=Channel.EMAIL)
+    assert (notification.status, notification.attempts) == (DeliveryStatus.PENDING, 1)  # the sweep retries
+
+
+def test_retries_wait_longer_each_time():
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+
+
+def test_a_sent_row_is_never_sent_again(mailoutbox):
+    notification = email_row()
+    outbox.deliver(notification.pk)
+    outbox.deliver(notification.pk)
+    assert len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_two_deliveries_of_one_row_at_the_same_moment_send_it_once(settings):
+    settings.SMS_BACKEND = f"{__name__}.SlowSmsBackend"
+    LocmemBackend.outbox.clear()
+    notification = Notification.objects.create(
+        event=Event.REQUEST_RECEIVED, channel=Channel.SMS, recipient="+33612345678", body="Demande reçue."
+    )
+
+    def deliver():
+        try:
+            outbox.deliver(notification.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [message.to for message in LocmemBackend.outbox] == ["+33612345678"]
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 1)
+
+
+def test_the_sweep_takes_overdue_pending_rows_only(settings, mailoutbox):
+    settings.NOTIFICATION_SWEEP_MINUTES = 3
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timezone.timedelta(minutes=10)
+    lost = email_row(recipient="perdu@exemple.fr", next_attempt_at=long_ago)
+    email_row(recipient="recent@exemple.fr")  # its task is probably on its way
+    email_row(recipient="envoye@exemple.fr", next_attempt_at=long_ago, status=DeliveryStatus.SENT)
+
+    assert outbox.sweep() == 1
+
+    assert [mail.to for mail in mailoutbox] == [["perdu@exemple.fr"]]
+    lost.refresh_from_db()
+    assert lost.status == DeliveryStatus.SENT
+
+
+def test_staff_see_failed_messages_with_their_error_and_send_them_again(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    failed = email_row(status=DeliveryStatus.FAILED, attempts=5, last_error="SMTPServerDisconnected: perdu")
+    changelist = reverse("admin:notifications_notification_changelist")
+
+    page = client.get(changelist, {"status__exact": "failed"}).content.decode()
+    assert "SMTPServerDisconnected: perdu" in page and "a@exemple.fr" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(changelist, {"action": "retry", "_selected_action": [failed.pk]}, follow=True)
+
+    assert "1 notification renvoyée." in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (DeliveryStatus.SENT, 1)
+    assert [mail.to for mail in mailoutbox] == [["a@exemple.fr"]]
+
+
+def test_the_outbox_is_read_only_in_the_admin(client, staff):
+    notification = email_row()
+    assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
+    response = client.post(
+        reverse("admin:notifications_notification_change", args=[notification.pk]), {"recipient": "x@exemple.fr"}
+    )
+    assert response.status_code == 403
+    notification.refresh_from_db()
+    assert notification.recipient == "a@exemple.fr"
+
+
+def test_a_non_staff_user_cannot_reach_the_outbox(client):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:notifications_notification_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
