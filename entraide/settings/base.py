@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "requests_app",
     "associations",
     "volunteers",
+    "pilotage",
 ]
 
 MIDDLEWARE = [
