@@ -51,6 +51,13 @@ def test_the_dashboard_shows_the_figures_charts_and_their_tables(client, staff, 
     assert "sur 3 demandes prises en charge" in content
     assert 'points="48.0,' in content  # coordinates are never written with a French decimal comma
     assert "Métropole du Grand Nancy" in content
+    assert "1 suspendu par le département" in content and "2 missions publiées, dont 1 complètes" in content
+
+
+def test_the_dashboard_speaks_english_too(client, staff):
+    client.cookies["django_language"] = "en"
+    content = html.unescape(client.get(URL).content.decode())
+    assert "Steering the mutual aid" in content and "0 suspended by the département" in content
 
 
 def test_filters_apply_and_bad_ones_fall_back_to_the_default_with_a_message(client, staff, crisis):
