@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("requests_app.urls")),
     path("associations/", include("associations.urls")),
     path("benevoles/", include("volunteers.urls")),
+    path("pilotage/", include("pilotage.urls")),
     path("", include("associations.mission_urls")),
 ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,17 @@ class Urgency(models.IntegerChoices):
     URGENT = 1, _("Urgent : aujourd'hui ou demain")
     NORMAL = 2, _("Dans la semaine")
     FLEXIBLE = 3, _("Pas pressé")
+
+
+# How long a request may wait before someone takes it in charge (a volunteer accepts it or a partner receives it),
+# from what the form promises: "aujourd'hui ou demain", "dans la semaine". Past it, the steering dashboard flags it.
+TAKE_IN_CHARGE_WITHIN = {
+    Urgency.URGENT: timedelta(days=1),
+    Urgency.NORMAL: timedelta(days=7),
+    Urgency.FLEXIBLE: timedelta(days=14),
+}
+# Statuses in which the request is in someone's hands; its first move into one of them is when it was taken in charge.
+TAKEN_IN_CHARGE_STATUSES = frozenset({Status.ASSIGNED, Status.ROUTED})
 
 
 class RequesterRelation(models.TextChoices):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "associations",
     "volunteers",
     "notifications",
+    "pilotage",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,10 @@ def test_the_embedded_default_migrates_loads_twice_and_serves_pages(embedded_env
         assert "591" in manage(embedded_env, "load_reference_data").stdout
         assert "agent@demo.entraide54.fr" in manage(embedded_env, "load_demo_data").stdout
 
+    # The steering dashboard on SQLite, which has no percentile function: the delays come from the fallback.
+    checked = manage(embedded_env, "shell", "-c", PILOTAGE_CHECK).stdout
+    assert "dashboard 200 Délai médian" in checked and "export 200 Référence;Reçue le" in checked
+
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -64,6 +68,18 @@ def test_the_embedded_default_migrates_loads_twice_and_serves_pages(embedded_env
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+PILOTAGE_CHECK = """
+from django.test import Client
+from accounts.models import User
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(User.objects.get(email="agent@demo.entraide54.fr"))
+response = client.get("/pilotage/")
+print("dashboard", response.status_code, "Délai médian" if "délai médian" in response.content.decode() else "")
+response = client.get("/pilotage/exports/demandes.csv")
+print("export", response.status_code, b"".join(response.streaming_content).decode()[1:22])
+"""
 
 
 def fetch(url: str) -> str:

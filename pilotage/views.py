@@ -1,0 +1,98 @@
+"""The steering dashboard and its exports, for the département's staff."""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from associations.enums import AssociationStatus
+from pilotage import exports
+from pilotage.charts import dashboard_charts
+from pilotage.figures import Scope, dashboard_figures
+from pilotage.forms import ScopeForm
+from requests_app.enums import Source
+
+logger = logging.getLogger(__name__)
+EXPORT_PERMISSION = "pilotage.export_personal_data"
+
+
+def staff_required(view: Callable) -> Callable:
+    """Signed-in département staff only: others are sent to the login page, or refused (403) once signed in."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = ScopeForm(request.GET or None)
+    scope = form.scope()
+    figures = dashboard_figures(scope)
+    return render(
+        request,
+        "pilotage/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "figures": figures,
+            "charts": dashboard_charts(figures),
+            "sources": list(Source.choices),
+            "association_statuses": [
+                (code, label, figures["associations"][code]) for code, label in AssociationStatus.choices
+            ],
+            "query": request.GET.urlencode(),
+            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+            "open_data_min_count": exports.OPEN_DATA_MIN_COUNT,
+        },
+    )
+
+
+def _export(request: HttpRequest, kind: str, columns, rows: Callable[[Scope], object]) -> HttpResponse:
+    form = ScopeForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("Filtres invalides : corrigez-les sur le tableau de bord."))
+    scope = form.scope()
+    # Who took which personal data out of the portal, and with which filters: the trace a data protection officer asks.
+    logger.info("Export %s by user %s, filters: %s", kind, request.user.pk, request.GET.urlencode() or "-")
+    return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, rows(scope))
+
+
+@staff_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@require_GET
+def export_requests(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "demandes", exports.REQUEST_COLUMNS, exports.requests_rows)
+
+
+@staff_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@require_GET
+def export_volunteers(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "benevoles", exports.VOLUNTEER_COLUMNS, exports.volunteers_rows)
+
+
+@staff_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@require_GET
+def export_associations(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "structures", exports.ASSOCIATION_COLUMNS, exports.associations_rows)
+
+
+@staff_required
+@require_GET
+def export_open_data(request: HttpRequest) -> StreamingHttpResponse:
+    """Statistics only, without any personal field: every member of staff may download them to publish them."""
+    return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows)
