@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The embedded default: SQLite under var/, eager Celery tasks, emails and SMS on the console.
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base
 
-.PHONY: install run test lint services smoke migrations-check messages bench-triage bench-matching
+.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: install
 services:
 	bash scripts/ensure_services.sh
 
+# The browser journeys drive Debian's Chromium (apt-get install chromium chromium-driver where missing).
+chromium:
+	bash scripts/ensure_chromium.sh
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,10 +42,15 @@ migrations-check: install
 messages: install
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv
 
-# The whole suite runs on PostgreSQL and Redis; the smoke run then proves the SQLite default still serves.
-test: install services lint migrations-check
+# The whole suite runs on PostgreSQL and Redis, the browser journeys (marker e2e) included; the smoke run then
+# proves the SQLite default still serves. A run that collects no test exits with 5, which make counts as a failure.
+test: install services chromium lint migrations-check
 	$(BIN)/pytest -m "not smoke"
 	$(BIN)/pytest -m smoke
+
+# The browser journeys alone; screenshots and axe-core reports go to var/test-artefacts/e2e/.
+e2e: install services chromium
+	$(BIN)/pytest -m e2e
 
 # Benchmarks: figures are recorded in BENCHMARKS.md, never asserted in tests.
 bench-triage: install services

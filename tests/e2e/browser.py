@@ -1,0 +1,84 @@
+"""What the browser journeys share: axe-core checks, keyboard moves, screenshots (saved under var/test-artefacts/)."""
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "var" / "test-artefacts" / "e2e"
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def check_accessibility(page: Page, name: str) -> None:
+    """Runs axe-core on the page as it stands and fails on any serious or critical violation.
+
+    axe is evaluated through the DevTools protocol rather than added as a <script>: the portal's
+    Content-Security-Policy stays in force, so the journeys also prove the pages work under it."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / f"{name}.axe.json").write_text(json.dumps(results["violations"], indent=1, ensure_ascii=False))
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core on {name} ({page.url}):\n" + "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in blocking
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def finish(page: Page, name: str) -> None:
+    """The end of a journey step: the page passes axe and its picture is kept."""
+    check_accessibility(page, name)
+    screenshot(page, name)
+
+
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const drawn = (style) => (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+        || (style.boxShadow && style.boxShadow !== 'none');
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+    return {
+        id: el.id, name: el.getAttribute('name'), tag: el.tagName.toLowerCase(), type: el.type || '',
+        text: (el.innerText || el.value || (label && label.innerText) || '').trim().slice(0, 80),
+        visible: drawn(getComputedStyle(el)),
+        labelVisible: !!label && (drawn(getComputedStyle(label)) || drawn(getComputedStyle(label, '::before'))),
+    };
+}"""
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(FOCUS_STATE)
+
+
+def tab_to(page: Page, matches, *, limit: int = 80, backwards: bool = False) -> dict:
+    """Presses Tab (or Shift+Tab) until the focused element satisfies `matches`, checking that every element
+    the focus crosses shows it: an outline or a ring on it, or, for DSFR's visually hidden radios and
+    checkboxes, on the drawn box of their label."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        state = focused(page)
+        if state is None:
+            continue
+        assert state["visible"] or state["labelVisible"], f"focus is not visible on {state}"
+        if matches(state):
+            return state
+    raise AssertionError(f"the focus never reached the wanted element in {limit} presses of Tab")
+
+
+def named(name: str):
+    return lambda state: state["name"] == name
+
+
+def labelled(pattern: str):
+    regex = re.compile(pattern, re.IGNORECASE)
+    return lambda state: bool(regex.search(state["text"]))
