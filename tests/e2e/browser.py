@@ -49,9 +49,11 @@ FOCUS_STATE = """() => {
     const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
     return {
         id: el.id, name: el.getAttribute('name'), tag: el.tagName.toLowerCase(), type: el.type || '',
-        text: (el.innerText || el.value || (label && label.innerText) || '').trim().slice(0, 80),
-        visible: drawn(getComputedStyle(el)),
-        labelVisible: !!label && (drawn(getComputedStyle(label)) || drawn(getComputedStyle(label, '::before'))),
+        text: ((label && (el.type === 'radio' || el.type === 'checkbox') ? label.innerText : '')
+            || el.innerText || el.value || '').trim().slice(0, 80),
+        visible: [el, el.parentElement, el.parentElement && el.parentElement.parentElement].some(
+            (node) => node && [null, '::before', '::after'].some((part) => drawn(getComputedStyle(node, part)))),
+        labelVisible: !!label && [null, '::before'].some((part) => drawn(getComputedStyle(label, part))),
     };
 }"""
 
@@ -62,8 +64,9 @@ def focused(page: Page) -> dict | None:
 
 def tab_to(page: Page, matches, *, limit: int = 80, backwards: bool = False) -> dict:
     """Presses Tab (or Shift+Tab) until the focused element satisfies `matches`, checking that every element
-    the focus crosses shows it: an outline or a ring on it, or, for DSFR's visually hidden radios and
-    checkboxes, on the drawn box of their label."""
+    the focus crosses shows it: an outline or a ring on it, on its drawn parts, on its parent (DSFR rings a
+    whole card or brand block whose link has the focus), or, for DSFR's visually hidden radios and checkboxes,
+    on the drawn box of their label."""
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         state = focused(page)
@@ -82,3 +85,34 @@ def named(name: str):
 def labelled(pattern: str):
     regex = re.compile(pattern, re.IGNORECASE)
     return lambda state: bool(regex.search(state["text"]))
+
+
+def focus_on(page: Page, matches, **options) -> dict:
+    """The wanted element focused by keyboard: already there (autofocus), or reached with Tab."""
+    state = focused(page)
+    if state and matches(state):
+        return state
+    return tab_to(page, matches, **options)
+
+
+def choose_radio(page: Page, name: str, pattern: str) -> None:
+    """Within a radio group, by keyboard: Tab into the group, then arrow keys (which also check) to the choice."""
+    focus_on(page, named(name))
+    wanted = labelled(pattern)
+    for _ in range(20):
+        state = focused(page)
+        if wanted(state):
+            page.keyboard.press("Space")  # checks it when the group was entered on an unchecked first radio
+            assert page.evaluate("document.activeElement.checked"), state
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no choice matching {pattern!r} in the radio group {name!r}")
+
+
+def sign_in_by_keyboard(page: Page, email: str, password: str) -> None:
+    focus_on(page, named("login"))
+    page.keyboard.type(email)
+    tab_to(page, named("password"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
