@@ -63,6 +63,13 @@ class NewNoteInline(admin.TabularInline):
     verbose_name = _("nouvelle note")
     verbose_name_plural = _("ajouter une note")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            # A tabular inline gives its inputs a column header but no label: the one field gets a name here.
+            field.widget.attrs["aria-label"] = str(self.verbose_name).capitalize()
+        return field
+
     def get_queryset(self, request):
         return super().get_queryset(request).none()
 
