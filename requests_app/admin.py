@@ -33,6 +33,9 @@ class StatusChangeInline(admin.TabularInline):
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -49,6 +52,9 @@ class RequestNoteInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("notes")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -89,7 +95,7 @@ class ProposalInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("volunteer__user")
+        return super().get_queryset(request).select_related("help_request", "volunteer__user")
 
 
 class RouteActionForm(ActionForm):
