@@ -1,0 +1,237 @@
+"""Query budgets: every list and detail page makes at most a fixed number of queries, the same with 1 row as
+with 50 (an N+1 shows as a count that grows with the rows). Each scenario builds `rows` rows of what the page
+lists (or, for a detail page, of what it shows about the object), signs in whoever sees the page, and returns
+its path. A budget is what the page makes today, the session and user lookups of a signed-in page included:
+a page that needs one more query raises its budget here, in review, rather than by accident.
+
+The admin change page of a request is the costliest (22): its matching panel ranks candidates tier by tier.
+Its inlines read 50 notes and history lines with their authors in one query each (they made one per row).
+The steering dashboard's budget is in tests/pilotage/test_dashboard.py."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from associations.enums import AssociationStatus
+from associations.models import NewsItem
+from core.models import Commune
+from requests_app.enums import Source, Status
+from requests_app.models import RequestNote, StatusChange
+from tests.accounts.factories import AgentFactory, UserFactory
+from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
+from volunteers.enums import ProposalStatus
+
+pytestmark = pytest.mark.django_db
+
+SCENARIOS = {}
+
+
+def page(name: str, budget: int):
+    def register(build):
+        SCENARIOS[name] = (budget, build)
+        return build
+
+    return register
+
+
+def history(help_request, rows: int, by=None) -> None:
+    now = timezone.now()
+    StatusChange.objects.bulk_create(
+        StatusChange(help_request=help_request, from_status=Status.NEW, to_status=Status.TRIAGED, note=f"étape {i}",
+                     changed_by=by, changed_at=now - timedelta(minutes=rows - i))
+        for i in range(rows)
+    )  # fmt: skip
+
+
+# Public pages
+
+
+@page("mission list", 3)
+def mission_list(client, rows):
+    association = AssociationFactory()
+    MissionFactory.create_batch(rows, association=association)
+    return "/missions/?domain=food_emergency"
+
+
+@page("mission detail", 1)
+def mission_detail(client, rows):
+    mission = MissionFactory(volunteers_needed=rows + 1)
+    ApplicationFactory.create_batch(rows, mission=mission, status="accepted")
+    return f"/missions/{mission.pk}/"
+
+
+@page("mission detail, signed-in volunteer", 6)
+def mission_detail_signed_in(client, rows):
+    mission = MissionFactory(volunteers_needed=rows + 1)
+    ApplicationFactory.create_batch(rows, mission=mission, status="accepted")
+    client.force_login(UserFactory())
+    return f"/missions/{mission.pk}/"
+
+
+@page("directory", 2)
+def directory(client, rows):
+    AssociationFactory.create_batch(rows)
+    return "/associations/"
+
+
+@page("association public page", 2)
+def association_public(client, rows):
+    association = AssociationFactory()
+    MissionFactory.create_batch(rows, association=association)
+    return f"/associations/annuaire/{association.pk}/"
+
+
+@page("tracking page", 2)
+def tracking(client, rows):
+    help_request = HelpRequestFactory()
+    history(help_request, rows)
+    return f"/demandes/suivi/{help_request.tracking_token}/"
+
+
+# Members' pages
+
+
+@page("news", 6)
+def news(client, rows):
+    association = AssociationFactory()
+    author = member_of(association, client)
+    other = AssociationFactory()
+    NewsItem.objects.bulk_create(
+        NewsItem(association=other if i % 10 == 0 else association, author=author, title=f"Nouvelle {i}", body="…")
+        for i in range(rows)
+    )
+    return "/associations/actualites/"
+
+
+@page("my organisations", 5)
+def my_associations(client, rows):
+    user = UserFactory()
+    client.force_login(user)
+    for association in AssociationFactory.create_batch(rows + 1):  # with one, the page sends its member to it
+        member_of(association)  # another member, whom the page does not list
+        association.memberships.create(user=user, role="admin")
+    return "/associations/mes-structures/"
+
+
+@page("association space", 8)
+def association_space(client, rows):
+    association = AssociationFactory()
+    member_of(association, client)
+    MissionFactory.create_batch(rows, association=association)
+    HelpRequestFactory.create_batch(rows, status=Status.ROUTED, routed_to=association)
+    NewsItem.objects.bulk_create(
+        NewsItem(association=association, title=f"Nouvelle {i}", body="Texte.") for i in range(rows)
+    )
+    return f"/associations/{association.pk}/"
+
+
+@page("association members", 7)
+def association_members(client, rows):
+    association = AssociationFactory()
+    member_of(association, client)
+    for _ in range(rows):
+        member_of(association, role="member")
+    return f"/associations/{association.pk}/membres/"
+
+
+@page("association applications", 6)
+def association_applications(client, rows):
+    association = AssociationFactory()
+    member_of(association, client)
+    for mission in MissionFactory.create_batch(max(1, rows // 5), association=association, volunteers_needed=100):
+        ApplicationFactory.create_batch(5 if rows > 1 else 1, mission=mission)
+    return f"/associations/{association.pk}/candidatures/"
+
+
+@page("routed request", 6)
+def routed_request(client, rows):
+    association = AssociationFactory()
+    member_of(association, client)
+    help_request = HelpRequestFactory(status=Status.ROUTED, routed_to=association)
+    history(help_request, rows)
+    return f"/associations/{association.pk}/demandes/{help_request.reference}/"
+
+
+ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.ASSIGNED}
+DONE = {"status": ProposalStatus.DONE, "help_request__status": Status.DONE}
+
+
+@page("volunteer dashboard", 7)
+def volunteer_dashboard(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    client.force_login(volunteer.user)
+    ProposalFactory(volunteer=volunteer)
+    ProposalFactory(volunteer=volunteer, **ACCEPTED)
+    ProposalFactory.create_batch(rows, volunteer=volunteer, **DONE)
+    ApplicationFactory.create_batch(rows, volunteer=volunteer.user)
+    return "/benevoles/"
+
+
+@page("volunteer proposal", 5)
+def volunteer_proposal(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    client.force_login(volunteer.user)
+    proposal = ProposalFactory(volunteer=volunteer, **ACCEPTED)
+    history(proposal.help_request, rows)
+    ProposalFactory.create_batch(rows, volunteer=volunteer, **DONE)
+    return f"/benevoles/propositions/{proposal.pk}/"
+
+
+# Staff pages
+
+
+@page("hotline console, known caller", 6)
+def hotline(client, rows):
+    client.force_login(AgentFactory())
+    HelpRequestFactory.create_batch(rows, requester_phone="+33611223344", source=Source.PHONE)
+    return "/accueil-telephonique/?telephone=0611223344"
+
+
+@page("admin: help requests", 10)
+def admin_requests(client, rows):
+    client.force_login(AgentFactory())
+    nancy, toul = Commune.objects.get(insee="54395"), Commune.objects.get(name="Toul")
+    for i in range(rows):
+        HelpRequestFactory(commune=toul if i % 2 else nancy, status=Status.TRIAGED if i % 3 else Status.NEW)
+    return "/admin/requests_app/helprequest/"
+
+
+@page("admin: help request", 22)
+def admin_request(client, rows):
+    client.force_login(AgentFactory())
+    help_request = HelpRequestFactory(status=Status.TRIAGED)
+    author = AgentFactory()
+    history(help_request, rows, by=author)
+    ProposalFactory.create_batch(rows, help_request=help_request, status=ProposalStatus.DECLINED)
+    RequestNote.objects.bulk_create(
+        RequestNote(help_request=help_request, author=author, text=f"Note {i}") for i in range(rows)
+    )
+    return f"/admin/requests_app/helprequest/{help_request.pk}/change/"
+
+
+@page("admin: volunteers", 7)
+def admin_volunteers(client, rows):
+    client.force_login(AgentFactory())
+    VolunteerProfileFactory.create_batch(rows)
+    return "/admin/volunteers/volunteerprofile/"
+
+
+@page("admin: associations", 6)
+def admin_associations(client, rows):
+    client.force_login(AgentFactory())
+    AssociationFactory.create_batch(rows, status=AssociationStatus.PENDING)
+    return "/admin/associations/association/"
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_the_page_stays_within_its_query_budget(client, django_assert_max_num_queries, name, rows):
+    budget, build = SCENARIOS[name]
+    path = build(client, rows)
+    client.get(path)  # warms what is cached per process (content types, site, sessions' first write)
+    with django_assert_max_num_queries(budget):
+        response = client.get(path)
+    assert response.status_code == 200, (name, response.status_code)
