@@ -16,7 +16,8 @@ from pilotage import exports
 from pilotage.charts import dashboard_charts
 from pilotage.figures import Scope, dashboard_figures
 from pilotage.forms import ScopeForm
-from requests_app.enums import Source
+from requests_app.enums import AccessReason, Source
+from requests_app.privacy import access_record
 
 logger = logging.getLogger(__name__)
 EXPORT_PERMISSION = "pilotage.export_personal_data"
@@ -67,6 +68,8 @@ def _export(request: HttpRequest, kind: str, columns, rows: Callable[[Scope], ob
     scope = form.scope()
     # Who took which personal data out of the portal, and with which filters: the trace a data protection officer asks.
     logger.info("Export %s by user %s, filters: %s", kind, request.user.pk, request.GET.urlencode() or "-")
+    if kind != "statistiques-demandes":  # the open-data file holds no personal field
+        access_record(request, AccessReason.EXPORT)
     return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, rows(scope))
 
 
