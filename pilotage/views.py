@@ -61,14 +61,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, kind: str, columns, rows: Callable[[Scope], object]) -> HttpResponse:
+def _export(
+    request: HttpRequest, kind: str, columns, rows: Callable[[Scope], object], *, personal: bool = True
+) -> HttpResponse:
     form = ScopeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest(_("Filtres invalides : corrigez-les sur le tableau de bord."))
     scope = form.scope()
     # Who took which personal data out of the portal, and with which filters: the trace a data protection officer asks.
     logger.info("Export %s by user %s, filters: %s", kind, request.user.pk, request.GET.urlencode() or "-")
-    if kind != "statistiques-demandes":  # the open-data file holds no personal field
+    if personal:  # the open-data file holds no personal field
         access_record(request, AccessReason.EXPORT)
     return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, rows(scope))
 
@@ -98,4 +100,4 @@ def export_associations(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def export_open_data(request: HttpRequest) -> StreamingHttpResponse:
     """Statistics only, without any personal field: every member of staff may download them to publish them."""
-    return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows)
+    return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows, personal=False)
