@@ -36,7 +36,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    # The periods come from the settings the retention task reads: the notice cannot drift from what is done.
+    context = {"retention_days": settings.RETENTION_DAYS, "unverified_days": settings.UNVERIFIED_ACCOUNT_DAYS}
+    return render(request, "core/privacy.html", context)
 
 
 COMMUNE_SUGGESTIONS = 10

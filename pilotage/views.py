@@ -16,7 +16,8 @@ from pilotage import exports
 from pilotage.charts import dashboard_charts
 from pilotage.figures import Scope, dashboard_figures
 from pilotage.forms import ScopeForm
-from requests_app.enums import Source
+from requests_app.enums import AccessReason, Source
+from requests_app.privacy import access_record
 
 logger = logging.getLogger(__name__)
 EXPORT_PERMISSION = "pilotage.export_personal_data"
@@ -60,13 +61,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, kind: str, columns, rows: Callable[[Scope], object]) -> HttpResponse:
+def _export(
+    request: HttpRequest, kind: str, columns, rows: Callable[[Scope], object], *, personal: bool = True
+) -> HttpResponse:
     form = ScopeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest(_("Filtres invalides : corrigez-les sur le tableau de bord."))
     scope = form.scope()
     # Who took which personal data out of the portal, and with which filters: the trace a data protection officer asks.
     logger.info("Export %s by user %s, filters: %s", kind, request.user.pk, request.GET.urlencode() or "-")
+    if personal:  # the open-data file holds no personal field
+        access_record(request, AccessReason.EXPORT)
     return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, rows(scope))
 
 
@@ -95,4 +100,4 @@ def export_associations(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def export_open_data(request: HttpRequest) -> StreamingHttpResponse:
     """Statistics only, without any personal field: every member of staff may download them to publish them."""
-    return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows)
+    return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows, personal=False)

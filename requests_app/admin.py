@@ -17,9 +17,10 @@ from phonenumbers import NumberParseException
 from associations.models import Association
 from core.admin import BaseAdmin
 from core.models import Arrondissement, Commune, Epci
-from requests_app.enums import Urgency
+from requests_app.enums import AccessReason, Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
-from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
+from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
+from requests_app.privacy import access_record
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
 from volunteers.models import Proposal, VolunteerProfile
@@ -264,6 +265,8 @@ class HelpRequestAdmin(BaseAdmin):
         """Staff see the best candidates with the reasons for their scores, or organisations to route to."""
         help_request = self.get_object(request, object_id)
         extra_context = extra_context or {}
+        if help_request is not None and request.method == "GET":
+            access_record(request, AccessReason.STAFF_DETAIL, help_request)
         if help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
             extra_context["candidates"] = ranked
@@ -453,6 +456,27 @@ class StatusChangeAdmin(BaseAdmin):
     list_filter = ("to_status",)
     list_select_related = ("help_request", "changed_by")
     search_fields = ("=help_request__reference",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
+
+    list_display = ("at", "user_email", "reason", "help_request", "path")
+    list_filter = ("reason",)
+    search_fields = ("user_email", "help_request__reference")
+    date_hierarchy = "at"
+    list_select_related = ("help_request",)
+    readonly_fields = ("at", "user", "user_email", "help_request", "reason", "path")
 
     def has_add_permission(self, request):
         return False

@@ -81,3 +81,13 @@ class ContactChannel(models.TextChoices):
     SMS = "sms", _("Par SMS")
     EMAIL = "email", _("Par courriel")
     PHONE = "phone", _("Par un appel téléphonique")
+
+
+class AccessReason(models.TextChoices):
+    """Why someone other than the requester saw a beneficiary's personal data."""
+
+    STAFF_DETAIL = "staff_detail", _("Fiche consultée par un agent")
+    VOLUNTEER_ASSIGNED = "volunteer", _("Coordonnées vues par le bénévole chargé de la demande")
+    ASSOCIATION_ROUTED = "association", _("Coordonnées vues par la structure qui a la demande")
+    HOTLINE_LOOKUP = "hotline", _("Recherche par téléphone à l'accueil téléphonique")
+    EXPORT = "export", _("Export de données personnelles")

@@ -30,6 +30,9 @@ def validate_plain_name(value: str) -> None:
         raise ValidationError(_("Un nom ne peut pas contenir les caractères < > { }."), code="markup")
 
 
+HONEYPOT_FIELD = "site_web"
+
+
 class HelpRequestForm(forms.ModelForm):
     """The public form: a person asks for help for themself or someone else, with no account."""
 
@@ -55,6 +58,13 @@ class HelpRequestForm(forms.ModelForm):
         help_text=_("Si vous demandez pour quelqu'un d'autre."),
     )
     beneficiary_phone = PhoneField(label=_("Téléphone de la personne à aider"), required=False)
+    # The honeypot: hidden from people (CSS, no tab stop, hidden from screen readers), filled by robots.
+    site_web = forms.CharField(
+        label=_("Ne remplissez pas ce champ"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     commune = CommuneField()
     address = forms.CharField(
         label=_("Adresse"),
@@ -162,6 +172,9 @@ class HelpRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get(HONEYPOT_FIELD):
+            # Only a robot fills a field nobody sees; it learns nothing more than a person would.
+            raise forms.ValidationError(_("Votre demande n'a pas pu être envoyée. Réessayez, ou appelez-nous."))
         phone, email = cleaned.get("requester_phone"), cleaned.get("requester_email")
         phone_typed = bool(self.data.get(self.add_prefix("requester_phone"), "").strip())
         email_typed = bool(self.data.get(self.add_prefix("requester_email"), "").strip())

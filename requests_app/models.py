@@ -11,6 +11,7 @@ from requests_app.enums import (
     CLOSED_STATUSES,
     NEXT_STEP,
     TRANSITIONS,
+    AccessReason,
     ContactChannel,
     RequesterRelation,
     Source,
@@ -127,6 +128,8 @@ class HelpRequest(models.Model):
     )
     created_at = models.DateTimeField(_("reçue le"), default=timezone.now, editable=False)
     status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now, editable=False)
+    # Set by the retention task, which erased who and what: the request stays only as a statistic.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -140,7 +143,8 @@ class HelpRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(requester_phone="") | ~Q(requester_email=""), name="help_request_has_contact"
+                condition=~Q(requester_phone="") | ~Q(requester_email="") | Q(anonymised_at__isnull=False),
+                name="help_request_has_contact",
             ),
         ]
 
@@ -260,3 +264,48 @@ class RequestNote(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+class AccessLog(models.Model):
+    """Who saw a beneficiary's personal data, when, and why: append-only, readable by staff, editable by nobody
+    (the model refuses updates and deletions; on PostgreSQL a trigger refuses them too)."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
+    # No database constraint and nothing done on deletion: deleting an account or a request must not rewrite
+    # the log, and the log keeps the number. The email is kept as it was, to say who once the account is gone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    user_email = models.CharField(_("adresse du compte"), max_length=254)
+    help_request = models.ForeignKey(
+        HelpRequest,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande"),
+    )
+    reason = models.CharField(_("motif"), max_length=12, choices=AccessReason.choices)
+    path = models.CharField(_("page"), max_length=300)
+
+    class Meta:
+        verbose_name = _("accès aux données personnelles")
+        verbose_name_plural = _("journal des accès aux données personnelles")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.get_reason_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

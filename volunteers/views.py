@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
+from requests_app.enums import AccessReason
 from requests_app.matching import propose_best
+from requests_app.privacy import contact_shown
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm, PauseForm, ProfileForm
 from volunteers.models import Proposal, VolunteerProfile
@@ -103,7 +105,15 @@ def pause(request: HttpRequest) -> HttpResponse:
 def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, **bound_forms) -> HttpResponse:
     """The proposal page, with empty forms except the one that just came back with errors."""
     forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
-    context = {"proposal": proposal, "help_request": proposal.help_request, **forms, **bound_forms}
+    help_request = proposal.help_request
+    show_contact = proposal.reveals_contact and contact_shown(request, help_request, AccessReason.VOLUNTEER_ASSIGNED)
+    context = {
+        "proposal": proposal,
+        "help_request": help_request,
+        "show_contact": show_contact,
+        **forms,
+        **bound_forms,
+    }
     return render(request, "volunteers/proposal.html", context, status=status)
 
 

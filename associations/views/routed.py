@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,13 +10,17 @@ from django.views.decorators.http import require_POST
 from associations.forms import HandBackForm
 from associations.permissions import get_membership_or_404, get_routed_request_or_404
 from associations.services import routed_request_complete, routed_request_hand_back
+from requests_app.enums import AccessReason
 from requests_app.models import TransitionNotAllowed
+from requests_app.privacy import contact_shown
 
 
 @login_required
 def routed_detail(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
     membership = get_membership_or_404(request.user, pk)
     help_request = get_routed_request_or_404(membership, reference)
+    if not contact_shown(request, help_request, AccessReason.ASSOCIATION_ROUTED):
+        raise Http404
     return render(
         request,
         "associations/routed_detail.html",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,8 @@ DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME", "Meurthe-et-Moselle")
 PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {DEPARTEMENT}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto and its last X-Forwarded-For entry.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
     "django_filters",
     "phonenumber_field",
     "dsfr",
@@ -70,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as its documentation asks: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "entraide.urls"
@@ -145,7 +153,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
     "alert-urgent-unassigned": {"task": "notifications.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
     "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
+    "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
+
+# --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
+RETENTION_DAYS = env_int("RETENTION_DAYS", 90)  # after a request is closed, before it is anonymised
+UNVERIFIED_ACCOUNT_DAYS = env_int("UNVERIFIED_ACCOUNT_DAYS", 30)  # an account never confirmed is then removed
 
 # --- Notifications (outbox) -----------------------------------------------------------------------
 # Tries before a message is marked failed, and the first delay between tries (then doubled each time:
@@ -175,6 +188,8 @@ MATCHING_AUTO_HELP_TYPES = env_list("MATCHING_AUTO_HELP_TYPES", [])
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a user and address locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -194,6 +209,37 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
+# allauth's limits, counted in the cache (Redis in production): sign-up, failed logins, resets, confirmations.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h/ip"),
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "5/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/ip",
+}
+# Optional two-factor authentication (an authenticator app, with recovery codes), offered to staff in their space.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PORTAL_NAME
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one account from one address, that pair is locked
+# for an hour. It guards the admin's login, which is allauth's (accounts/admin.py), and every other login.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_DISABLE_ACCESS_LOG = True  # failures are enough; a log of every success would be one more file of personal data
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
+
+# The public request form: per address and per phone number or email, French message and HTTP 429 beyond.
+RATE_LIMIT_REQUEST_FORM_IP = env_str("RATE_LIMIT_REQUEST_FORM_IP", "20/h")
+RATE_LIMIT_REQUEST_FORM_CONTACT = env_str("RATE_LIMIT_REQUEST_FORM_CONTACT", "5/d")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
@@ -246,7 +292,7 @@ STORAGES = {
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
@@ -256,6 +302,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token in a hidden field
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # a shared computer at a town hall or a library must not stay signed in
+# Only the portal's own files run or style a page: no inline script or style, no third-party origin.
+# Every script is a static file (static/js/); styles are classes in static/css/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {
@@ -263,4 +327,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes writes a line at INFO for every successful login: warnings (lockouts) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -8,9 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from requests_app.enums import Source
+from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
+from requests_app.privacy import access_records
 from requests_app.services import help_request_create
 
 EARLIER_REQUESTS_SHOWN = 20
@@ -51,6 +52,7 @@ def console(request: HttpRequest) -> HttpResponse:
             .select_related("help_type", "commune")
             .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN]
         )
+        access_records(request, AccessReason.HOTLINE_LOOKUP, earlier)
 
     if request.method == "POST":
         form = IntakeForm(request.POST)

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.ratelimit import allow, client_ip
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from requests_app.services import help_request_create
@@ -20,7 +22,14 @@ def get_tracked_request(token: str) -> HelpRequest:
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest) -> HttpResponse:
     form = HelpRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not allow(
+        "request-form-ip", client_ip(request), settings.RATE_LIMIT_REQUEST_FORM_IP
+    ):
+        return _too_many(request, form)
     if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["requester_phone"] or form.cleaned_data["requester_email"]
+        if not allow("request-form-contact", str(contact), settings.RATE_LIMIT_REQUEST_FORM_CONTACT):
+            return _too_many(request, form)
         help_request = help_request_create(help_request=form.build())
         messages.success(
             request,
@@ -29,6 +38,19 @@ def new_request(request: HttpRequest) -> HttpResponse:
         )
         return redirect("requests:track", token=help_request.tracking_token)
     return render(request, "requests_app/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
+    """Nothing is stored, and nothing typed is lost: the form comes back filled, with the way to call instead."""
+    form.add_error(
+        None,
+        _(
+            "Trop de demandes ont été envoyées d'ici ou pour ce contact en peu de temps. Réessayez plus tard, "
+            "ou appelez le %(phone)s : un agent prendra votre demande."
+        )
+        % {"phone": settings.HOTLINE_PHONE},
+    )
+    return render(request, "requests_app/new.html", {"form": form}, status=429)
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:

@@ -11,5 +11,6 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "notifications.tasks.sweep_outbox",
         "notifications.tasks.alert_urgent_unassigned",
         "notifications.tasks.send_daily_digests",
+        "requests_app.tasks.apply_retention",
     }
     assert tasks <= set(app.tasks)

@@ -1,0 +1,86 @@
+"""Data retention: what the portal erases, and when. Run every night by beat (`apply_retention`).
+
+A closed request (done or cancelled) keeps who asked, for whom, where and what they wrote for RETENTION_DAYS,
+long enough to answer a follow-up call or a complaint; then all of it is erased and only what statistics need
+remains: help type, domain, commune, urgency, source, dates and statuses. The messages sent about it go too.
+Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access log keeps a year.
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from notifications.models import Notification
+from requests_app.enums import CLOSED_STATUSES
+from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange
+from volunteers.models import Proposal
+
+ERASED = {
+    "requester_name": "",
+    "requester_phone": "",
+    "requester_email": "",
+    "beneficiary_name": "",
+    "beneficiary_phone": "",
+    "address": "",
+    "description": "",
+    "callback_at": None,
+}
+BATCH = 500
+ACCESS_LOG_DAYS = 365  # the database refuses to delete younger lines (requests_app migration 0003)
+
+
+def closed_requests_anonymise(now=None) -> int:
+    now = now or timezone.now()
+    due = HelpRequest.objects.filter(
+        status__in=CLOSED_STATUSES,
+        status_changed_at__lt=now - timedelta(days=settings.RETENTION_DAYS),
+        anonymised_at__isnull=True,
+    )
+    anonymised = 0
+    while ids := list(due.values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            HelpRequest.objects.filter(pk__in=ids).update(**ERASED, anonymised_at=now)
+            RequestNote.objects.filter(help_request__in=ids).delete()
+            StatusChange.objects.filter(help_request__in=ids).update(note="")
+            Proposal.objects.filter(help_request__in=ids).update(report="", decline_reason="", explanation="")
+            Notification.objects.filter(help_request__in=ids).delete()
+        anonymised += len(ids)
+    return anonymised
+
+
+def unverified_accounts_purge(now=None) -> int:
+    """Someone who signed up and never confirmed their address left nothing but that address: it goes."""
+    now = now or timezone.now()
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    stale = (
+        get_user_model()
+        .objects.filter(date_joined__lt=now - timedelta(days=settings.UNVERIFIED_ACCOUNT_DAYS), is_staff=False)
+        .exclude(Exists(verified))
+        .filter(last_login__isnull=True)
+    )
+    count = 0
+    for user in stale.iterator():
+        user.delete()
+        count += 1
+    return count
+
+
+def old_records_delete(now=None) -> int:
+    """Messages not tied to a request (digests, invitations…) and old access-log lines."""
+    now = now or timezone.now()
+    messages, _ = Notification.objects.filter(created_at__lt=now - timedelta(days=settings.RETENTION_DAYS)).delete()
+    logs, _ = AccessLog.objects.filter(at__lt=now - timedelta(days=ACCESS_LOG_DAYS)).delete()
+    return messages + logs
+
+
+def retention_apply(now=None) -> dict[str, int]:
+    return {
+        "anonymised_requests": closed_requests_anonymise(now),
+        "purged_accounts": unverified_accounts_purge(now),
+        "deleted_records": old_records_delete(now),
+    }

@@ -1,0 +1,121 @@
+"""Every path that shows a beneficiary's personal data to someone other than the requester leaves a line in
+the access log, which nobody can edit."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from requests_app.enums import AccessReason, Status
+from requests_app.models import AccessLog
+from requests_app.privacy import contact_allowed
+from tests.accounts.factories import AgentFactory, UserFactory
+from tests.associations.factories import AssociationFactory, member_of
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.services import proposal_accept, proposal_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def help_request():
+    return HelpRequestFactory(triaged=True, requester_name="Paulette Secret", address="3 impasse des Roses")
+
+
+def lines(**filters):
+    return list(AccessLog.objects.filter(**filters).values_list("user_email", "reason", "help_request"))
+
+
+def test_the_assigned_volunteer_s_view_of_the_contact_is_logged(client, help_request):
+    volunteer = VolunteerProfileFactory()
+    client.force_login(volunteer.user)
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    page = reverse("volunteers:proposal", args=[proposal.pk])
+
+    assert "Paulette Secret" not in client.get(page).content.decode()  # not yet accepted: nothing shown
+    assert lines() == []
+
+    proposal_accept(proposal=proposal)
+    assert "Paulette Secret" in client.get(page).content.decode()
+    assert lines() == [(volunteer.user.email, AccessReason.VOLUNTEER_ASSIGNED, help_request.pk)]
+    assert AccessLog.objects.get().path == page
+
+
+def test_the_organisation_s_view_of_a_routed_request_is_logged(client, help_request):
+    association = AssociationFactory()
+    member = member_of(association, client)
+    help_request.route_to(association)
+
+    response = client.get(reverse("associations:routed", args=[association.pk, help_request.reference]))
+
+    assert "Paulette Secret" in response.content.decode()
+    assert lines() == [(member.email, AccessReason.ASSOCIATION_ROUTED, help_request.pk)]
+
+
+def test_each_staff_view_of_a_request_s_detail_is_logged(client, staff, help_request):
+    client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk]))
+    client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk]))
+    assert lines() == [(staff.email, AccessReason.STAFF_DETAIL, help_request.pk)] * 2
+
+
+def test_the_hotline_lookup_logs_each_earlier_request_it_shows(client, staff):
+    first = HelpRequestFactory(requester_phone="+33612345678")
+    second = HelpRequestFactory(requester_phone="+33612345678")
+    client.get(reverse("requests:intake"), {"telephone": "06 12 34 56 78"})
+    assert sorted(lines()) == sorted(
+        [(staff.email, AccessReason.HOTLINE_LOOKUP, first.pk), (staff.email, AccessReason.HOTLINE_LOOKUP, second.pk)]
+    )
+
+
+def test_a_personal_data_export_is_logged_and_the_open_data_one_is_not(client, staff):
+    client.get(reverse("pilotage:export_requests")).getvalue()
+    client.get(reverse("pilotage:export_open_data")).getvalue()
+    assert lines() == [(staff.email, AccessReason.EXPORT, None)]
+
+
+def test_who_may_see_the_contact(help_request):
+    volunteer = VolunteerProfileFactory()
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    association = AssociationFactory()
+    member = member_of(association)
+
+    assert contact_allowed(AgentFactory(), help_request)
+    assert not contact_allowed(volunteer.user, help_request)  # proposed, not accepted
+    proposal_accept(proposal=proposal)
+    assert contact_allowed(volunteer.user, help_request)
+    assert not contact_allowed(VolunteerProfileFactory().user, help_request)
+    assert not contact_allowed(member, help_request)
+    assert not contact_allowed(UserFactory(is_staff=True), help_request)  # staff flag without the permission
+
+    routed = HelpRequestFactory(triaged=True)
+    routed.route_to(association)
+    assert contact_allowed(member, routed)
+    routed.transition(Status.DONE)
+    assert not contact_allowed(member, routed)  # once it no longer holds it
+
+
+def test_the_log_cannot_be_edited_or_deleted(client, staff, help_request):
+    client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk]))
+    line = AccessLog.objects.get()
+
+    with pytest.raises(PermissionError):
+        line.save()
+    with pytest.raises(PermissionError):
+        line.delete()
+    for statement in ("UPDATE requests_app_accesslog SET user_email = 'x'", "DELETE FROM requests_app_accesslog"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AccessLog.objects.get().user_email == staff.email
+
+
+def test_staff_read_the_log_in_the_admin_without_any_way_to_change_it(client, staff, help_request):
+    client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk]))
+    line = AccessLog.objects.get()
+
+    page = client.get(reverse("admin:requests_app_accesslog_changelist")).content.decode()
+    assert staff.email in page and help_request.reference in page
+    assert client.get(reverse("admin:requests_app_accesslog_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:requests_app_accesslog_delete", args=[line.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert AccessLog.objects.count() == 1

@@ -1,0 +1,101 @@
+"""Retention with the clock moved: closed requests anonymised after RETENTION_DAYS, unverified accounts purged."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Notification
+from requests_app.enums import Status
+from requests_app.models import AccessLog, HelpRequest, RequestNote
+from requests_app.retention import retention_apply
+from requests_app.services import help_request_create
+from tests.accounts.factories import UserFactory
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.services import proposal_accept, proposal_complete, proposal_create
+
+pytestmark = pytest.mark.django_db
+
+START = timezone.now().replace(microsecond=0)
+
+
+def closed_request() -> HelpRequest:
+    help_request = help_request_create(
+        help_request=HelpRequestFactory.build(
+            requester_name="Paulette Secret",
+            requester_email="paulette@exemple.fr",
+            beneficiary_name="Lucien Secret",
+            address="3 impasse des Roses",
+            description="Ma clé est chez la voisine.",
+            preferred_channel="email",
+        ),
+        note="Rappelée par l'agent.",
+    )
+    help_request.triage()
+    proposal = proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
+    proposal_complete(
+        proposal=proposal_accept(proposal=proposal), report="Courses livrées chez Lucien.", concern=False
+    )
+    return HelpRequest.objects.get(pk=help_request.pk)
+
+
+def test_a_closed_request_is_anonymised_after_the_retention_period_and_its_statistics_stay(settings):
+    settings.RETENTION_DAYS = 90
+    with time_machine.travel(START, tick=False):
+        help_request = closed_request()
+        still_open = HelpRequestFactory(triaged=True, requester_name="Ouverte Toujours")
+    assert Notification.objects.filter(help_request=help_request).exists()
+
+    with time_machine.travel(START + timedelta(days=89), tick=False):
+        assert retention_apply()["anonymised_requests"] == 0
+    with time_machine.travel(START + timedelta(days=91), tick=False):
+        assert retention_apply()["anonymised_requests"] == 1
+        assert retention_apply()["anonymised_requests"] == 0  # once
+
+    help_request.refresh_from_db()
+    erased = ("requester_name", "requester_email", "beneficiary_name", "address", "description")
+    assert all(getattr(help_request, field) == "" for field in erased)
+    assert str(help_request.requester_phone or "") == ""
+    assert help_request.anonymised_at is not None
+    # What statistics need stays.
+    assert (help_request.status, help_request.help_type.code, help_request.commune.insee) == (
+        Status.DONE,
+        "shopping",
+        "54395",
+    )
+    assert help_request.created_at == START and help_request.status_changes.count() == 5
+    assert not RequestNote.objects.filter(help_request=help_request).exists()
+    assert not help_request.status_changes.exclude(note="").exists()
+    assert help_request.proposals.get().report == ""
+    assert not Notification.objects.filter(help_request=help_request).exists()
+    still_open.refresh_from_db()
+    assert still_open.requester_name == "Ouverte Toujours"
+
+
+def test_an_account_never_verified_is_removed_after_its_grace_period(settings):
+    settings.UNVERIFIED_ACCOUNT_DAYS = 30
+    with time_machine.travel(START, tick=False):
+        never = UserFactory(email="jamais@exemple.fr", verified=False)
+        EmailAddress.objects.create(user=never, email=never.email, verified=False, primary=True)
+        verified = UserFactory(email="verifie@exemple.fr")
+    with time_machine.travel(START + timedelta(days=29), tick=False):
+        assert retention_apply()["purged_accounts"] == 0
+    with time_machine.travel(START + timedelta(days=31), tick=False):
+        assert retention_apply()["purged_accounts"] == 1
+    assert list(User.objects.values_list("email", flat=True)) == [verified.email]
+
+
+def test_access_log_lines_older_than_a_year_go_and_younger_ones_stay(client, staff):
+    help_request = HelpRequestFactory()
+    url = f"/admin/requests_app/helprequest/{help_request.pk}/change/"
+    with time_machine.travel(START - timedelta(days=400), tick=False):
+        client.get(url)
+    with time_machine.travel(START - timedelta(days=200), tick=False):
+        client.get(url)
+    with time_machine.travel(START, tick=False):
+        retention_apply()
+    assert AccessLog.objects.count() == 1
