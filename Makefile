@@ -58,3 +58,7 @@ bench-triage: install services
 
 bench-matching: install services
 	$(BIN)/python bench/matching.py
+
+# gunicorn with production settings under Locust (saturation per page, then 100 req/s of mixed load).
+bench-http: install services
+	$(BIN)/python bench/http_load.py
