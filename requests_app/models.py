@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -140,6 +141,9 @@ class HelpRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "urgency", "created_at"], name="help_request_queue"),
             models.Index(fields=["urgency", "created_at"], name="help_request_urgency_age"),
+            # A caller's earlier requests (duplicate flag on every filing, hotline lookup) match the email with
+            # iexact, which compares UPPER(email): the plain index of the field cannot serve it.
+            models.Index(Upper("requester_email"), name="help_request_email_upper"),
         ]
         constraints = [
             models.CheckConstraint(
