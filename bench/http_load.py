@@ -295,11 +295,12 @@ def locust(page: str, users: int, seconds: int, data: Path) -> tuple[dict, float
     """Runs Locust headless; returns its statistics by request name and the CPU seconds it used."""
     prefix = OUT / page
     log = (OUT / f"{page}.log").open("w")
+    classes = {"mixed": ["Visitor", "SignedInVolunteer"], "dashboard": ["SignedInVolunteer"]}.get(page, ["Visitor"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
          "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix),
-         "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
+         "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0", *classes],
         cwd=ROOT, env={**os.environ, "BENCH_PAGE": page, "BENCH_DATA": str(data)}, check=True,
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -330,6 +331,7 @@ def main() -> None:
     connections.close_all()
     redis.Redis.from_url(SERVER_ENV["REDIS_URL"]).flushdb()  # the cache and the tasks queued by earlier runs
 
+    load = os.getloadavg()
     server = start_gunicorn()
     try:
         warm_up(data)
@@ -350,22 +352,23 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
         redis.Redis.from_url(SERVER_ENV["REDIS_URL"]).flushdb()
-    report(saturation, mixed, cpu)
+    report(saturation, mixed, cpu, load)
 
 
-def report(saturation: dict, mixed: dict, mixed_cpu: float) -> None:
+def report(saturation: dict, mixed: dict, mixed_cpu: float, load: tuple) -> None:
     baseline = saturation["baseline"]["rps"]
     total = mixed["Aggregated"]
     mixed_share = mixed_cpu / (MIXED_SECONDS * (os.cpu_count() or 1))
     lines = [
         f"Run {timezone.localtime():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} cores, "
         f"gunicorn {WORKERS} sync workers; {Mission.objects.count():,} missions, {HelpRequest.objects.count():,} "
-        f"requests, {VolunteerProfile.objects.count():,} volunteers.",
+        f"requests, {VolunteerProfile.objects.count():,} volunteers. Load average before the run: "
+        f"{load[0]:.2f}, after: {os.getloadavg()[0]:.2f} (other processes share the machine).",
         "",
         f"Fixed rate: {RATE} users at one task a second for {MIXED_SECONDS} s: {float(total['Requests/s']):.1f} req/s "
         f"achieved, {total['Failure Count']} failures, Locust {mixed_share:.0%} of the machine's CPU.",
         "",
-        "| page | saturation req/s | × baseline | target | p50 ms at 100 req/s | p95 ms at 100 req/s | p95 target |",
+        f"| page | saturation req/s | × baseline | target | p50 ms at {RATE} req/s | p95 ms at {RATE} req/s | p95 target |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for page, name in PAGES.items():
