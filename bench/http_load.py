@@ -368,7 +368,8 @@ def report(saturation: dict, mixed: dict, mixed_cpu: float, load: tuple) -> None
         f"Fixed rate: {RATE} users at one task a second for {MIXED_SECONDS} s: {float(total['Requests/s']):.1f} req/s "
         f"achieved, {total['Failure Count']} failures, Locust {mixed_share:.0%} of the machine's CPU.",
         "",
-        f"| page | saturation req/s | × baseline | target | p50 ms at {RATE} req/s | p95 ms at {RATE} req/s | p95 target |",
+        f"| page | saturation req/s | × baseline | target | p50 ms at {RATE} req/s | p95 ms at {RATE} req/s "
+        "| p95 target |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for page, name in PAGES.items():
