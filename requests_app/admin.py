@@ -15,7 +15,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from associations.models import Association
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, RecordAdmin
 from core.models import Arrondissement, Commune, Epci
 from requests_app.enums import AccessReason, Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
@@ -455,7 +455,7 @@ class StatusChangeAdmin(BaseAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(RecordAdmin):
     """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
 
     list_display = ("at", "user_email", "reason", "help_request", "path")
@@ -464,12 +464,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("help_request",)
     readonly_fields = ("at", "user", "user_email", "help_request", "reason", "path")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
