@@ -26,9 +26,12 @@ ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "sta
 NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language")
 
 # What each person's data looks like in a page, and who may see which.
-ASSIGNED_SECRETS = ["Bénédicte Secrète", "7 impasse Secrète", "99 88 77 66", "benedicte@exemple.fr"]
-ROUTED_SECRETS = ["Roger Confidentiel", "9 allée Cachée", "55 44 33 22"]
-VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44"]
+ASSIGNED_SECRETS = [
+    "Bénédicte Secrète", "7 impasse Secrète", "99 88 77 66", "699887766", "benedicte@exemple.fr",
+    "Lucienne Protégée", "11 22 33 44", "611223344", "la clé est chez la voisine",
+]  # fmt: skip
+ROUTED_SECRETS = ["Roger Confidentiel", "9 allée Cachée", "55 44 33 22", "655443322", "diabétique, ne sort plus"]
+VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44", "677665544"]
 MEMBER_B_SECRETS = ["membre.b@exemple.fr"]
 ALL_SECRETS = ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS
 MAY_SEE = {
@@ -77,6 +80,7 @@ RULES = {
     "missions:apply": Rule("own", lambda w: {"pk": w.mission_b.pk}),  # any volunteer may apply
     "requests:track": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "requests:cancel": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
+    "requests:track_short": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "associations:invitation": Rule("token", lambda w: {"token": w.invitation.token}),
     "requests:intake": Rule("staff"),
     "pilotage:dashboard": Rule("staff"),
@@ -163,12 +167,15 @@ class World:
             requester_name="Bénédicte Secrète",
             requester_phone="+33699887766",
             requester_email="benedicte@exemple.fr",
+            beneficiary_name="Lucienne Protégée",
+            beneficiary_phone="+33611223344",
             address="7 impasse Secrète",
+            description="Courses : la clé est chez la voisine.",
         )
         self.proposal_b = proposal_accept(proposal=proposal_create(help_request=self.assigned, volunteer=volunteer_b))
         self.routed = HelpRequestFactory(
             status=Status.TRIAGED, requester_name="Roger Confidentiel", requester_phone="+33655443322",
-            address="9 allée Cachée",
+            address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
         )  # fmt: skip
         self.routed.route_to(self.association_b)
 
