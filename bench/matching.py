@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 VOLUNTEERS = int(os.environ.get("VOLUNTEERS", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "400"))
+CHECKED = int(os.environ.get("BENCH_CHECKED", "100"))  # requests also ranked by the plain query, to compare
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entraide.settings.test")
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/entraide_bench_matching_{VOLUNTEERS}"
@@ -36,7 +37,7 @@ from psycopg import connect  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
-from requests_app.matching import candidates, propose_best  # noqa: E402
+from requests_app.matching import candidates, plain_ranking, propose_best  # noqa: E402
 from requests_app.models import HelpRequest  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
 from volunteers.models import VolunteerProfile  # noqa: E402
@@ -163,6 +164,16 @@ def main() -> None:
     print(f"\n{VolunteerProfile.objects.count():,} volunteers, {len(sample)} requests ranked (top 10)")
     print(f"rank one request: p50 {statistics.median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms, "
           f"max {max(timings):.2f} ms")  # fmt: skip
+
+    # The reference: one query scoring every eligible volunteer. Same order, or the figures above mean nothing.
+    plain_timings, differ = [], 0
+    for help_request in sample[:CHECKED]:
+        start = time.perf_counter()
+        reference = plain_ranking(help_request, limit=10)
+        plain_timings.append((time.perf_counter() - start) * 1000)
+        differ += [(c.volunteer.pk, c.score) for c in candidates(help_request, limit=10)] != reference
+    print(f"plain scoring query, {len(plain_timings)} of them: p50 {statistics.median(plain_timings):.2f} ms, "
+          f"p95 {percentile(plain_timings, 95):.2f} ms; rankings that differ from it: {differ}")  # fmt: skip
 
     if os.environ.get("BENCH_SKIP_BATCH"):
         return

@@ -1,10 +1,12 @@
 """Matching: which volunteers could take a help request, in what order and why; and the proposal lifecycle.
 
-Ranking is done by the database. Candidates are read tier by tier, from the request's own commune outwards
-(commune, EPCI, arrondissement, département), each tier through a partial index of eligible volunteers.
-Proximity points are worth more than every other factor together, so the tiers' results laid end to end
-are exactly the order a single query scoring every eligible volunteer would give (`plain_ranking`, which
-tests compare), while most requests are served from the first tier, without reading the others.
+Ranking is done by the database, and gives exactly the order of one query scoring every eligible volunteer
+(`plain_ranking`, which tests compare) without scoring them all. Candidates are read tier by tier, from the
+request's own commune outwards (commune, EPCI, arrondissement, département), each tier through a partial index
+ordered by the volunteer's stored standing (record minus load). The rest of a score depends on the request or
+the clock and is bounded (`bonus_ceiling`), so once the tenth best score found is beyond the reach of the next
+unread standing plus that bound, nobody left in the tier can enter the list, nor anybody in a further tier whose
+proximity points plus the best standing and the bound fall short of it.
 """
 
 from dataclasses import dataclass, field
@@ -22,26 +24,20 @@ from core.alerts import staff_alert
 from core.enums import DayPeriod, Proximity, Weekday, domain_bit
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, TransitionNotAllowed
+from requests_app.weights import (
+    FAIRNESS_POINTS,
+    FAIRNESS_POINTS_MAX,
+    LOAD_PENALTY,
+    PROXIMITY_POINTS,
+    RECORD_POINTS_MAX,
+    SKILL_POINTS,
+    SLOT_POINTS,
+    SLOT_POINTS_MAX,
+    VEHICLE_POINTS,
+)
 from volunteers.enums import ProposalStatus, Reach
 from volunteers.models import MATCHING_COLUMNS, Proposal, Skill, VolunteerProfile
 from volunteers.services import ProposalError, proposal_create
-
-# Weights, in one place. Proximity dominates: 100 points between tiers, more than all other factors can add
-# (at most 30 + 10 + 15 + 14 + 10 = 79) or take away (at most 5 × 10 = 50), so a nearer volunteer always
-# ranks first and the tier walk stays exact. Within a tier: being free at the asked time matters most, then
-# the right tools (a car for shopping, a skill for homework), then spreading work over people.
-PROXIMITY_POINTS = {
-    Proximity.SAME_COMMUNE: 400,
-    Proximity.SAME_EPCI: 300,
-    Proximity.SAME_ARRONDISSEMENT: 200,
-    Proximity.SAME_DEPARTEMENT: 100,
-}
-SLOT_POINTS, SLOT_POINTS_MAX = 10, 30  # per weekly slot shared with the request
-SKILL_POINTS = 10  # has a skill staff marked as useful for this help type
-VEHICLE_POINTS = 15  # has a vehicle when the help type hints one
-LOAD_PENALTY = 5  # per request the volunteer already follows
-FAIRNESS_POINTS = [(14, 14), (7, 7), (3, 3)]  # days since last assignment → points; never assigned counts as 14
-RECORD_POINTS_MAX = 10  # one per completed help, so reliable people come first, without locking newcomers out
 
 # Which reach lets a volunteer go how far: each tier accepts the reaches that extend at least that far.
 REACHES_FOR_TIER = {
@@ -112,7 +108,7 @@ def score_expression(help_request: HelpRequest, proximity):
     ]
     slot_points = Least(sum(slots[1:], slots[0]), Value(SLOT_POINTS_MAX)) if slots else Value(0)
     fairness = Case(
-        When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS[0][1])),
+        When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS_MAX)),
         *[
             When(last_assigned_at__lte=now - timedelta(days=days), then=Value(points))
             for days, points in FAIRNESS_POINTS
@@ -125,14 +121,18 @@ def score_expression(help_request: HelpRequest, proximity):
         else Value(0)
     )
     skill = Case(When(_useful_skill=True, then=Value(SKILL_POINTS)), default=Value(0))
+    # The standing adds the record and takes away the load (VolunteerProfile.standing).
+    return proximity + slot_points + skill + vehicle + fairness + F("standing")
+
+
+def bonus_ceiling(help_request: HelpRequest, *, skills_count: bool) -> int:
+    """The most a volunteer can score for this request beyond proximity and standing: the slots it asks for, a
+    skill if one is marked useful, a vehicle if hinted, and full fairness (it depends on the clock: not stored)."""
     return (
-        proximity
-        + slot_points
-        + skill
-        + vehicle
-        - F("live_count") * LOAD_PENALTY
-        + fairness
-        + Least(F("completed_count"), Value(RECORD_POINTS_MAX))
+        min(SLOT_POINTS * len(_request_bits(help_request)), SLOT_POINTS_MAX)
+        + (SKILL_POINTS if skills_count else 0)
+        + (VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0)
+        + FAIRNESS_POINTS_MAX
     )
 
 
@@ -140,33 +140,71 @@ def _request_bits(help_request: HelpRequest) -> list[int]:
     return [bit for bit in range(len(Weekday) * len(DayPeriod)) if help_request.preferred_slots & (1 << bit)]
 
 
-def _scored(queryset, help_request: HelpRequest, proximity):
+def _useful_skills_exist(help_request: HelpRequest) -> bool:
+    return Skill.objects.filter(help_types=help_request.help_type_id).exists()
+
+
+def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: bool):
     for bit in _request_bits(help_request):
         queryset = queryset.alias(**{f"_slot{bit}": F("availability").bitand(1 << bit)})
-    if Skill.objects.filter(help_types=help_request.help_type_id).exists():
+    if skills_count:
         useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
         queryset = queryset.alias(_useful_skill=Exists(useful))
     else:
         # No skill is marked useful for this help type: skip a subquery per volunteer.
         queryset = queryset.alias(_useful_skill=Value(False))
-    return queryset.annotate(
-        score=score_expression(help_request, proximity), useful_skill=F("_useful_skill")
-    ).order_by("-score", "pk")
+    return queryset.annotate(score=score_expression(help_request, proximity), useful_skill=F("_useful_skill"))
+
+
+def _rank(volunteer: VolunteerProfile) -> tuple[int, int]:
+    """Best score first; on equal scores the older profile, as `plain_ranking` orders."""
+    return -volunteer.score, volunteer.pk
+
+
+# A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
+WALK_FIRST_READ, WALK_GROWTH = 40, 4
+STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 
 def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
-    """The best volunteers for this request, nearest tier first, each with the reasons for its score."""
-    found: list[Candidate] = []
-    # Only the columns the ranking reads, all carried by the tier indexes: PostgreSQL can scan the index alone.
+    """The best volunteers for this request, in `plain_ranking`'s order, each with the reasons for its score."""
+    skills_count = _useful_skills_exist(help_request)
+    ceiling = bonus_ceiling(help_request, skills_count=skills_count)
+    # Only the columns the ranking reads, all carried by the tier indexes.
     base = eligible(help_request).only("pk", *MATCHING_COLUMNS)
+    best: list[VolunteerProfile] = []
     for tier, points in PROXIMITY_POINTS.items():
-        rows = _scored(base.filter(tier_filter(help_request, tier)), help_request, Value(points))
-        found += [_candidate(help_request, volunteer, tier) for volunteer in rows[: limit - len(found)]]
-        if len(found) >= limit:
-            break
-    # Names and communes for the few winners only, not joined into the ranking of thousands.
-    prefetch_related_objects([c.volunteer for c in found], "user", "home_commune")
-    return found
+        if len(best) == limit and best[-1].score > points + STANDING_MAX + ceiling:
+            break  # nobody this far or farther can score enough to enter the list
+        rows = _scored(
+            base.filter(tier_filter(help_request, tier)), help_request, Value(points), skills_count=skills_count
+        )
+        rows = rows.annotate(proximity=Value(tier, output_field=IntegerField())).order_by("-standing", "pk")
+        best = _walk(rows, best, limit=limit, ceiling=points + ceiling)
+    # Names and communes for the few winners only, not joined into the ranking.
+    prefetch_related_objects(best, "user", "home_commune")
+    return [_candidate(help_request, volunteer, Proximity(volunteer.proximity)) for volunteer in best]
+
+
+def _walk(rows, best: list[VolunteerProfile], *, limit: int, ceiling: int) -> list[VolunteerProfile]:
+    """Merges into `best` those of `rows` (one tier, ordered by standing then pk) that belong in the first `limit`,
+    reading them by growing chunks. An unread row comes after the last one read: its standing is at most that one's,
+    so its score at most that standing plus `ceiling`, and at an equal standing its pk is greater. Once the
+    `limit`-th best ranks before such a score with such a pk, no unread row can enter the list."""
+    size = WALK_FIRST_READ
+    while True:
+        read = list(rows[:size])
+        # By pk: a volunteer whose standing changed between two reads may come twice; the later read wins.
+        merged = {volunteer.pk: volunteer for volunteer in best + read}
+        best = sorted(merged.values(), key=_rank)[:limit]
+        if len(read) < size:
+            return best  # the tier is read to its end
+        last = read[-1]
+        if len(best) == limit and _rank(best[-1]) <= (-(last.standing + ceiling), last.pk):
+            return best
+        # Resume after the last row read: from its standing down, skipping the rows of that standing already read.
+        rows = rows.filter(standing__lte=last.standing).exclude(standing=last.standing, pk__lte=last.pk)
+        size *= WALK_GROWTH
 
 
 def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
@@ -184,8 +222,13 @@ def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int,
     anywhere = Q()
     for tier in PROXIMITY_POINTS:
         anywhere |= tier_filter(help_request, tier)
-    rows = _scored(eligible(help_request).filter(anywhere), help_request, proximity)
-    return list(rows.values_list("pk", "score")[:limit])
+    rows = _scored(
+        eligible(help_request).filter(anywhere),
+        help_request,
+        proximity,
+        skills_count=_useful_skills_exist(help_request),
+    )
+    return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
 
 
 def _candidate(help_request: HelpRequest, volunteer: VolunteerProfile, tier: Proximity) -> Candidate:
