@@ -38,9 +38,9 @@ from psycopg import connect  # noqa: E402
 from accounts.models import User  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.matching import candidates, plain_ranking, propose_best  # noqa: E402
-from requests_app.models import HelpRequest  # noqa: E402
+from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
-from volunteers.models import VolunteerProfile  # noqa: E402
+from volunteers.models import Proposal, VolunteerProfile  # noqa: E402
 
 BATCH = 5000
 
@@ -61,6 +61,12 @@ def database_ready() -> None:
             admin.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
+    vacuum_analyze()  # a migration may have rewritten the table: fresh statistics and visibility map
+
+
+def vacuum_analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def seed_volunteers(rng: random.Random) -> None:
@@ -103,8 +109,7 @@ def seed_volunteers(rng: random.Random) -> None:
             )
         VolunteerProfile.objects.bulk_create(profiles, batch_size=BATCH)  # save() is bypassed: fields set above
         progress("volunteers", start + count, VOLUNTEERS)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    vacuum_analyze()
 
 
 def seed_requests(rng: random.Random) -> None:
@@ -138,8 +143,19 @@ def seed_requests(rng: random.Random) -> None:
             )
         HelpRequest.objects.bulk_create(batch, batch_size=BATCH)
         progress("requests", start + count, REQUESTS)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    vacuum_analyze()
+
+
+def undo_previous_batch() -> None:
+    """Every run starts from the seeded state: a previous batch proposed requests and loaded volunteers."""
+    if not Proposal.objects.exists():
+        return
+    Proposal.objects.all().delete()
+    StatusChange.objects.all().delete()
+    HelpRequest.objects.exclude(status="triaged").update(status="triaged")
+    VolunteerProfile.objects.filter(live_count__gt=0).update(live_count=0)
+    vacuum_analyze()
+    print("undone: the previous batch's proposals, history and loads")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -150,6 +166,7 @@ def main() -> None:
     rng = random.Random(54)
     database_ready()
     seed_volunteers(rng)
+    undo_previous_batch()
     seed_requests(rng)
     sample = list(
         HelpRequest.objects.filter(status="triaged").select_related("commune", "help_type").order_by("?")[:SAMPLE]

@@ -9,12 +9,14 @@ unread standing plus that bound, nobody left in the tier can enter the list, nor
 proximity points plus the best standing and the bound fall short of it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ from requests_app.weights import (
     VEHICLE_POINTS,
 )
 from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import MATCHING_COLUMNS, Proposal, Skill, VolunteerProfile
+from volunteers.models import Proposal, Skill, VolunteerProfile
 from volunteers.services import ProposalError, proposal_create
 
 # Which reach lets a volunteer go how far: each tier accepts the reaches that extend at least that far.
@@ -55,7 +57,41 @@ class Candidate:
     volunteer: VolunteerProfile
     score: int
     proximity: Proximity
-    factors: list[tuple[str, int]] = field(default_factory=list)
+    help_request: HelpRequest
+    useful_skill: bool = False
+
+    @cached_property
+    def factors(self) -> list[tuple[str, int]]:
+        """The factors the database added up, in words; built for the candidates someone reads about only."""
+        volunteer, help_request = self.volunteer, self.help_request
+        factors = [(str(self.proximity.label), PROXIMITY_POINTS[self.proximity])]
+        shared = [bit for bit in _request_bits(help_request) if volunteer.availability & (1 << bit)]
+        if shared:
+            first = shared[0]
+            label = _("disponible le %(day)s %(period)s") % {
+                "day": Weekday(first // len(DayPeriod)).label,
+                "period": DayPeriod(first % len(DayPeriod)).label,
+            }
+            if len(shared) > 1:
+                label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
+            factors.append((label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)))
+        if self.useful_skill:
+            factors.append((_("compétence utile"), SKILL_POINTS))
+        if help_request.help_type.needs_vehicle_hint and volunteer.has_vehicle:
+            factors.append((_("véhiculé"), VEHICLE_POINTS))
+        if volunteer.live_count:
+            factors.append(
+                (_("%(n)s demande(s) en cours") % {"n": volunteer.live_count}, -LOAD_PENALTY * volunteer.live_count)
+            )
+        factors.append(_fairness_factor(volunteer))
+        if volunteer.completed_count:
+            factors.append(
+                (
+                    _("%(n)s aide(s) menée(s) à bien") % {"n": volunteer.completed_count},
+                    min(volunteer.completed_count, RECORD_POINTS_MAX),
+                )
+            )
+        return factors
 
     @property
     def explanation(self) -> str:
@@ -102,11 +138,13 @@ def tier_filter(help_request: HelpRequest, tier: Proximity) -> Q:
 
 def score_expression(help_request: HelpRequest, proximity):
     now = timezone.now()
-    slots = [
-        Case(When(**{f"_slot{bit}__gt": 0}, then=Value(SLOT_POINTS)), default=Value(0))
-        for bit in _request_bits(help_request)
-    ]
-    slot_points = Least(sum(slots[1:], slots[0]), Value(SLOT_POINTS_MAX)) if slots else Value(0)
+    # One per weekly slot both the request and the volunteer have: the bit shifted down to the units.
+    shared_slots = [F("availability").bitrightshift(bit).bitand(1) for bit in _request_bits(help_request)]
+    slot_points = (
+        Least(sum(shared_slots[1:], shared_slots[0]) * SLOT_POINTS, Value(SLOT_POINTS_MAX))
+        if shared_slots
+        else Value(0)
+    )
     fairness = Case(
         When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS_MAX)),
         *[
@@ -145,8 +183,6 @@ def _useful_skills_exist(help_request: HelpRequest) -> bool:
 
 
 def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: bool):
-    for bit in _request_bits(help_request):
-        queryset = queryset.alias(**{f"_slot{bit}": F("availability").bitand(1 << bit)})
     if skills_count:
         useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
         queryset = queryset.alias(_useful_skill=Exists(useful))
@@ -156,9 +192,19 @@ def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: boo
     return queryset.annotate(score=score_expression(help_request, proximity), useful_skill=F("_useful_skill"))
 
 
-def _rank(volunteer: VolunteerProfile) -> tuple[int, int]:
+class Ranked(NamedTuple):
+    """One volunteer as a tier walk reads it: enough to rank, not yet to show."""
+
+    pk: int
+    standing: int
+    score: int
+    useful_skill: bool
+    proximity: Proximity
+
+
+def _rank(row: Ranked) -> tuple[int, int]:
     """Best score first; on equal scores the older profile, as `plain_ranking` orders."""
-    return -volunteer.score, volunteer.pk
+    return -row.score, row.pk
 
 
 # A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
@@ -168,43 +214,142 @@ STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
     """The best volunteers for this request, in `plain_ranking`'s order, each with the reasons for its score."""
-    skills_count = _useful_skills_exist(help_request)
-    ceiling = bonus_ceiling(help_request, skills_count=skills_count)
-    # Only the columns the ranking reads, all carried by the tier indexes.
-    base = eligible(help_request).only("pk", *MATCHING_COLUMNS)
-    best: list[VolunteerProfile] = []
+    walk = TierWalk(help_request)
+    best: list[Ranked] = []
     for tier, points in PROXIMITY_POINTS.items():
-        if len(best) == limit and best[-1].score > points + STANDING_MAX + ceiling:
+        if len(best) == limit and best[-1].score > points + STANDING_MAX + walk.ceiling:
             break  # nobody this far or farther can score enough to enter the list
-        rows = _scored(
-            base.filter(tier_filter(help_request, tier)), help_request, Value(points), skills_count=skills_count
+        best = walk.merge(tier, best, limit=limit)
+    # The winners' profiles in one query (names and communes are for the pages that show them).
+    volunteers = VolunteerProfile.objects.in_bulk([row.pk for row in best])
+    return [
+        Candidate(volunteers[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill)
+        for row in best
+        if row.pk in volunteers  # unless deleted meanwhile
+    ]
+
+
+class TierWalk:
+    """Reads one request's candidates tier by tier, in SQL: composed by the ORM, this query took about ten times
+    longer to build than PostgreSQL took to run it. It states again the rules of `eligible`, `tier_filter` and
+    `score_expression`, which `plain_ranking` runs through the ORM; tests and the bench compare the two rankings.
+    Plain SQL that SQLite understands too, for the embedded default."""
+
+    def __init__(self, help_request: HelpRequest):
+        self.help_request = help_request
+        # Whether any skill is marked useful for the help type: the first read tells. Until then, assume one is,
+        # as a higher ceiling is always safe.
+        self.skills_count = True
+        shared_slots = " + ".join(f"((v.availability >> {bit}) & 1)" for bit in _request_bits(help_request)) or "0"
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        fairness = " ".join(
+            f"WHEN v.last_assigned_at <= %(assigned_{days}_days_ago)s THEN {points}"
+            for days, points in FAIRNESS_POINTS
         )
-        rows = rows.annotate(proximity=Value(tier, output_field=IntegerField())).order_by("-standing", "pk")
-        best = _walk(rows, best, limit=limit, ceiling=points + ceiling)
-    # Names and communes for the few winners only, not joined into the ranking.
-    prefetch_related_objects(best, "user", "home_commune")
-    return [_candidate(help_request, volunteer, Proximity(volunteer.proximity)) for volunteer in best]
+        useful_skill = """EXISTS (SELECT 1 FROM volunteers_volunteerprofile_skills vs
+            JOIN volunteers_skill_help_types sh ON sh.skill_id = vs.skill_id
+            WHERE vs.volunteerprofile_id = v.id AND sh.helptype_id = %(help_type)s)"""
+        self.sql = f"""
+            SELECT v.id, v.standing,
+                -- the score but the skill points, added in Python: the subquery is written once, below
+                %(proximity_points)s
+                + {least}({SLOT_POINTS} * ({shared_slots}), {SLOT_POINTS_MAX})
+                + CASE WHEN v.has_vehicle THEN %(vehicle_points)s ELSE 0 END
+                + CASE WHEN v.last_assigned_at IS NULL THEN {FAIRNESS_POINTS_MAX} {fairness} ELSE 0 END
+                + v.standing,
+                {useful_skill},
+                EXISTS (SELECT 1 FROM volunteers_skill_help_types WHERE helptype_id = %(help_type)s)
+            FROM volunteers_volunteerprofile v JOIN accounts_user u ON u.id = v.user_id
+            WHERE v.is_eligible AND u.is_active AND (v.paused_until IS NULL OR v.paused_until < %(today)s)
+                AND v.live_count < v.capacity AND (v.domains & %(domain_bit)s) > 0
+                AND (%(slots)s = 0 OR (v.availability & %(slots)s) > 0)
+                AND NOT EXISTS (SELECT 1 FROM volunteers_proposal p
+                    WHERE p.help_request_id = %(help_request)s AND p.volunteer_id = v.id
+                    AND p.status IN ({", ".join(f"'{status}'" for status in ENDED_WITHOUT_HELP)}))
+        """
+        ops, now = connection.ops, timezone.now()
+        self.params = {
+            "help_type": help_request.help_type_id,
+            "vehicle_points": VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0,
+            **{
+                f"assigned_{days}_days_ago": ops.adapt_datetimefield_value(now - timedelta(days=days))
+                for days, _ in FAIRNESS_POINTS
+            },
+            "today": ops.adapt_datefield_value(timezone.localdate()),
+            "domain_bit": domain_bit(help_request.domain),
+            "slots": help_request.preferred_slots,
+            "help_request": help_request.pk,
+        }
+
+    @property
+    def ceiling(self) -> int:
+        return bonus_ceiling(self.help_request, skills_count=self.skills_count)
+
+    def merge(self, tier: Proximity, best: list[Ranked], *, limit: int) -> list[Ranked]:
+        """Merges into `best` the tier's volunteers that belong in the first `limit`, reading them by growing
+        chunks, by standing then pk. An unread row comes after the last one read: its standing is at most that
+        one's, so its score at most that standing plus the tier's points and the ceiling, and at an equal standing
+        its pk is greater. Once the `limit`-th best ranks before such a score with such a pk, the walk stops."""
+        size, last = WALK_FIRST_READ, None
+        while True:
+            rows = self._read(tier, size, after=last)
+            # By pk: a volunteer whose standing changed between two reads may come twice; the later read wins.
+            best = sorted({row.pk: row for row in best + rows}.values(), key=_rank)[:limit]
+            if len(rows) < size:
+                return best  # the tier is read to its end
+            last = rows[-1]
+            unread_at_most = last.standing + PROXIMITY_POINTS[tier] + self.ceiling
+            if len(best) == limit and _rank(best[-1]) <= (-unread_at_most, last.pk):
+                return best
+            size *= WALK_GROWTH
+
+    def _read(self, tier: Proximity, size: int, *, after: Ranked | None) -> list[Ranked]:
+        """The next `size` volunteers of the tier by standing then pk, from the first or after `after`."""
+        place, params = self._place(tier)
+        sql = f"{self.sql} AND {place}"
+        if not self.help_request.help_type.remote_ok:
+            reaches = ", ".join(f"'{reach}'" for reach in REACHES_FOR_TIER[tier])
+            sql += f" AND v.reach IN ({reaches})"
+        if after is not None:
+            # From the last row's standing down (the index range starts there), past the rows of it already read.
+            sql += (
+                " AND v.standing <= %(after_standing)s AND NOT (v.standing = %(after_standing)s AND v.id <= %(after)s)"
+            )
+            params |= {"after_standing": after.standing, "after": after.pk}
+        sql += " ORDER BY v.standing DESC, v.id LIMIT %(size)s"
+        params |= {**self.params, "proximity_points": PROXIMITY_POINTS[tier], "size": size}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows:
+            self.skills_count = bool(rows[0][-1])
+        return [
+            Ranked(pk, standing, score + SKILL_POINTS * bool(skill), bool(skill), tier)
+            for pk, standing, score, skill, _ in rows
+        ]
+
+    def _place(self, tier: Proximity) -> tuple[str, dict]:
+        """`tier_filter`'s geography, NULLs as the ORM treats them: a commune may belong to no EPCI."""
+        commune = self.help_request.commune
+        same_commune, other_commune = _same_and_other("v.home_commune_id", "commune", commune.pk)
+        same_epci, other_epci = _same_and_other("v.home_epci_id", "epci", commune.epci_id)
+        same_arrondissement, other_arrondissement = _same_and_other(
+            "v.home_arrondissement_id", "arrondissement", commune.arrondissement_id
+        )
+        place = {
+            Proximity.SAME_COMMUNE: same_commune,
+            Proximity.SAME_EPCI: f"{same_epci} AND {other_commune}",
+            Proximity.SAME_ARRONDISSEMENT: f"{same_arrondissement} AND {other_epci}",
+            Proximity.SAME_DEPARTEMENT: other_arrondissement,
+        }[tier]
+        return place, {"commune": commune.pk, "epci": commune.epci_id, "arrondissement": commune.arrondissement_id}
 
 
-def _walk(rows, best: list[VolunteerProfile], *, limit: int, ceiling: int) -> list[VolunteerProfile]:
-    """Merges into `best` those of `rows` (one tier, ordered by standing then pk) that belong in the first `limit`,
-    reading them by growing chunks. An unread row comes after the last one read: its standing is at most that one's,
-    so its score at most that standing plus `ceiling`, and at an equal standing its pk is greater. Once the
-    `limit`-th best ranks before such a score with such a pk, no unread row can enter the list."""
-    size = WALK_FIRST_READ
-    while True:
-        read = list(rows[:size])
-        # By pk: a volunteer whose standing changed between two reads may come twice; the later read wins.
-        merged = {volunteer.pk: volunteer for volunteer in best + read}
-        best = sorted(merged.values(), key=_rank)[:limit]
-        if len(read) < size:
-            return best  # the tier is read to its end
-        last = read[-1]
-        if len(best) == limit and _rank(best[-1]) <= (-(last.standing + ceiling), last.pk):
-            return best
-        # Resume after the last row read: from its standing down, skipping the rows of that standing already read.
-        rows = rows.filter(standing__lte=last.standing).exclude(standing=last.standing, pk__lte=last.pk)
-        size *= WALK_GROWTH
+def _same_and_other(column: str, param: str, value) -> tuple[str, str]:
+    """SQL for column = value and for its opposite as the ORM's exclude() has it: a NULL column is other."""
+    if value is None:
+        return f"{column} IS NULL", f"{column} IS NOT NULL"
+    return f"{column} = %({param})s", f"({column} IS NULL OR {column} <> %({param})s)"
 
 
 def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
@@ -229,38 +374,6 @@ def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int,
         skills_count=_useful_skills_exist(help_request),
     )
     return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
-
-
-def _candidate(help_request: HelpRequest, volunteer: VolunteerProfile, tier: Proximity) -> Candidate:
-    """Rebuilds, for one volunteer, the factors the database added up, in words."""
-    factors = [(str(tier.label), PROXIMITY_POINTS[tier])]
-    shared = [bit for bit in _request_bits(help_request) if volunteer.availability & (1 << bit)]
-    if shared:
-        first = shared[0]
-        label = _("disponible le %(day)s %(period)s") % {
-            "day": Weekday(first // len(DayPeriod)).label,
-            "period": DayPeriod(first % len(DayPeriod)).label,
-        }
-        if len(shared) > 1:
-            label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
-        factors.append((label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)))
-    if volunteer.useful_skill:
-        factors.append((_("compétence utile"), SKILL_POINTS))
-    if help_request.help_type.needs_vehicle_hint and volunteer.has_vehicle:
-        factors.append((_("véhiculé"), VEHICLE_POINTS))
-    if volunteer.live_count:
-        factors.append(
-            (_("%(n)s demande(s) en cours") % {"n": volunteer.live_count}, -LOAD_PENALTY * volunteer.live_count)
-        )
-    factors.append(_fairness_factor(volunteer))
-    if volunteer.completed_count:
-        factors.append(
-            (
-                _("%(n)s aide(s) menée(s) à bien") % {"n": volunteer.completed_count},
-                min(volunteer.completed_count, RECORD_POINTS_MAX),
-            )
-        )
-    return Candidate(volunteer=volunteer, score=volunteer.score, proximity=tier, factors=factors)
 
 
 def _fairness_factor(volunteer: VolunteerProfile) -> tuple[str, int]:
