@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -396,17 +396,19 @@ def association_suggestions(help_request: HelpRequest, limit: int = 5):
     )
 
 
-def attempts(help_request: HelpRequest) -> int:
-    return help_request.proposals.filter(status__in=ENDED_WITHOUT_HELP).count()
-
-
 def propose_best(help_request: HelpRequest, *, by=None) -> Proposal | None:
     """Offers the request to the best candidate; after MATCHING_MAX_ATTEMPTS declines or expiries, or when
     nobody fits, hands it to staff. Candidates taken by a concurrent proposal are skipped."""
-    help_request.refresh_from_db(fields=["status"])
+    # The status as it is now (the caller's copy may be older) and the attempts so far, in one query.
+    help_request.status, attempts = (
+        HelpRequest.objects.filter(pk=help_request.pk)
+        .annotate(attempts=Count("proposals", filter=Q(proposals__status__in=ENDED_WITHOUT_HELP)))
+        .values_list("status", "attempts")
+        .get()
+    )
     if help_request.status not in (Status.NEW, Status.TRIAGED, Status.NEEDS_STAFF):
         return None
-    if attempts(help_request) < settings.MATCHING_MAX_ATTEMPTS:
+    if attempts < settings.MATCHING_MAX_ATTEMPTS:
         for candidate in candidates(help_request, limit=5):
             try:
                 return proposal_create(
