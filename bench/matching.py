@@ -173,6 +173,7 @@ def main() -> None:
     )
     for help_request in sample[:20]:
         candidates(help_request)  # warm the caches
+    print(f"load average before ranking: {os.getloadavg()[0]:.2f} (the machine's cores are shared)")
     timings = []
     for help_request in sample:
         start = time.perf_counter()
@@ -203,7 +204,8 @@ def main() -> None:
         if index % 500 == 0 or index == len(pending):
             progress("proposing", index, len(pending))
     elapsed = time.perf_counter() - start
-    print(f"batch: {len(pending):,} requests in {elapsed:.1f} s ({proposed:,} proposed, the rest to staff)")
+    print(f"batch: {len(pending):,} requests in {elapsed:.1f} s ({proposed:,} proposed, the rest to staff); "
+          f"load average {os.getloadavg()[1]:.2f} over the last 5 minutes")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Matching: which volunteers could take a help request, in what order and why; and the proposal lifecycle.
 
 Ranking is done by the database, and gives exactly the order of one query scoring every eligible volunteer
-(`plain_ranking`, which tests compare) without scoring them all. Candidates are read tier by tier, from the
-request's own commune outwards (commune, EPCI, arrondissement, département), each tier through a partial index
-ordered by the volunteer's stored standing (record minus load). The rest of a score depends on the request or
-the clock and is bounded (`bonus_ceiling`), so once the tenth best score found is beyond the reach of the next
-unread standing plus that bound, nobody left in the tier can enter the list, nor anybody in a further tier whose
-proximity points plus the best standing and the bound fall short of it.
+(`plain_ranking`, the rules stated through the ORM, which tests and the bench compare) without scoring them all.
+`candidates` reads tier by tier, from the request's own commune outwards (commune, EPCI, arrondissement,
+département), each tier through a partial index ordered by the volunteer's stored standing (record minus load,
+kept by PostgreSQL). The rest of a score depends on the request or on the clock and has a ceiling
+(`bonus_ceiling`): once the tenth best found outranks what the next unread standing plus that ceiling could
+reach, the rest of the tier is skipped, and so is any farther tier whose points plus the best standing and the
+ceiling fall short. Fairness depends on the clock, so it stays out of the stored standing: no scheduled job has
+to refresh it, and the walk is exact at every instant.
 """
 
 from dataclasses import dataclass
@@ -98,6 +100,9 @@ class Candidate:
         return ", ".join(f"{label} ({points:+d})".replace("-", "−") for label, points in self.factors if points)
 
 
+# --- The rules through the ORM: `plain_ranking`, the reference the tier walk must match ------------------------------
+
+
 def eligible(help_request: HelpRequest):
     """Every hard filter but geography: ready to receive proposals (VolunteerProfile.objects.ready()),
     below capacity, in the domain, free at the asked time, and not someone who already declined, let expire
@@ -163,17 +168,6 @@ def score_expression(help_request: HelpRequest, proximity):
     return proximity + slot_points + skill + vehicle + fairness + F("standing")
 
 
-def bonus_ceiling(help_request: HelpRequest, *, skills_count: bool) -> int:
-    """The most a volunteer can score for this request beyond proximity and standing: the slots it asks for, a
-    skill if one is marked useful, a vehicle if hinted, and full fairness (it depends on the clock: not stored)."""
-    return (
-        min(SLOT_POINTS * len(_request_bits(help_request)), SLOT_POINTS_MAX)
-        + (SKILL_POINTS if skills_count else 0)
-        + (VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0)
-        + FAIRNESS_POINTS_MAX
-    )
-
-
 def _request_bits(help_request: HelpRequest) -> list[int]:
     return [bit for bit in range(len(Weekday) * len(DayPeriod)) if help_request.preferred_slots & (1 << bit)]
 
@@ -192,6 +186,33 @@ def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: boo
     return queryset.annotate(score=score_expression(help_request, proximity), useful_skill=F("_useful_skill"))
 
 
+def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
+    """The same ranking as one query scoring every eligible volunteer: the reference `candidates` must match."""
+    commune = help_request.commune
+    proximity = Case(
+        When(home_commune=commune.pk, then=Value(PROXIMITY_POINTS[Proximity.SAME_COMMUNE])),
+        When(home_epci=commune.epci_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_EPCI])),
+        When(
+            home_arrondissement=commune.arrondissement_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_ARRONDISSEMENT])
+        ),
+        default=Value(PROXIMITY_POINTS[Proximity.SAME_DEPARTEMENT]),
+        output_field=IntegerField(),
+    )
+    anywhere = Q()
+    for tier in PROXIMITY_POINTS:
+        anywhere |= tier_filter(help_request, tier)
+    rows = _scored(
+        eligible(help_request).filter(anywhere),
+        help_request,
+        proximity,
+        skills_count=_useful_skills_exist(help_request),
+    )
+    return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
+
+
+# --- The tier walk ---------------------------------------------------------------------------------------------------
+
+
 class Ranked(NamedTuple):
     """One volunteer as a tier walk reads it: enough to rank, not yet to show."""
 
@@ -202,13 +223,24 @@ class Ranked(NamedTuple):
     proximity: Proximity
 
 
+def bonus_ceiling(help_request: HelpRequest, *, skills_count: bool) -> int:
+    """The most a volunteer can score for this request beyond proximity and standing: the slots it asks for, a
+    skill if one is marked useful, a vehicle if hinted, and full fairness (it depends on the clock: not stored)."""
+    return (
+        min(SLOT_POINTS * len(_request_bits(help_request)), SLOT_POINTS_MAX)
+        + (SKILL_POINTS if skills_count else 0)
+        + (VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0)
+        + FAIRNESS_POINTS_MAX
+    )
+
+
 def _rank(row: Ranked) -> tuple[int, int]:
     """Best score first; on equal scores the older profile, as `plain_ranking` orders."""
     return -row.score, row.pk
 
 
 # A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
-WALK_FIRST_READ, WALK_GROWTH = 40, 4
+WALK_FIRST_READ, WALK_GROWTH = 40, 2
 STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 
@@ -352,28 +384,7 @@ def _same_and_other(column: str, param: str, value) -> tuple[str, str]:
     return f"{column} = %({param})s", f"({column} IS NULL OR {column} <> %({param})s)"
 
 
-def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
-    """The same ranking as one query scoring every eligible volunteer: the reference `candidates` must match."""
-    commune = help_request.commune
-    proximity = Case(
-        When(home_commune=commune.pk, then=Value(PROXIMITY_POINTS[Proximity.SAME_COMMUNE])),
-        When(home_epci=commune.epci_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_EPCI])),
-        When(
-            home_arrondissement=commune.arrondissement_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_ARRONDISSEMENT])
-        ),
-        default=Value(PROXIMITY_POINTS[Proximity.SAME_DEPARTEMENT]),
-        output_field=IntegerField(),
-    )
-    anywhere = Q()
-    for tier in PROXIMITY_POINTS:
-        anywhere |= tier_filter(help_request, tier)
-    rows = _scored(
-        eligible(help_request).filter(anywhere),
-        help_request,
-        proximity,
-        skills_count=_useful_skills_exist(help_request),
-    )
-    return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
+# --- Explanations and lifecycle --------------------------------------------------------------------------------------
 
 
 def _fairness_factor(volunteer: VolunteerProfile) -> tuple[str, int]:
