@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -256,6 +256,7 @@ class HelpRequestAdmin(BaseAdmin):
             access_record(request, AccessReason.STAFF_DETAIL, help_request)
         if help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
+            prefetch_related_objects([c.volunteer for c in ranked], "user", "home_commune")
             extra_context["candidates"] = ranked
             extra_context["suggestions"] = [] if ranked else association_suggestions(help_request)
         return super().change_view(request, object_id, form_url, extra_context)
