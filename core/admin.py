@@ -27,6 +27,19 @@ class BaseAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class RecordAdmin(BaseAdmin):
+    """A record of what happened (messages sent, accesses to personal data): read, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReferenceDataAdmin(BaseAdmin):
     """Loaded from the official file by `load_reference_data`: read in the admin, never added or deleted there."""
 

@@ -27,6 +27,11 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def allow_each(scope: str, keys, rate: str) -> bool:
+    """Counts an attempt for every key; False if any of them is over the rate."""
+    return all([allow(scope, key, rate) for key in keys])  # a list: every key is counted, even after a refusal
+
+
 def allow(scope: str, key: str, rate: str) -> bool:
     """Counts one more attempt; False once the rate is exceeded within the current window."""
     limit, period = parse_rate(rate)

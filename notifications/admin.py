@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import RecordAdmin
 from notifications import outbox
 from notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box."""
 
     list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
@@ -21,15 +22,6 @@ class NotificationAdmin(admin.ModelAdmin):
         "last_error", "created_at", "next_attempt_at", "sent_at",
     ]  # fmt: skip
     raw_id_fields = ["help_request"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_notification")

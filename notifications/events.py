@@ -9,6 +9,7 @@ and a link to the page where their rights are checked.
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from associations.models import Association
 from core.alerts import staff_emails
 from notifications.enums import Event
 from notifications.models import Notification
-from notifications.outbox import email_add, sms_add
+from notifications.outbox import email_add, email_subject, sms_add
 from requests_app.enums import ContactChannel, Status, Urgency
 from requests_app.models import HelpRequest
 
@@ -42,6 +43,7 @@ def _requester(event: Event, help_request, **extra) -> None:
     context = {
         "help_request": help_request,
         "tracking_url": _url("requests:track", help_request.tracking_token),
+        "short_tracking_url": _url("requests:track_short", help_request.tracking_token),
         **extra,
     }
     channel = help_request.preferred_channel
@@ -152,11 +154,22 @@ def daily_digests(now=None) -> int:
         .filter(Q(pending_applications__gt=0) | Q(held_requests__gt=0))
         .prefetch_related("memberships__user")
     )
+    # A second run the same day (a redelivered task, beat restarted) sends nothing new: the subject names the
+    # organisation, so (recipient, subject) identifies a digest already written today.
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    already = set(
+        Notification.objects.filter(event=Event.DAILY_DIGEST, created_at__gte=start_of_day).values_list(
+            "recipient", "subject"
+        )
+    )
     sent = 0
     for association in associations:
         context = {"association": association, "date": now, "url": _url("associations:space", association.pk)}
-        for membership in association.memberships.all():
-            sent += email_add(Event.DAILY_DIGEST, to=membership.user.email, context=context) is not None
+        subject = email_subject(Event.DAILY_DIGEST, context)
+        with transaction.atomic():  # all of an organisation's members, or none
+            for membership in association.memberships.all():
+                if (membership.user.email, subject) not in already:
+                    sent += email_add(Event.DAILY_DIGEST, to=membership.user.email, context=context) is not None
     return sent
 
 
@@ -165,11 +178,8 @@ def daily_digests(now=None) -> int:
 
 def concern_reported(proposal) -> None:
     help_request = proposal.help_request
-    context = {
-        "help_request": help_request,
-        "report": proposal.report,
-        "url": _url("admin:requests_app_helprequest_change", help_request.pk),
-    }
+    # The volunteer's report may name or describe the person: staff read it on the request's page, not by email.
+    context = {"help_request": help_request, "url": _url("admin:requests_app_helprequest_change", help_request.pk)}
     _staff(Event.CONCERN_REPORTED, context, help_request=help_request)
 
 
@@ -203,6 +213,7 @@ def urgent_unassigned_alert(now=None) -> int:
             "minutes": settings.URGENT_ALERT_MINUTES,
             "url": _url("admin:requests_app_helprequest_change", help_request.pk),
         }
-        _staff(Event.URGENT_UNASSIGNED, context, help_request=help_request)
+        with transaction.atomic():  # every staff member is alerted, or the next run tries again
+            _staff(Event.URGENT_UNASSIGNED, context, help_request=help_request)
         alerted += 1
     return alerted

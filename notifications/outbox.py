@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from phonenumber_field.phonenumber import PhoneNumber
 
 from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
 from notifications.enums import Channel, DeliveryStatus, Event
@@ -43,6 +44,10 @@ def render(event: Event, part: str, context: dict) -> str:
         ).strip()
 
 
+def email_subject(event: Event, context: dict) -> str:
+    return f"[{settings.PORTAL_NAME}] {render(event, 'subject.txt', context)}"
+
+
 def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Notification | None:
     if not to or _muted.get():
         return None
@@ -51,22 +56,23 @@ def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Not
             event=event,
             channel=Channel.EMAIL,
             recipient=to,
-            subject=f"[{settings.PORTAL_NAME}] {render(event, 'subject.txt', context)}",
+            subject=email_subject(event, context),
             body=render(event, "body.txt", context),
             help_request=help_request,
         )
     )
 
 
-def sms_add(event: Event, *, to, context: dict, help_request=None) -> Notification | None:
+def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=None) -> Notification | None:
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
-    and tests check it. It holds 160 characters; a longer text is cut rather than lost with its event."""
+    and tests check it. The templates fit in 160 GSM characters with the longest names (tested); should one
+    not, the text is cut rather than lost with its event, and the error logged so the template gets fixed."""
     if not to or _muted.get():
         return None
     body = render(event, "sms.txt", context)
     if len(body) > SMS_MAX_LENGTH:
-        logger.warning("SMS for %s cut to %s characters", event, SMS_MAX_LENGTH)
-        body = body[: SMS_MAX_LENGTH - 1] + "…"
+        logger.error("SMS for %s is %s characters long: cut to %s", event, len(body), SMS_MAX_LENGTH)
+        body = body[: SMS_MAX_LENGTH - 3] + "..."
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
     return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
 
@@ -88,23 +94,35 @@ def enqueue(notification_id: int) -> None:
         logger.exception("Notification %s not queued; the sweep will queue it again", notification_id)
 
 
+BACKOFF_CAP_SECONDS = 3600
+
+
 def backoff(attempts: int) -> timedelta:
-    """Exponential: 1, 2, 4, 8… times the base delay, so a provider's outage is not hammered."""
-    return timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS * 2 ** (attempts - 1))
+    """Exponential, 1, 2, 4, 8… times the base delay, at most an hour: a provider's outage is not hammered,
+    and with the default eight tries a message keeps being tried for about two hours."""
+    return timedelta(seconds=min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS))
+
+
+# A retry task may run a little before its row's due time (clocks, broker timing): within this, it is due.
+DUE_TOLERANCE = timedelta(seconds=5)
 
 
 def deliver(notification_id: int) -> timedelta | None:
     """Sends one pending row, once. Returns the delay before the next try when sending failed and tries remain.
 
     The row stays locked while it is sent: a second task for the same row (a duplicate from the sweep, a
-    redelivery after a worker was lost) waits, then finds it sent and does nothing.
+    redelivery after a worker was lost) waits, then finds it sent and does nothing; one that comes while the
+    row waits for its next try does nothing either, so duplicates never shorten the backoff. Only a crash
+    after the provider accepted the message and before the commit can send it twice.
     """
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        now = timezone.now()
         if notification is None or notification.status != DeliveryStatus.PENDING:
             return None
+        if notification.next_attempt_at > now + DUE_TOLERANCE:
+            return None  # its own retry task is scheduled for then
         notification.attempts += 1
-        now = timezone.now()
         try:
             notification.send()
         except Exception as error:  # any backend error (SMTP, provider, timeout) is recorded, never lost
@@ -112,6 +130,7 @@ def deliver(notification_id: int) -> timedelta | None:
             retry_in = None
             if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 notification.status = DeliveryStatus.FAILED
+                logger.error("Notification %s failed for good: %s", notification.pk, notification.last_error)
             else:
                 retry_in = backoff(notification.attempts)
                 notification.next_attempt_at = now + retry_in
@@ -123,8 +142,11 @@ def deliver(notification_id: int) -> timedelta | None:
 
 
 def sweep(now=None) -> int:
-    """Enqueues again the pending rows whose task was lost; returns how many."""
+    """Enqueues again the pending rows whose task was lost; returns how many. Their due time moves to now, so
+    the next sweep leaves them alone while this task waits its turn behind others."""
+    now = now or timezone.now()
     overdue = list(Notification.objects.overdue(now).order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
+    Notification.objects.filter(pk__in=overdue).update(next_attempt_at=now)
     for notification_id in overdue:
         enqueue(notification_id)
     return len(overdue)

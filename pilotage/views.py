@@ -2,16 +2,15 @@
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from associations.enums import AssociationStatus
+from core.decorators import staff_required
 from pilotage import exports
 from pilotage.charts import dashboard_charts
 from pilotage.figures import Scope, dashboard_figures
@@ -21,19 +20,6 @@ from requests_app.privacy import access_record
 
 logger = logging.getLogger(__name__)
 EXPORT_PERMISSION = "pilotage.export_personal_data"
-
-
-def staff_required(view: Callable) -> Callable:
-    """Signed-in département staff only: others are sent to the login page, or refused (403) once signed in."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @staff_required

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +15,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from associations.models import Association
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, RecordAdmin
 from core.models import Arrondissement, Commune, Epci
 from requests_app.enums import AccessReason, Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
@@ -269,6 +269,7 @@ class HelpRequestAdmin(BaseAdmin):
             access_record(request, AccessReason.STAFF_DETAIL, help_request)
         if help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
+            prefetch_related_objects([c.volunteer for c in ranked], "user", "home_commune")
             extra_context["candidates"] = ranked
             extra_context["suggestions"] = [] if ranked else association_suggestions(help_request)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -468,7 +469,7 @@ class StatusChangeAdmin(BaseAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(RecordAdmin):
     """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
 
     list_display = ("at", "user_email", "reason", "help_request", "path")
@@ -477,12 +478,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("help_request",)
     readonly_fields = ("at", "user", "user_email", "help_request", "reason", "path")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

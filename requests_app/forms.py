@@ -33,6 +33,13 @@ def validate_plain_name(value: str) -> None:
 HONEYPOT_FIELD = "site_web"
 
 
+class HoneypotInput(forms.TextInput):
+    """Never shows back what was typed: a person whose browser filled it by mistake can send again."""
+
+    def format_value(self, value):
+        return None
+
+
 class HelpRequestForm(forms.ModelForm):
     """The public form: a person asks for help for themself or someone else, with no account."""
 
@@ -63,7 +70,7 @@ class HelpRequestForm(forms.ModelForm):
         label=_("Ne remplissez pas ce champ"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     commune = CommuneField()
     address = forms.CharField(
@@ -193,6 +200,12 @@ class HelpRequestForm(forms.ModelForm):
                 "preferred_channel", _("Un SMS ne peut être envoyé qu'à un portable : choisissez un appel.")
             )
         return cleaned
+
+    def contacts(self) -> list[str]:
+        """The phone number and the email address given, each counted apart by the rate limit: changing one
+        must not reset the count of the other (someone flooding another person's mailbox)."""
+        phone, email = self.cleaned_data.get("requester_phone"), self.cleaned_data.get("requester_email")
+        return [value for value in (phone and phone.as_e164, email and email.strip().lower()) if value]
 
     def build(self) -> HelpRequest:
         """The unsaved request; requests_app.services.help_request_create files it."""

@@ -1,18 +1,24 @@
 """Matching: which volunteers could take a help request, in what order and why; and the proposal lifecycle.
 
-Ranking is done by the database. Candidates are read tier by tier, from the request's own commune outwards
-(commune, EPCI, arrondissement, département), each tier through a partial index of eligible volunteers.
-Proximity points are worth more than every other factor together, so the tiers' results laid end to end
-are exactly the order a single query scoring every eligible volunteer would give (`plain_ranking`, which
-tests compare), while most requests are served from the first tier, without reading the others.
+Ranking is done by the database, and gives exactly the order of one query scoring every eligible volunteer
+(`plain_ranking`, the rules stated through the ORM, which tests and the bench compare) without scoring them all.
+`candidates` reads tier by tier, from the request's own commune outwards (commune, EPCI, arrondissement,
+département), each tier through a partial index ordered by the volunteer's stored standing (record minus load,
+kept by PostgreSQL). The rest of a score depends on the request or on the clock and has a ceiling
+(`bonus_ceiling`): once the tenth best found outranks what the next unread standing plus that ceiling could
+reach, the rest of the tier is skipped, and so is any farther tier whose points plus the best standing and the
+ceiling fall short. Fairness depends on the clock, so it stays out of the stored standing: no scheduled job has
+to refresh it, and the walk is exact at every instant.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,26 +28,20 @@ from core.enums import DayPeriod, Proximity, Weekday, domain_bit
 from notifications import events
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, TransitionNotAllowed
+from requests_app.weights import (
+    FAIRNESS_POINTS,
+    FAIRNESS_POINTS_MAX,
+    LOAD_PENALTY,
+    PROXIMITY_POINTS,
+    RECORD_POINTS_MAX,
+    SKILL_POINTS,
+    SLOT_POINTS,
+    SLOT_POINTS_MAX,
+    VEHICLE_POINTS,
+)
 from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import MATCHING_COLUMNS, Proposal, Skill, VolunteerProfile
+from volunteers.models import Proposal, Skill, VolunteerProfile
 from volunteers.services import ProposalError, proposal_create
-
-# Weights, in one place. Proximity dominates: 100 points between tiers, more than all other factors can add
-# (at most 30 + 10 + 15 + 14 + 10 = 79) or take away (at most 5 × 10 = 50), so a nearer volunteer always
-# ranks first and the tier walk stays exact. Within a tier: being free at the asked time matters most, then
-# the right tools (a car for shopping, a skill for homework), then spreading work over people.
-PROXIMITY_POINTS = {
-    Proximity.SAME_COMMUNE: 400,
-    Proximity.SAME_EPCI: 300,
-    Proximity.SAME_ARRONDISSEMENT: 200,
-    Proximity.SAME_DEPARTEMENT: 100,
-}
-SLOT_POINTS, SLOT_POINTS_MAX = 10, 30  # per weekly slot shared with the request
-SKILL_POINTS = 10  # has a skill staff marked as useful for this help type
-VEHICLE_POINTS = 15  # has a vehicle when the help type hints one
-LOAD_PENALTY = 5  # per request the volunteer already follows
-FAIRNESS_POINTS = [(14, 14), (7, 7), (3, 3)]  # days since last assignment → points; never assigned counts as 14
-RECORD_POINTS_MAX = 10  # one per completed help, so reliable people come first, without locking newcomers out
 
 # Which reach lets a volunteer go how far: each tier accepts the reaches that extend at least that far.
 REACHES_FOR_TIER = {
@@ -59,11 +59,48 @@ class Candidate:
     volunteer: VolunteerProfile
     score: int
     proximity: Proximity
-    factors: list[tuple[str, int]] = field(default_factory=list)
+    help_request: HelpRequest
+    useful_skill: bool = False
+
+    @cached_property
+    def factors(self) -> list[tuple[str, int]]:
+        """The factors the database added up, in words; built for the candidates someone reads about only."""
+        volunteer, help_request = self.volunteer, self.help_request
+        factors = [(str(self.proximity.label), PROXIMITY_POINTS[self.proximity])]
+        shared = [bit for bit in _request_bits(help_request) if volunteer.availability & (1 << bit)]
+        if shared:
+            first = shared[0]
+            label = _("disponible le %(day)s %(period)s") % {
+                "day": Weekday(first // len(DayPeriod)).label,
+                "period": DayPeriod(first % len(DayPeriod)).label,
+            }
+            if len(shared) > 1:
+                label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
+            factors.append((label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)))
+        if self.useful_skill:
+            factors.append((_("compétence utile"), SKILL_POINTS))
+        if help_request.help_type.needs_vehicle_hint and volunteer.has_vehicle:
+            factors.append((_("véhiculé"), VEHICLE_POINTS))
+        if volunteer.live_count:
+            factors.append(
+                (_("%(n)s demande(s) en cours") % {"n": volunteer.live_count}, -LOAD_PENALTY * volunteer.live_count)
+            )
+        factors.append(_fairness_factor(volunteer))
+        if volunteer.completed_count:
+            factors.append(
+                (
+                    _("%(n)s aide(s) menée(s) à bien") % {"n": volunteer.completed_count},
+                    min(volunteer.completed_count, RECORD_POINTS_MAX),
+                )
+            )
+        return factors
 
     @property
     def explanation(self) -> str:
         return ", ".join(f"{label} ({points:+d})".replace("-", "−") for label, points in self.factors if points)
+
+
+# --- The rules through the ORM: `plain_ranking`, the reference the tier walk must match ------------------------------
 
 
 def eligible(help_request: HelpRequest):
@@ -106,13 +143,15 @@ def tier_filter(help_request: HelpRequest, tier: Proximity) -> Q:
 
 def score_expression(help_request: HelpRequest, proximity):
     now = timezone.now()
-    slots = [
-        Case(When(**{f"_slot{bit}__gt": 0}, then=Value(SLOT_POINTS)), default=Value(0))
-        for bit in _request_bits(help_request)
-    ]
-    slot_points = Least(sum(slots[1:], slots[0]), Value(SLOT_POINTS_MAX)) if slots else Value(0)
+    # One per weekly slot both the request and the volunteer have: the bit shifted down to the units.
+    shared_slots = [F("availability").bitrightshift(bit).bitand(1) for bit in _request_bits(help_request)]
+    slot_points = (
+        Least(sum(shared_slots[1:], shared_slots[0]) * SLOT_POINTS, Value(SLOT_POINTS_MAX))
+        if shared_slots
+        else Value(0)
+    )
     fairness = Case(
-        When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS[0][1])),
+        When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS_MAX)),
         *[
             When(last_assigned_at__lte=now - timedelta(days=days), then=Value(points))
             for days, points in FAIRNESS_POINTS
@@ -125,48 +164,26 @@ def score_expression(help_request: HelpRequest, proximity):
         else Value(0)
     )
     skill = Case(When(_useful_skill=True, then=Value(SKILL_POINTS)), default=Value(0))
-    return (
-        proximity
-        + slot_points
-        + skill
-        + vehicle
-        - F("live_count") * LOAD_PENALTY
-        + fairness
-        + Least(F("completed_count"), Value(RECORD_POINTS_MAX))
-    )
+    # The standing adds the record and takes away the load (VolunteerProfile.standing).
+    return proximity + slot_points + skill + vehicle + fairness + F("standing")
 
 
 def _request_bits(help_request: HelpRequest) -> list[int]:
     return [bit for bit in range(len(Weekday) * len(DayPeriod)) if help_request.preferred_slots & (1 << bit)]
 
 
-def _scored(queryset, help_request: HelpRequest, proximity):
-    for bit in _request_bits(help_request):
-        queryset = queryset.alias(**{f"_slot{bit}": F("availability").bitand(1 << bit)})
-    if Skill.objects.filter(help_types=help_request.help_type_id).exists():
+def _useful_skills_exist(help_request: HelpRequest) -> bool:
+    return Skill.objects.filter(help_types=help_request.help_type_id).exists()
+
+
+def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: bool):
+    if skills_count:
         useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
         queryset = queryset.alias(_useful_skill=Exists(useful))
     else:
         # No skill is marked useful for this help type: skip a subquery per volunteer.
         queryset = queryset.alias(_useful_skill=Value(False))
-    return queryset.annotate(
-        score=score_expression(help_request, proximity), useful_skill=F("_useful_skill")
-    ).order_by("-score", "pk")
-
-
-def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
-    """The best volunteers for this request, nearest tier first, each with the reasons for its score."""
-    found: list[Candidate] = []
-    # Only the columns the ranking reads, all carried by the tier indexes: PostgreSQL can scan the index alone.
-    base = eligible(help_request).only("pk", *MATCHING_COLUMNS)
-    for tier, points in PROXIMITY_POINTS.items():
-        rows = _scored(base.filter(tier_filter(help_request, tier)), help_request, Value(points))
-        found += [_candidate(help_request, volunteer, tier) for volunteer in rows[: limit - len(found)]]
-        if len(found) >= limit:
-            break
-    # Names and communes for the few winners only, not joined into the ranking of thousands.
-    prefetch_related_objects([c.volunteer for c in found], "user", "home_commune")
-    return found
+    return queryset.annotate(score=score_expression(help_request, proximity), useful_skill=F("_useful_skill"))
 
 
 def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
@@ -184,40 +201,190 @@ def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int,
     anywhere = Q()
     for tier in PROXIMITY_POINTS:
         anywhere |= tier_filter(help_request, tier)
-    rows = _scored(eligible(help_request).filter(anywhere), help_request, proximity)
-    return list(rows.values_list("pk", "score")[:limit])
+    rows = _scored(
+        eligible(help_request).filter(anywhere),
+        help_request,
+        proximity,
+        skills_count=_useful_skills_exist(help_request),
+    )
+    return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
 
 
-def _candidate(help_request: HelpRequest, volunteer: VolunteerProfile, tier: Proximity) -> Candidate:
-    """Rebuilds, for one volunteer, the factors the database added up, in words."""
-    factors = [(str(tier.label), PROXIMITY_POINTS[tier])]
-    shared = [bit for bit in _request_bits(help_request) if volunteer.availability & (1 << bit)]
-    if shared:
-        first = shared[0]
-        label = _("disponible le %(day)s %(period)s") % {
-            "day": Weekday(first // len(DayPeriod)).label,
-            "period": DayPeriod(first % len(DayPeriod)).label,
+# --- The tier walk ---------------------------------------------------------------------------------------------------
+
+
+class Ranked(NamedTuple):
+    """One volunteer as a tier walk reads it: enough to rank, not yet to show."""
+
+    pk: int
+    standing: int
+    score: int
+    useful_skill: bool
+    proximity: Proximity
+
+
+def bonus_ceiling(help_request: HelpRequest, *, skills_count: bool) -> int:
+    """The most a volunteer can score for this request beyond proximity and standing: the slots it asks for, a
+    skill if one is marked useful, a vehicle if hinted, and full fairness (it depends on the clock: not stored)."""
+    return (
+        min(SLOT_POINTS * len(_request_bits(help_request)), SLOT_POINTS_MAX)
+        + (SKILL_POINTS if skills_count else 0)
+        + (VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0)
+        + FAIRNESS_POINTS_MAX
+    )
+
+
+def _rank(row: Ranked) -> tuple[int, int]:
+    """Best score first; on equal scores the older profile, as `plain_ranking` orders."""
+    return -row.score, row.pk
+
+
+# A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
+WALK_FIRST_READ, WALK_GROWTH = 40, 2
+STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
+
+
+def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
+    """The best volunteers for this request, in `plain_ranking`'s order, each with the reasons for its score."""
+    walk = TierWalk(help_request)
+    best: list[Ranked] = []
+    for tier, points in PROXIMITY_POINTS.items():
+        if len(best) == limit and best[-1].score > points + STANDING_MAX + walk.ceiling:
+            break  # nobody this far or farther can score enough to enter the list
+        best = walk.merge(tier, best, limit=limit)
+    # The winners' profiles in one query (names and communes are for the pages that show them).
+    volunteers = VolunteerProfile.objects.in_bulk([row.pk for row in best])
+    return [
+        Candidate(volunteers[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill)
+        for row in best
+        if row.pk in volunteers  # unless deleted meanwhile
+    ]
+
+
+class TierWalk:
+    """Reads one request's candidates tier by tier, in SQL: composed by the ORM, this query took about ten times
+    longer to build than PostgreSQL took to run it. It states again the rules of `eligible`, `tier_filter` and
+    `score_expression`, which `plain_ranking` runs through the ORM; tests and the bench compare the two rankings.
+    Plain SQL that SQLite understands too, for the embedded default."""
+
+    def __init__(self, help_request: HelpRequest):
+        self.help_request = help_request
+        # Whether any skill is marked useful for the help type: the first read tells. Until then, assume one is,
+        # as a higher ceiling is always safe.
+        self.skills_count = True
+        shared_slots = " + ".join(f"((v.availability >> {bit}) & 1)" for bit in _request_bits(help_request)) or "0"
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        fairness = " ".join(
+            f"WHEN v.last_assigned_at <= %(assigned_{days}_days_ago)s THEN {points}"
+            for days, points in FAIRNESS_POINTS
+        )
+        useful_skill = """EXISTS (SELECT 1 FROM volunteers_volunteerprofile_skills vs
+            JOIN volunteers_skill_help_types sh ON sh.skill_id = vs.skill_id
+            WHERE vs.volunteerprofile_id = v.id AND sh.helptype_id = %(help_type)s)"""
+        self.sql = f"""
+            SELECT v.id, v.standing,
+                -- the score but the skill points, added in Python: the subquery is written once, below
+                %(proximity_points)s
+                + {least}({SLOT_POINTS} * ({shared_slots}), {SLOT_POINTS_MAX})
+                + CASE WHEN v.has_vehicle THEN %(vehicle_points)s ELSE 0 END
+                + CASE WHEN v.last_assigned_at IS NULL THEN {FAIRNESS_POINTS_MAX} {fairness} ELSE 0 END
+                + v.standing,
+                {useful_skill},
+                EXISTS (SELECT 1 FROM volunteers_skill_help_types WHERE helptype_id = %(help_type)s)
+            FROM volunteers_volunteerprofile v JOIN accounts_user u ON u.id = v.user_id
+            WHERE v.is_eligible AND u.is_active AND (v.paused_until IS NULL OR v.paused_until < %(today)s)
+                AND v.live_count < v.capacity AND (v.domains & %(domain_bit)s) > 0
+                AND (%(slots)s = 0 OR (v.availability & %(slots)s) > 0)
+                AND NOT EXISTS (SELECT 1 FROM volunteers_proposal p
+                    WHERE p.help_request_id = %(help_request)s AND p.volunteer_id = v.id
+                    AND p.status IN ({", ".join(f"'{status}'" for status in ENDED_WITHOUT_HELP)}))
+        """
+        ops, now = connection.ops, timezone.now()
+        self.params = {
+            "help_type": help_request.help_type_id,
+            "vehicle_points": VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0,
+            **{
+                f"assigned_{days}_days_ago": ops.adapt_datetimefield_value(now - timedelta(days=days))
+                for days, _ in FAIRNESS_POINTS
+            },
+            "today": ops.adapt_datefield_value(timezone.localdate()),
+            "domain_bit": domain_bit(help_request.domain),
+            "slots": help_request.preferred_slots,
+            "help_request": help_request.pk,
         }
-        if len(shared) > 1:
-            label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
-        factors.append((label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)))
-    if volunteer.useful_skill:
-        factors.append((_("compétence utile"), SKILL_POINTS))
-    if help_request.help_type.needs_vehicle_hint and volunteer.has_vehicle:
-        factors.append((_("véhiculé"), VEHICLE_POINTS))
-    if volunteer.live_count:
-        factors.append(
-            (_("%(n)s demande(s) en cours") % {"n": volunteer.live_count}, -LOAD_PENALTY * volunteer.live_count)
-        )
-    factors.append(_fairness_factor(volunteer))
-    if volunteer.completed_count:
-        factors.append(
-            (
-                _("%(n)s aide(s) menée(s) à bien") % {"n": volunteer.completed_count},
-                min(volunteer.completed_count, RECORD_POINTS_MAX),
+
+    @property
+    def ceiling(self) -> int:
+        return bonus_ceiling(self.help_request, skills_count=self.skills_count)
+
+    def merge(self, tier: Proximity, best: list[Ranked], *, limit: int) -> list[Ranked]:
+        """Merges into `best` the tier's volunteers that belong in the first `limit`, reading them by growing
+        chunks, by standing then pk. An unread row comes after the last one read: its standing is at most that
+        one's, so its score at most that standing plus the tier's points and the ceiling, and at an equal standing
+        its pk is greater. Once the `limit`-th best ranks before such a score with such a pk, the walk stops."""
+        size, last = WALK_FIRST_READ, None
+        while True:
+            rows = self._read(tier, size, after=last)
+            # By pk: a volunteer whose standing changed between two reads may come twice; the later read wins.
+            best = sorted({row.pk: row for row in best + rows}.values(), key=_rank)[:limit]
+            if len(rows) < size:
+                return best  # the tier is read to its end
+            last = rows[-1]
+            unread_at_most = last.standing + PROXIMITY_POINTS[tier] + self.ceiling
+            if len(best) == limit and _rank(best[-1]) <= (-unread_at_most, last.pk):
+                return best
+            size *= WALK_GROWTH
+
+    def _read(self, tier: Proximity, size: int, *, after: Ranked | None) -> list[Ranked]:
+        """The next `size` volunteers of the tier by standing then pk, from the first or after `after`."""
+        place, params = self._place(tier)
+        sql = f"{self.sql} AND {place}"
+        if not self.help_request.help_type.remote_ok:
+            reaches = ", ".join(f"'{reach}'" for reach in REACHES_FOR_TIER[tier])
+            sql += f" AND v.reach IN ({reaches})"
+        if after is not None:
+            # From the last row's standing down (the index range starts there), past the rows of it already read.
+            sql += (
+                " AND v.standing <= %(after_standing)s AND NOT (v.standing = %(after_standing)s AND v.id <= %(after)s)"
             )
+            params |= {"after_standing": after.standing, "after": after.pk}
+        sql += " ORDER BY v.standing DESC, v.id LIMIT %(size)s"
+        params |= {**self.params, "proximity_points": PROXIMITY_POINTS[tier], "size": size}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows:
+            self.skills_count = bool(rows[0][-1])
+        return [
+            Ranked(pk, standing, score + SKILL_POINTS * bool(skill), bool(skill), tier)
+            for pk, standing, score, skill, _ in rows
+        ]
+
+    def _place(self, tier: Proximity) -> tuple[str, dict]:
+        """`tier_filter`'s geography, NULLs as the ORM treats them: a commune may belong to no EPCI."""
+        commune = self.help_request.commune
+        same_commune, other_commune = _same_and_other("v.home_commune_id", "commune", commune.pk)
+        same_epci, other_epci = _same_and_other("v.home_epci_id", "epci", commune.epci_id)
+        same_arrondissement, other_arrondissement = _same_and_other(
+            "v.home_arrondissement_id", "arrondissement", commune.arrondissement_id
         )
-    return Candidate(volunteer=volunteer, score=volunteer.score, proximity=tier, factors=factors)
+        place = {
+            Proximity.SAME_COMMUNE: same_commune,
+            Proximity.SAME_EPCI: f"{same_epci} AND {other_commune}",
+            Proximity.SAME_ARRONDISSEMENT: f"{same_arrondissement} AND {other_epci}",
+            Proximity.SAME_DEPARTEMENT: other_arrondissement,
+        }[tier]
+        return place, {"commune": commune.pk, "epci": commune.epci_id, "arrondissement": commune.arrondissement_id}
+
+
+def _same_and_other(column: str, param: str, value) -> tuple[str, str]:
+    """SQL for column = value and for its opposite as the ORM's exclude() has it: a NULL column is other."""
+    if value is None:
+        return f"{column} IS NULL", f"{column} IS NOT NULL"
+    return f"{column} = %({param})s", f"({column} IS NULL OR {column} <> %({param})s)"
+
+
+# --- Explanations and lifecycle --------------------------------------------------------------------------------------
 
 
 def _fairness_factor(volunteer: VolunteerProfile) -> tuple[str, int]:
@@ -240,17 +407,19 @@ def association_suggestions(help_request: HelpRequest, limit: int = 5):
     )
 
 
-def attempts(help_request: HelpRequest) -> int:
-    return help_request.proposals.filter(status__in=ENDED_WITHOUT_HELP).count()
-
-
 def propose_best(help_request: HelpRequest, *, by=None) -> Proposal | None:
     """Offers the request to the best candidate; after MATCHING_MAX_ATTEMPTS declines or expiries, or when
     nobody fits, hands it to staff. Candidates taken by a concurrent proposal are skipped."""
-    help_request.refresh_from_db(fields=["status"])
+    # The status as it is now (the caller's copy may be older) and the attempts so far, in one query.
+    help_request.status, attempts = (
+        HelpRequest.objects.filter(pk=help_request.pk)
+        .annotate(attempts=Count("proposals", filter=Q(proposals__status__in=ENDED_WITHOUT_HELP)))
+        .values_list("status", "attempts")
+        .get()
+    )
     if help_request.status not in (Status.NEW, Status.TRIAGED, Status.NEEDS_STAFF):
         return None
-    if attempts(help_request) < settings.MATCHING_MAX_ATTEMPTS:
+    if attempts < settings.MATCHING_MAX_ATTEMPTS:
         for candidate in candidates(help_request, limit=5):
             try:
                 return proposal_create(

@@ -37,7 +37,7 @@ def access_record(request, reason: AccessReason, help_request: HelpRequest | Non
 
 def access_records(request, reason: AccessReason, help_requests) -> None:
     """One line per request shown, written in one query whatever their number."""
-    path = request.get_full_path()[:300]
+    path = request.path[:300]  # without the query string: the hotline's lookup puts a phone number there
     AccessLog.objects.bulk_create(
         AccessLog(user=request.user, user_email=request.user.email, help_request=shown, reason=reason, path=path)
         for shown in help_requests

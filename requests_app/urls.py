@@ -8,5 +8,7 @@ urlpatterns = [
     path("demandes/nouvelle/", public.new_request, name="new"),
     path("demandes/suivi/<token:token>/", public.track, name="track"),
     path("demandes/suivi/<token:token>/annuler/", public.cancel, name="cancel"),
+    # The tracking link in an SMS, 13 characters shorter: an SMS holds 160.
+    path("s/<token:token>/", public.track_short, name="track_short"),
     path("accueil-telephonique/", intake.console, name="intake"),
 ]

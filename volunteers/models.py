@@ -1,13 +1,15 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import Domain, mask_to_domains
 from core.slots import describe_slots
+from requests_app.weights import LOAD_PENALTY, RECORD_POINTS_MAX
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, Reach, VolunteerStatus
 
 
@@ -33,7 +35,7 @@ class Skill(models.Model):
 
 MATCHING_COLUMNS = [
     "domains", "availability", "reach", "live_count", "capacity", "paused_until", "has_vehicle", "last_assigned_at",
-    "completed_count", "user", "home_commune", "home_epci", "home_arrondissement",
+    "completed_count", "user", "home_commune", "home_epci", "home_arrondissement", "standing",
 ]  # fmt: skip
 
 
@@ -82,6 +84,14 @@ class VolunteerProfile(models.Model):
     live_count = models.PositiveSmallIntegerField(_("demandes en cours"), default=0, editable=False)
     completed_count = models.PositiveIntegerField(_("aides terminées"), default=0, editable=False)
     last_assigned_at = models.DateTimeField(_("dernière aide acceptée"), null=True, blank=True, editable=False)
+    # The part of the matching score that depends neither on the request nor on the clock: record minus load.
+    # Computed by PostgreSQL on every write, even the services' F() updates, so it can never lag behind the
+    # counters; the tier indexes are ordered by it, which lets matching stop reading early (see `candidates`).
+    standing = models.GeneratedField(
+        expression=Least(F("completed_count"), RECORD_POINTS_MAX) - F("live_count") * LOAD_PENALTY,
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,13 +105,23 @@ class VolunteerProfile(models.Model):
                 condition=Q(capacity__gte=1) & Q(capacity__lte=10), name="volunteer_capacity_range"
             ),
         ]
-        # One partial index per proximity tier, walked from the nearest out. Each carries every column the
-        # ranking reads, so PostgreSQL answers a tier from the index alone, without visiting the table.
+        # One partial index per proximity tier, walked from the nearest out in the order matching reads a tier:
+        # best standing first, then by pk as ties are broken. The département tier (everyone outside the
+        # arrondissement) reads the last one. Each carries every column the hard filters test, so rows that fail
+        # them are skipped without visiting the table.
         indexes = [
             models.Index(
-                fields=[tier], condition=Q(is_eligible=True), include=MATCHING_COLUMNS, name=f"eligible_by_{name}"
+                fields=[*place, "-standing", "id"],
+                condition=Q(is_eligible=True),
+                include=MATCHING_COLUMNS,
+                name=f"eligible_by_{name}",
             )
-            for tier, name in (("home_commune", "commune"), ("home_epci", "epci"), ("home_arrondissement", "arr"))
+            for place, name in (
+                (["home_commune"], "commune"),
+                (["home_epci"], "epci"),
+                (["home_arrondissement"], "arr"),
+                ([], "standing"),
+            )
         ]
 
     def __str__(self):
@@ -121,7 +141,9 @@ class VolunteerProfile(models.Model):
             # A profile form saved a minute after loading must not write back counters the proposal services
             # have moved meanwhile (they update them with F() expressions).
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in COUNTERS
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and not f.generated and f.name not in COUNTERS
             ]
         super().save(*args, **kwargs)
 

@@ -28,29 +28,36 @@ def response_deadline(help_request: HelpRequest):
 
 @transaction.atomic
 def proposal_create(*, help_request: HelpRequest, volunteer: VolunteerProfile, by=None, score=0, explanation=""):
-    """Offers the request to one volunteer. Both rows are locked: no second live proposal for the request,
-    and no proposal beyond the volunteer's capacity, even when staff and the matching act at once."""
-    HelpRequest.objects.select_for_update(of=("self",)).get(pk=help_request.pk)
-    volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
-    if not VolunteerProfile.objects.ready().filter(pk=volunteer.pk).exists():
+    """Offers the request to one volunteer. Both rows are locked, the volunteer's first then the request's by its
+    transition (the order the answering services take too): no second live proposal for the request, and no
+    proposal beyond the volunteer's capacity, even when staff and the matching act at once."""
+    volunteer = (
+        VolunteerProfile.objects.ready()
+        .select_for_update(of=("self",))
+        .select_related("user")  # for the email sent on commit
+        .filter(pk=volunteer.pk)
+        .first()
+    )
+    if volunteer is None:
         raise ProposalError(_("Ce bénévole n'est pas disponible (profil incomplet, en pause ou suspendu)."))
-    if volunteer.proposals.filter(status__in=LIVE_PROPOSAL_STATUSES).count() >= volunteer.capacity:
+    # The services move live_count with the proposals, under this same row lock: it is the count of live ones.
+    if volunteer.live_count >= volunteer.capacity:
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
     if help_request.proposals.filter(volunteer=volunteer).exists():
         raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
     # The history names the volunteer by number only: it outlives the volunteer's account.
     help_request.transition(Status.PROPOSED, by=by, note=_("Proposée au bénévole n° %(pk)s") % {"pk": volunteer.pk})
     try:
-        with transaction.atomic():
-            proposal = Proposal.objects.create(
-                help_request=help_request,
-                volunteer=volunteer,
-                proposed_by=by,
-                score=score,
-                explanation=explanation,
-                respond_by=response_deadline(help_request),
-            )
+        proposal = Proposal.objects.create(
+            help_request=help_request,
+            volunteer=volunteer,
+            proposed_by=by,
+            score=score,
+            explanation=explanation,
+            respond_by=response_deadline(help_request),
+        )
     except IntegrityError:
+        # No savepoint needed: the error leaves this atomic block at once, which rolls the whole offer back.
         raise ProposalError(_("Cette demande est déjà proposée à un autre bénévole.")) from None
     _volunteer_counters(volunteer.pk, live_count=1)
     events.proposal_made(proposal)

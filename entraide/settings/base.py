@@ -161,9 +161,9 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 90)  # after a request is closed, bef
 UNVERIFIED_ACCOUNT_DAYS = env_int("UNVERIFIED_ACCOUNT_DAYS", 30)  # an account never confirmed is then removed
 
 # --- Notifications (outbox) -----------------------------------------------------------------------
-# Tries before a message is marked failed, and the first delay between tries (then doubled each time:
-# 1, 2, 4, 8 minutes with the defaults), so a provider's short outage loses nothing.
-NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+# Tries before a message is marked failed, and the first delay between tries (then doubled each time, at most
+# an hour: 1, 2, 4, … 60 minutes, about two hours in all with the defaults), so an outage loses nothing.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 # A message still pending this long after it was due lost its task: the sweep queues it again.
 NOTIFICATION_SWEEP_MINUTES = env_int("NOTIFICATION_SWEEP_MINUTES", 3)

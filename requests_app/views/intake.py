@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.decorators import staff_required
 from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
@@ -38,7 +38,7 @@ def caller_details(phone, earlier: list[HelpRequest]) -> dict:
     }
 
 
-@staff_member_required
+@staff_required
 @permission_required("requests_app.add_helprequest", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.ratelimit import allow, client_ip
+from core.ratelimit import allow, allow_each, client_ip
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from requests_app.services import help_request_create
@@ -27,8 +27,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     ):
         return _too_many(request, form)
     if request.method == "POST" and form.is_valid():
-        contact = form.cleaned_data["requester_phone"] or form.cleaned_data["requester_email"]
-        if not allow("request-form-contact", str(contact), settings.RATE_LIMIT_REQUEST_FORM_CONTACT):
+        if not allow_each("request-form-contact", form.contacts(), settings.RATE_LIMIT_REQUEST_FORM_CONTACT):
             return _too_many(request, form)
         help_request = help_request_create(help_request=form.build())
         messages.success(
@@ -51,6 +50,10 @@ def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
         % {"phone": settings.HOTLINE_PHONE},
     )
     return render(request, "requests_app/new.html", {"form": form}, status=429)
+
+
+def track_short(request: HttpRequest, token: str) -> HttpResponse:
+    return redirect("requests:track", token=get_tracked_request(token).tracking_token)
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:

@@ -74,8 +74,11 @@ def test_a_request_filed_online_is_acknowledged_by_email_and_sms(client):
     assert "Un agent du département la lit" in email.body
     assert reverse("requests:track", args=[help_request.tracking_token]) in email.body
     assert (sms.channel, sms.recipient) == (Channel.SMS, "+33612345678")
-    assert sms.body.startswith(f"Entraide 54 : demande {help_request.reference} reçue.")
-    assert len(sms.body) <= 160
+    short_link = f"http://127.0.0.1:8000/s/{help_request.tracking_token}/"
+    assert sms.body == f"Entraide 54 : demande {help_request.reference} enregistrée. Suivi : {short_link}"
+    assert client.get(short_link.removeprefix("http://127.0.0.1:8000"))["Location"] == reverse(
+        "requests:track", args=[help_request.tracking_token]
+    )
 
 
 @pytest.mark.parametrize(
@@ -136,12 +139,21 @@ def test_a_proposal_reaches_the_volunteer_by_email_and_sms_without_the_person_s_
     assert "Merci de répondre avant le" in email.body
     assert reverse("volunteers:proposal", args=[proposal.pk]) in email.body
     assert (sms.channel, sms.recipient) == (Channel.SMS, "+33698765432")
-    assert sms.body.startswith("Entraide 54 : aide demandée (Courses, Nancy)")
+    assert sms.body.startswith("Entraide 54 : aide demandée à Nancy. Réponse avant ")
+    assert sms.body.endswith(f" : http://127.0.0.1:8000/benevoles/propositions/{proposal.pk}/")
     for notification in (email, sms):
         assert_no_personal_data(notification)
 
 
-def test_the_longest_commune_and_help_type_still_fit_in_one_sms(settings):
+# GSM 03.38's basic characters: an SMS written with them only holds 160 of them; one other character (ç, ê, …)
+# and the whole message is sent as Unicode, 70 characters a part.
+GSM_7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def test_every_sms_fits_in_one_gsm_message_whole_with_the_longest_names(client, settings):
     settings.SITE_URL = "https://entraide54.departement-meurthe-et-moselle.fr"
     commune = Commune.objects.order_by(Length("name").desc()).first()
     help_type = HelpType.objects.order_by(Length("name").desc()).first()
@@ -150,11 +162,18 @@ def test_the_longest_commune_and_help_type_still_fit_in_one_sms(settings):
             commune=commune, help_type=help_type, requester_phone="+33612345678", preferred_channel="sms"
         )
     )
-    proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory(phone="+33698765432"))
+    help_request.triage()
+    proposal = proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory(phone="+33698765432"))
+    proposal_complete(proposal=proposal_accept(proposal=proposal), report="", concern=False)
 
-    for notification in Notification.objects.filter(channel=Channel.SMS):
-        assert len(notification.body) <= 160
-        assert "http" in notification.body or notification.event != Event.PROPOSAL_MADE
+    messages = {n.event: n.body for n in Notification.objects.filter(channel=Channel.SMS)}
+    assert set(messages) == {Event.REQUEST_RECEIVED, Event.PROPOSAL_MADE, Event.REQUEST_TAKEN, Event.REQUEST_DONE}
+    for event, body in messages.items():
+        assert len(body) <= 160, (event, len(body))
+        assert set(body) <= GSM_7, (event, set(body) - GSM_7)
+        assert not body.endswith("..."), event
+    assert messages[Event.PROPOSAL_MADE].endswith(f"{settings.SITE_URL}/benevoles/propositions/{proposal.pk}/")
+    assert messages[Event.REQUEST_RECEIVED].endswith(f"{settings.SITE_URL}/s/{help_request.tracking_token}/")
 
 
 def test_a_volunteer_without_a_phone_number_gets_the_proposal_by_email_only(help_request):
@@ -236,6 +255,16 @@ def test_routing_tells_the_organisation_without_details_and_the_requester_that_i
     assert "l'association Croix-Rouge s'occupe de votre demande" in rows(Event.REQUEST_TAKEN, channel="email")[0].body
 
 
+def test_the_daily_digest_is_written_once_a_day_whatever_the_runs():
+    association = MissionFactory().association
+    member_of(association)
+    application_create(mission=MissionFactory(association=association), volunteer=UserFactory(), message="")
+
+    assert events.daily_digests() == 1
+    assert events.daily_digests() == 0  # a redelivered task, a restarted beat
+    assert events.daily_digests(now=timezone.now() + timedelta(days=1)) == 1
+
+
 def test_the_daily_digest_goes_to_organisations_with_something_waiting_only():
     busy = MissionFactory(title="Collecte").association
     member = member_of(busy)
@@ -260,7 +289,8 @@ def test_a_concern_alerts_staff_and_does_not_tell_the_requester_it_is_done(help_
     [alert] = rows(Event.CONCERN_REPORTED)
     assert (alert.channel, alert.recipient) == (Channel.EMAIL, "agent@cd54.fr")
     assert alert.subject == f"[Entraide 54] Inquiétude signalée pour la demande {help_request.reference}"
-    assert "Elle semblait très confuse." in alert.body
+    assert "Son compte rendu est sur la fiche de la demande" in alert.body
+    assert "Elle semblait très confuse." not in alert.body  # it may describe the person: read on the page
     assert rows(Event.REQUEST_DONE) == []
 
 

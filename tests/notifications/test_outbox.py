@@ -5,6 +5,7 @@ import time
 from smtplib import SMTPServerDisconnected
 
 import pytest
+import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.urls import reverse
@@ -57,7 +58,11 @@ def test_a_backend_that_keeps_failing_leaves_the_row_failed_with_its_error(setti
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     notification = email_row()
 
-    delays = [outbox.deliver(notification.pk) for _attempt in range(4)]  # the worker's retries, one by one
+    delays = []
+    for _attempt in range(4):  # the worker's retries, each when its row is due
+        notification.refresh_from_db()
+        with time_machine.travel(notification.next_attempt_at, tick=False):
+            delays.append(outbox.deliver(notification.pk))
 
     assert [delay and delay.total_seconds() for delay in delays] == [60, 120, None, None]
     notification.refresh_from_db()
@@ -80,8 +85,8 @@ def test_a_failed_send_inside_a_web_request_never_shows_an_error_page(
     assert (notification.status, notification.attempts) == (DeliveryStatus.PENDING, 1)  # the sweep retries
 
 
-def test_retries_wait_longer_each_time():
-    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+def test_retries_wait_longer_each_time_up_to_an_hour():
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4, 7, 8)] == [60, 120, 240, 480, 3600, 3600]
 
 
 def test_a_sent_row_is_never_sent_again(mailoutbox):
@@ -117,6 +122,26 @@ def test_two_deliveries_of_one_row_at_the_same_moment_send_it_once(settings):
     assert [message.to for message in LocmemBackend.outbox] == ["+33612345678"]
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 1)
+
+
+def test_a_duplicate_task_before_the_row_s_next_try_does_not_shorten_the_backoff(settings, mailoutbox):
+    from django.utils import timezone
+
+    waiting = email_row(next_attempt_at=timezone.now() + timezone.timedelta(minutes=2), attempts=1)
+    assert outbox.deliver(waiting.pk) is None
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts, mailoutbox) == (DeliveryStatus.PENDING, 1, [])
+
+
+def test_a_swept_row_is_not_swept_again_while_its_task_waits_its_turn(settings, monkeypatch):
+    from django.utils import timezone
+
+    settings.NOTIFICATION_SWEEP_MINUTES = 3
+    monkeypatch.setattr(outbox, "enqueue", lambda notification_id: None)  # the task sits behind a backlog
+    email_row(next_attempt_at=timezone.now() - timezone.timedelta(minutes=10))
+
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0
 
 
 def test_the_sweep_takes_overdue_pending_rows_only(settings, mailoutbox):

@@ -40,9 +40,10 @@ def test_a_filed_request_reaches_the_requester_by_email_and_sms_exactly_once(cli
     assert "est bien enregistrée sous la référence" in text
     assert help_request.tracking_token in text
     assert mail.get_body(preferencelist=("html",)) is not None
-    print(real_worker.sms(), list(real_worker.sms_folder.iterdir()), list(Notification.objects.values()))
     [sms] = real_worker.sms_to(MOBILE)
-    assert sms.startswith(f"Entraide 54 : demande {help_request.reference} reçue.")
+    assert sms == f"Entraide 54 : demande {help_request.reference} enregistrée. Suivi : " + (
+        f"http://127.0.0.1:8000/s/{help_request.tracking_token}/"
+    )
     assert len(sms) <= 160
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 

@@ -45,13 +45,26 @@ def test_the_public_form_limits_requests_for_one_phone_number_whatever_the_addre
     refused = post(client, ip="203.0.113.3")
     assert refused.status_code == 429
     assert HelpRequest.objects.count() == 2
-    assert post(client, ip="203.0.113.3", requester_phone="06 98 76 54 32").status_code == 302
+    other = {"requester_phone": "06 98 76 54 32", "requester_email": "autre@exemple.fr"}
+    assert post(client, ip="203.0.113.3", **other).status_code == 302
 
 
-def test_a_filled_honeypot_stores_nothing_and_says_so_in_french(client):
+def test_the_email_is_counted_apart_from_the_phone_so_nobody_floods_another_s_mailbox(client, settings):
+    settings.RATE_LIMIT_REQUEST_FORM_CONTACT = "2/d"
+    assert post(client, requester_phone="06 11 11 11 11", requester_email="victime@exemple.fr").status_code == 302
+    assert post(client, requester_phone="06 22 22 22 22", requester_email="Victime@Exemple.fr").status_code == 302
+    refused = post(client, requester_phone="06 33 33 33 33", requester_email="VICTIME@exemple.fr")
+    assert refused.status_code == 429
+    assert HelpRequest.objects.count() == 2
+
+
+def test_a_filled_honeypot_stores_nothing_says_so_in_french_and_is_emptied(client):
     response = post(client, site_web="http://spam.example")
     assert response.status_code == 400
-    assert "Votre demande n&#x27;a pas pu être envoyée" in response.content.decode()
+    page = response.content.decode()
+    assert "Votre demande n&#x27;a pas pu être envoyée" in page
+    assert "spam.example" not in page  # a browser's mistaken autofill does not block the next try
+    assert 'value="Monique Petit"' in page
     assert not HelpRequest.objects.exists()
 
 

@@ -65,6 +65,8 @@ def test_the_hotline_lookup_logs_each_earlier_request_it_shows(client, staff):
     assert sorted(lines()) == sorted(
         [(staff.email, AccessReason.HOTLINE_LOOKUP, first.pk), (staff.email, AccessReason.HOTLINE_LOOKUP, second.pk)]
     )
+    # The log outlives the requests it names: it keeps the page, not the number typed in the search box.
+    assert set(AccessLog.objects.values_list("path", flat=True)) == {reverse("requests:intake")}
 
 
 def test_a_personal_data_export_is_logged_and_the_open_data_one_is_not(client, staff):

@@ -29,7 +29,9 @@ def closed_request() -> HelpRequest:
             requester_name="Paulette Secret",
             requester_email="paulette@exemple.fr",
             beneficiary_name="Lucien Secret",
+            beneficiary_phone="+33611223344",
             address="3 impasse des Roses",
+            callback_at=START + timedelta(days=1),
             description="Ma clé est chez la voisine.",
             preferred_channel="email",
         ),
@@ -59,7 +61,8 @@ def test_a_closed_request_is_anonymised_after_the_retention_period_and_its_stati
     help_request.refresh_from_db()
     erased = ("requester_name", "requester_email", "beneficiary_name", "address", "description")
     assert all(getattr(help_request, field) == "" for field in erased)
-    assert str(help_request.requester_phone or "") == ""
+    assert str(help_request.requester_phone or "") == "" and str(help_request.beneficiary_phone or "") == ""
+    assert help_request.callback_at is None
     assert help_request.anonymised_at is not None
     # What statistics need stays.
     assert (help_request.status, help_request.help_type.code, help_request.commune.insee) == (
@@ -70,7 +73,8 @@ def test_a_closed_request_is_anonymised_after_the_retention_period_and_its_stati
     assert help_request.created_at == START and help_request.status_changes.count() == 5
     assert not RequestNote.objects.filter(help_request=help_request).exists()
     assert not help_request.status_changes.exclude(note="").exists()
-    assert help_request.proposals.get().report == ""
+    proposal = help_request.proposals.get()
+    assert (proposal.report, proposal.decline_reason, proposal.explanation) == ("", "", "")
     assert not Notification.objects.filter(help_request=help_request).exists()
     still_open.refresh_from_db()
     assert still_open.requester_name == "Ouverte Toujours"

@@ -18,7 +18,7 @@ def test_the_console_is_for_staff_only(client):
     assert reverse("requests:intake") == URL
     assert client.get(URL).status_code == 302  # to the login page
     client.force_login(UserFactory())
-    assert client.get(URL).status_code == 302
+    assert client.get(URL).status_code == 403  # signed in, not staff: refused, not sent to another login
     client.force_login(UserFactory(staff=True))  # staff, but without the permission to file requests
     assert client.get(URL).status_code == 403
 

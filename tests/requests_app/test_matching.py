@@ -200,6 +200,80 @@ def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
         assert walked == plain_ranking(help_request, limit=10)
 
 
+def test_the_walk_reads_a_big_tier_in_pieces_and_still_gives_the_plain_ranking(monkeypatch):
+    """Few distinct standings and scores, so many ties: the stopping rule and the resumption after the last row
+    read must both respect the pk order of equal scores."""
+    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 3)
+    rng = random.Random(1871)
+    first_aid = Skill.objects.create(name="Premiers secours")
+    first_aid.help_types.add(HelpType.objects.get(code="shopping"))
+    for _ in range(90):
+        capacity = rng.randrange(1, 4)
+        volunteer = volunteer_in(
+            rng.choice([NANCY, NANCY, NANCY, VANDOEUVRE]),
+            reach=Reach.EPCI,
+            domains=rng.choice([1, 3, 15]),
+            availability=rng.choice([MONDAY_MORNING, TUESDAY_EVENING, MONDAY_MORNING | TUESDAY_EVENING]),
+            has_vehicle=rng.random() < 0.3,
+            capacity=capacity,
+            live_count=rng.randrange(0, capacity),
+            completed_count=rng.choice([0, 2, 12]),
+            last_assigned_at=rng.choice([None, timezone.now() - timedelta(days=5)]),
+        )
+        if rng.random() < 0.2:
+            volunteer.skills.add(first_aid)
+    for insee in (NANCY, VANDOEUVRE):
+        for code in ("shopping", "phone_call", "food_parcel"):
+            for slots in (0, MONDAY_MORNING):
+                help_request = request_in(insee, code=code, preferred_slots=slots)
+                for limit in (1, 10):
+                    walked = [(c.volunteer.pk, c.score) for c in candidates(help_request, limit=limit)]
+                    assert walked == plain_ranking(help_request, limit=limit)
+
+
+def test_a_heavily_loaded_neighbour_comes_after_a_perfect_volunteer_of_the_next_tier_as_the_scores_say():
+    loaded_neighbour = volunteer_in(
+        NANCY, live_count=9, capacity=10, last_assigned_at=timezone.now(), availability=MONDAY_MORNING
+    )
+    perfect_next_door = volunteer_in(VANDOEUVRE, reach=Reach.EPCI, has_vehicle=True, completed_count=10)
+    help_request = request_in(NANCY, preferred_slots=MONDAY_MORNING | TUESDAY_EVENING | slot_bit(Weekday.FRIDAY, 0))
+    found = candidates(help_request)
+    assert [(c.volunteer, c.score) for c in found] == [
+        (perfect_next_door, 300 + 30 + 15 + 14 + 10),
+        (loaded_neighbour, 400 + 10 - 45),
+    ]
+    assert [(c.volunteer.pk, c.score) for c in found] == plain_ranking(help_request)
+    # Even when the commune alone fills the list, the next tier is read while someone there could score more.
+    assert [c.volunteer for c in candidates(help_request, limit=1)] == [perfect_next_door]
+
+
+def test_on_equal_scores_an_older_profile_not_yet_read_still_comes_first(monkeypatch):
+    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 2)
+    low_standing_first_read = volunteer_in()  # 400 + fairness 14
+    older_with_everything = volunteer_in(has_vehicle=True)  # 400 + 15 + 14 = 429
+    newer_high_standing = volunteer_in(
+        completed_count=7, has_vehicle=True, last_assigned_at=timezone.now() - timedelta(days=8)
+    )  # 400 + 7 + 15 + 7 = 429
+    help_request = request_in()
+    # The first read holds the best standing and the oldest lower one; the tie at 429 is decided by a row unread.
+    assert [c.volunteer for c in candidates(help_request, limit=1)] == [older_with_everything]
+    assert [c.volunteer for c in candidates(help_request, limit=3)] == [
+        older_with_everything, newer_high_standing, low_standing_first_read,
+    ]  # fmt: skip
+
+
+def test_a_big_commune_is_ranked_from_its_first_rows_in_standing_order(django_assert_num_queries):
+    for _ in range(60):
+        volunteer_in(has_vehicle=True)  # with all this request can give: nobody unread can score more
+    volunteer_in(VANDOEUVRE, reach=Reach.EPCI, has_vehicle=True)
+    help_request = request_in()
+    # The commune's first rows; the ten winners' profiles. Neither the rest of the commune nor the next tiers:
+    # nobody there can score more than the tenth found.
+    with django_assert_num_queries(2):
+        found = candidates(help_request)
+    assert len(found) == 10 and all(c.proximity == Proximity.SAME_COMMUNE for c in found)
+
+
 # --- Lifecycle -----------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 from tests.volunteers.factories import VolunteerProfileFactory
 from volunteers.enums import ProposalStatus
 from volunteers.models import Proposal, VolunteerProfile
-from volunteers.services import proposal_accept, proposal_create
+from volunteers.services import proposal_accept, proposal_complete, proposal_create
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,23 @@ def test_saving_a_profile_never_writes_back_stale_counters():
     stale.save()
     fresh = VolunteerProfile.objects.get(pk=profile.pk)
     assert (fresh.live_count, fresh.other_skills) == (1, "Tricot")
+
+
+def test_the_stored_standing_follows_every_move_of_the_counters():
+    volunteer = VolunteerProfileFactory(completed_count=3)
+
+    def standing():
+        return VolunteerProfile.objects.get(pk=volunteer.pk).standing
+
+    assert standing() == 3  # its record
+    proposal = proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
+    assert standing() == 3 - 5  # one request followed
+    proposal_complete(proposal=proposal_accept(proposal=proposal), report="Courses livrées", concern=False)
+    assert standing() == 4
+    late = proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
+    Proposal.objects.filter(pk=late.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
+    proposals_expire()
+    assert standing() == 4
 
 
 def test_proposals_are_read_only_in_the_admin(client, assignment):

@@ -1,0 +1,259 @@
+"""Who reaches what: every URL of the portal, tried by every role on objects that belong to someone else.
+
+The list of URLs comes from the URL configuration: a new URL without a rule below makes
+`test_every_url_has_a_rule` fail, so nobody adds a page without deciding who may see it.
+An unauthorised try is a 403 or a 404 (a redirect to the login page for a visitor without an account) and its
+body holds no personal field of the people it concerns.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from associations.enums import MemberRole
+from associations.models import Invitation
+from requests_app.enums import Status
+from tests.accounts.factories import AgentFactory, UserFactory
+from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.services import proposal_accept, proposal_create
+
+ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
+# Account pages of allauth (sign-in, password, email, two-factor) act on the signed-in user's own account
+# only and take no object id; the admin checks staff rights itself (tested in test_admin_is_staff_only).
+NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language")
+
+# What each person's data looks like in a page, and who may see which.
+ASSIGNED_SECRETS = [
+    "Bénédicte Secrète", "7 impasse Secrète", "99 88 77 66", "699887766", "benedicte@exemple.fr",
+    "Lucienne Protégée", "11 22 33 44", "611223344", "la clé est chez la voisine",
+]  # fmt: skip
+ROUTED_SECRETS = ["Roger Confidentiel", "9 allée Cachée", "55 44 33 22", "655443322", "diabétique, ne sort plus"]
+VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44", "677665544"]
+MEMBER_B_SECRETS = ["membre.b@exemple.fr"]
+ALL_SECRETS = ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS
+MAY_SEE = {
+    "anonymous": [],
+    "volunteer_a": [],
+    "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS,
+    "member_a": [],
+    "member_b": ROUTED_SECRETS + MEMBER_B_SECRETS + ["benevole.b@exemple.fr"],  # B applied to one of its missions
+    "staff": ALL_SECRETS,
+}
+
+
+@dataclass
+class Rule:
+    """kind: "public" (anyone, no personal data), "own" (a signed-in user's own pages, no object in the URL),
+    "owned" (an object of `owner`: everyone else is refused), "staff", "token" (reached only with a secret
+    token sent to its holder: a forged one is a 404)."""
+
+    kind: str
+    kwargs: callable = field(default=lambda world: {})
+    owner: str = ""
+
+
+RULES = {
+    "core:home": Rule("public"),
+    "core:legal_notice": Rule("public"),
+    "core:accessibility": Rule("public"),
+    "core:privacy": Rule("public"),
+    "core:health": Rule("public"),
+    "core:commune_search": Rule("public"),
+    "requests:new": Rule("public"),
+    "associations:directory": Rule("public"),
+    "associations:public": Rule("public", lambda w: {"pk": w.association_b.pk}),
+    "missions:list": Rule("public"),
+    "missions:detail": Rule("public", lambda w: {"pk": w.mission_b.pk}),
+    "core:my_space": Rule("own"),
+    "associations:register": Rule("own"),
+    "associations:mine": Rule("own"),
+    "associations:news": Rule("own"),
+    "volunteers:dashboard": Rule("own"),
+    "volunteers:profile": Rule("own"),
+    "volunteers:charter": Rule("public"),  # the volunteers' charter, read before signing up
+    "volunteers:pause": Rule("own"),
+    "volunteers:export": Rule("own"),
+    "volunteers:delete": Rule("own"),
+    "missions:apply": Rule("own", lambda w: {"pk": w.mission_b.pk}),  # any volunteer may apply
+    "requests:track": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
+    "requests:cancel": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
+    "requests:track_short": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
+    "associations:invitation": Rule("token", lambda w: {"token": w.invitation.token}),
+    "requests:intake": Rule("staff"),
+    "pilotage:dashboard": Rule("staff"),
+    "pilotage:export_requests": Rule("staff"),
+    "pilotage:export_volunteers": Rule("staff"),
+    "pilotage:export_associations": Rule("staff"),
+    "pilotage:export_open_data": Rule("staff"),
+    "associations:space": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:members": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:member_remove": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "membership_pk": w.colleague_b.pk}, "member_b"
+    ),
+    "associations:mission_new": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:mission_edit": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "mission_pk": w.mission_b.pk}, "member_b"
+    ),
+    "associations:mission_action": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "mission_pk": w.mission_b.pk, "action": "clore"}, "member_b"
+    ),
+    "associations:applications": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:application_decision": Rule(
+        "owned",
+        lambda w: {"pk": w.association_b.pk, "application_pk": w.application_b.pk, "decision": "accepter"},
+        "member_b",
+    ),
+    "associations:news_create": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:routed": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
+    ),
+    "associations:routed_complete": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
+    ),
+    "associations:routed_hand_back": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
+    ),
+    "volunteers:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "volunteers:accept": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "volunteers:decline": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "volunteers:complete": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "volunteers:hand_back": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "missions:withdraw": Rule("owned", lambda w: {"pk": w.application_b.pk}, "volunteer_b"),
+}
+
+
+def project_url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_rule():
+    names = {name for name in project_url_names() if not name.startswith(NOT_IN_MATRIX_PREFIXES)}
+    assert names - set(RULES) == set(), "a URL without an access rule: add it to RULES"
+    assert set(RULES) - names == set(), "a rule for a URL that no longer exists"
+
+
+class World:
+    """Two of each: what belongs to B is tried by A, by the other roles, and by nobody signed in."""
+
+    def __init__(self):
+        self.users = {
+            "volunteer_a": VolunteerProfileFactory().user,
+            "member_a": UserFactory(),
+            "member_b": UserFactory(email="membre.b@exemple.fr"),
+            "staff": AgentFactory(),
+        }
+        volunteer_b = VolunteerProfileFactory(user=UserFactory(email="benevole.b@exemple.fr"), phone="+33677665544")
+        self.users["volunteer_b"] = volunteer_b.user
+        association_a = AssociationFactory()
+        self.association_b = AssociationFactory()
+        MembershipFactory(association=association_a, user=self.users["member_a"], role=MemberRole.ADMIN)
+        MembershipFactory(association=self.association_b, user=self.users["member_b"], role=MemberRole.ADMIN)
+        self.colleague_b = MembershipFactory(association=self.association_b, role=MemberRole.MEMBER)
+        self.mission_b = MissionFactory(association=self.association_b)
+        self.application_b = ApplicationFactory(mission=self.mission_b, volunteer=volunteer_b.user)
+        self.invitation = Invitation.objects.create(
+            association=self.association_b, email="invite.b@exemple.fr", invited_by=self.users["member_b"]
+        )
+        self.assigned = HelpRequestFactory(
+            status=Status.TRIAGED,
+            requester_name="Bénédicte Secrète",
+            requester_phone="+33699887766",
+            requester_email="benedicte@exemple.fr",
+            beneficiary_name="Lucienne Protégée",
+            beneficiary_phone="+33611223344",
+            address="7 impasse Secrète",
+            description="Courses : la clé est chez la voisine.",
+        )
+        self.proposal_b = proposal_accept(proposal=proposal_create(help_request=self.assigned, volunteer=volunteer_b))
+        self.routed = HelpRequestFactory(
+            status=Status.TRIAGED, requester_name="Roger Confidentiel", requester_phone="+33655443322",
+            address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
+        )  # fmt: skip
+        self.routed.route_to(self.association_b)
+
+
+def body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+def try_as(client, world, role, method, url):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return getattr(client, method)(url)
+
+
+def assert_no_leak(role, response, where):
+    page = body(response)
+    for secret in set(ALL_SECRETS) - set(MAY_SEE[role]):
+        assert secret not in page, f"{role} sees {secret!r} at {where}"
+
+
+def refused(role, response) -> bool:
+    """403 or 404; 405 for a method the URL never takes (answered before any lookup, so it reveals nothing);
+    for a visitor without an account, the login page."""
+    if role == "anonymous" and response.status_code == 302:
+        return "/comptes/login/" in response["Location"]
+    return response.status_code in (403, 404, 405)
+
+
+MATRIX = [(name, role) for name in RULES for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, role", MATRIX, ids=[f"{name}-{role}" for name, role in MATRIX])
+def test_access(client, name, role):
+    world = World()
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.kwargs(world))
+    if rule.kind in ("owned", "staff") and role == (rule.owner or "staff"):
+        # The rule's object is right: its owner gets through (else every refusal below would prove nothing).
+        response = try_as(client, world, role, "get", url)
+        if response.status_code == 405:
+            response = try_as(client, world, role, "post", url)
+        assert response.status_code not in (403, 404), url
+        assert_no_leak(role, response, url)
+        return
+    for method in ("get", "post"):
+        where = f"{method.upper()} {url}"
+        if rule.kind == "token":
+            forged = reverse(name, kwargs={"token": "x" * 43})
+            assert refused(role, try_as(client, world, role, method, forged)), where
+            response = try_as(client, world, role, "get", url)
+            assert response.status_code in (200, 302, 405), where  # the token's holder gets in
+        else:
+            response = try_as(client, world, role, method, url)
+        assert response.status_code < 500, where
+        assert_no_leak(role, response, where)
+        if rule.kind == "public" and method == "get":
+            assert response.status_code == 200, where
+        elif rule.kind == "own" and role == "anonymous":
+            assert refused(role, response), where
+        elif rule.kind == "staff" and role != "staff":
+            assert refused(role, response), where
+        elif rule.kind == "owned" and role != rule.owner:
+            assert refused(role, response), where
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["volunteer_a", "member_b"])
+def test_admin_is_staff_only(client, role):
+    world = World()
+    client.force_login(world.users[role])
+    for url in (
+        "/admin/",
+        f"/admin/requests_app/helprequest/{world.assigned.pk}/change/",
+        "/admin/requests_app/accesslog/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+        assert_no_leak("anonymous", response, url)
