@@ -3,6 +3,7 @@
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
@@ -10,6 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "var" / "test-artefacts" / "e2e"
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def at(path: str, query: str = ""):
+    """For wait_for_url: the page's path is `path` (a regular expression) and its query contains `query`. A glob
+    would also match the login page while it still shows, its ?next= ending with the wanted path."""
+    return lambda url: bool(re.fullmatch(path, urlsplit(url).path)) and query in urlsplit(url).query
 
 
 def check_accessibility(page: Page, name: str) -> None:

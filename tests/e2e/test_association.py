@@ -9,7 +9,7 @@ from django.utils import timezone
 from associations.enums import AssociationStatus, MissionStatus
 from associations.models import Application, Association, Mission
 from tests.accounts.factories import AgentFactory, UserFactory
-from tests.e2e.browser import check_accessibility, finish
+from tests.e2e.browser import at, check_accessibility, finish
 from tests.e2e.test_volunteer import sign_in
 
 
@@ -17,7 +17,7 @@ def test_an_association_registers_is_validated_publishes_a_mission_and_accepts_a
     founder = UserFactory(email="presidente@epicerie-toul.fr")
     page = pages.open("/associations/inscription/")
     sign_in(page, founder.email)
-    page.wait_for_url("**/associations/inscription/")
+    page.wait_for_url(at("/associations/inscription/"))
     check_accessibility(page, "e-1-register")
     page.locator("label", has_text=re.compile(r"^\s*Association\s*$")).click()
     page.locator("#id_name").fill("Épicerie solidaire de Toul")
@@ -29,14 +29,14 @@ def test_an_association_registers_is_validated_publishes_a_mission_and_accepts_a
     page.locator("#id_description").fill("Colis alimentaires et courses pour les aînés.")
     page.locator("#id_contact_email").fill("contact@epicerie-toul.fr")
     page.get_by_role("button", name="Envoyer l'inscription").click()
-    page.wait_for_url("**/associations/*/")
+    page.wait_for_url(at(r"/associations/\d+/"))
     association = Association.objects.get()
     assert association.status == AssociationStatus.PENDING
     check_accessibility(page, "e-2-space-pending")
 
     admin = pages.open("/admin/associations/association/")
     sign_in(admin, AgentFactory().email)
-    admin.wait_for_url("**/admin/associations/association/")
+    admin.wait_for_url(at("/admin/associations/association/"))
     check_accessibility(admin, "e-3-admin-associations")
     admin.locator(f"input[name='_selected_action'][value='{association.pk}']").check()
     admin.locator("select[name='action']").select_option("validate")
@@ -55,7 +55,7 @@ def test_an_association_registers_is_validated_publishes_a_mission_and_accepts_a
     page.locator("#id_end_date").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     page.locator("#id_volunteers_needed").fill("2")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    page.wait_for_url(f"**/associations/{association.pk}/")
+    page.wait_for_url(at(f"/associations/{association.pk}/"))
     page.get_by_role("button", name="Publier", exact=True).click()
     page.wait_for_load_state()
     mission = Mission.objects.get()
@@ -68,13 +68,13 @@ def test_an_association_registers_is_validated_publishes_a_mission_and_accepts_a
     visitor.locator("#id_domain").select_option("food_emergency")
     visitor.locator("#id_commune").fill("Toul")
     visitor.locator("#id_commune").press("Enter")
-    visitor.wait_for_url("**/missions/?*")
+    visitor.wait_for_url(at("/missions/", "domain="))
     visitor.get_by_role("link", name="Préparer les colis du samedi").click()
-    visitor.wait_for_url(f"**/missions/{mission.pk}/")
+    visitor.wait_for_url(at(f"/missions/{mission.pk}/"))
     check_accessibility(visitor, "e-7-mission-detail")
     visitor.get_by_role("link", name="Se connecter pour candidater").click()
     sign_in(visitor, volunteer.email)
-    visitor.wait_for_url(f"**/missions/{mission.pk}/")
+    visitor.wait_for_url(at(f"/missions/{mission.pk}/"))
     visitor.get_by_label(re.compile("message", re.IGNORECASE)).fill("Disponible tous les samedis.")
     visitor.get_by_role("button", name="Envoyer ma candidature").click()
     visitor.wait_for_load_state()

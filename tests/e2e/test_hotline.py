@@ -6,7 +6,16 @@ import re
 from requests_app.enums import ContactChannel, Source, Status, Urgency
 from requests_app.models import HelpRequest
 from tests.accounts.factories import PASSWORD, AgentFactory
-from tests.e2e.browser import check_accessibility, choose_radio, finish, focus_on, named, sign_in_by_keyboard, tab_to
+from tests.e2e.browser import (
+    at,
+    check_accessibility,
+    choose_radio,
+    finish,
+    focus_on,
+    named,
+    sign_in_by_keyboard,
+    tab_to,
+)
 
 
 def test_a_hotline_operator_enters_a_phone_request_with_the_keyboard_only(pages):
@@ -15,13 +24,13 @@ def test_a_hotline_operator_enters_a_phone_request_with_the_keyboard_only(pages)
     assert "/comptes/login/" in page.url
     check_accessibility(page, "b-1-login")
     sign_in_by_keyboard(page, operator.email, PASSWORD)
-    page.wait_for_url("**/accueil-telephonique/")
+    page.wait_for_url(at("/accueil-telephonique/"))
     check_accessibility(page, "b-2-console")
 
     focus_on(page, named("telephone"))  # the console opens with the focus on the caller's number
     page.keyboard.type("06 11 22 33 44")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/accueil-telephonique/?telephone=*")
+    page.wait_for_url(at("/accueil-telephonique/", "telephone="))
     assert "premier appel" in page.content()
 
     focus_on(page, named("requester_name"))  # a first call: the focus is on the caller's name

@@ -10,7 +10,7 @@ from core.models import Commune
 from requests_app.enums import Source, Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import PASSWORD, AgentFactory
-from tests.e2e.browser import check_accessibility, finish
+from tests.e2e.browser import at, check_accessibility, finish
 from tests.requests_app.factories import HelpRequestFactory
 from volunteers.enums import ProposalStatus
 from volunteers.models import Proposal
@@ -78,7 +78,7 @@ def test_staff_triage_a_phone_request_the_matching_proposes_it_to_a_new_voluntee
     agent = AgentFactory()
     admin = pages.open("/admin/requests_app/helprequest/")
     sign_in(admin, agent.email)
-    admin.wait_for_url("**/admin/requests_app/helprequest/")
+    admin.wait_for_url(at("/admin/requests_app/helprequest/"))
     check_accessibility(admin, "c-1-triage-queue")
     admin.locator(f"input[name='_selected_action'][value='{help_request.pk}']").check()
     admin.locator("select[name='action']").select_option("triage")
@@ -93,7 +93,7 @@ def test_staff_triage_a_phone_request_the_matching_proposes_it_to_a_new_voluntee
 
     volunteer.goto("/benevoles/")
     volunteer.get_by_role("link", name=re.compile("Courses")).first.click()
-    volunteer.wait_for_url(f"**/benevoles/propositions/{proposal.pk}/")
+    volunteer.wait_for_url(at(f"/benevoles/propositions/{proposal.pk}/"))
     assert "Paulette Petit" not in volunteer.content()  # not before she accepts
     check_accessibility(volunteer, "d-6-proposal")
     volunteer.get_by_role("button", name="J'accepte d'aider").click()
