@@ -42,3 +42,19 @@ class RejectNulBytesMiddleware:
         ):
             return HttpResponseBadRequest(_("Requête invalide."))
         return self.get_response(request)
+
+
+class AdminInlineStylesMiddleware:
+    """Django admin's bundled scripts (jQuery, select2, the date widgets) insert inline styles, which a strict
+    policy refuses, breaking the staff's pages. On /admin/ only, styles may be inline; scripts stay as strict as
+    everywhere, so injected markup can restyle a page, never run code. Placed after
+    csp.middleware.CSPMiddleware, so that its mark is on the response before the header is built."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response

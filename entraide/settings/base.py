@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.AdminInlineStylesMiddleware",
     # Last, as its documentation asks: it turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from tests.e2e.browser import ARTEFACTS
-
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -77,14 +75,6 @@ class Pages:
         # A status the journey expects (a form sent back with its errors is a 400) is logged as a failed load;
         # what matters is scripts failing and the Content-Security-Policy refusing something.
         if message.type != "error" or message.text.startswith("Failed to load resource"):
-            return
-        if "/admin/" in page.url and message.text.startswith("Applying inline style violates"):
-            # Django admin's bundled scripts set style attributes that the strict CSP refuses: recorded for the
-            # security work to decide on (a style-src-attr for the admin, or nonces), not a journey failure.
-            # Refused scripts and script errors, in the admin too, still fail the journey.
-            ARTEFACTS.mkdir(parents=True, exist_ok=True)
-            with (ARTEFACTS / "csp-admin-inline-styles.txt").open("a") as log:
-                log.write(f"{page.url}: {message.text}\n")
             return
         self.errors.append(f"{page.url}: console: {message.text}")
 

@@ -28,6 +28,13 @@ def test_pages_carry_a_strict_content_security_policy_and_the_other_security_hea
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_only_the_admin_lets_inline_styles_through_for_its_bundled_scripts(client, staff):
+    admin_policy = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_policy
+    assert "script-src 'self';" in admin_policy + ";"
+    assert "unsafe-inline" not in client.get(reverse("core:home"))["Content-Security-Policy"]
+
+
 def test_no_page_holds_an_inline_script_a_style_attribute_or_an_event_handler(client, staff):
     mission = MissionFactory()
     pages = [
