@@ -2,13 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from associations import listing
 from associations.enums import ApplicationStatus
 from associations.filters import DirectoryFilter, MissionFilter
 from associations.forms import ApplicationForm
@@ -24,15 +28,22 @@ def filtered(filters):
 
 
 def mission_list(request: HttpRequest) -> HttpResponse:
-    missions = (
-        Mission.objects.published()
-        .select_related("association", "commune")
-        .with_accepted_count()
-        .order_by("-published_at", "-pk")
-    )
-    filters = MissionFilter(request.GET or None, queryset=missions)
-    page = Paginator(filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "associations/mission_list.html", {"filter": filters, "page": page})
+    cache_key = listing.key(request.GET) if listing.cacheable(request.GET) else None
+    results = cache.get(cache_key) if cache_key else None
+    if results is None:
+        missions = (
+            Mission.objects.published()
+            .select_related("association", "commune")
+            .with_accepted_count()
+            .order_by("-published_at", "-pk")
+        )
+        filters = MissionFilter(request.GET or None, queryset=missions)
+        page = Paginator(filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"filter": filters, "page": page}
+        results = render_to_string("associations/_mission_list_results.html", context, request=request)
+        if cache_key:
+            cache.set(cache_key, results, listing.TIMEOUT)
+    return render(request, "associations/mission_list.html", {"results": mark_safe(results)})  # our own render
 
 
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -124,6 +124,8 @@ if REDIS_URL:
             "KEY_PREFIX": "entraide",
         }
     }
+    # Sessions read from Redis, written through to the database: one query less on every signed-in page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
