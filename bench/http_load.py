@@ -78,10 +78,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from psycopg import connect  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from associations.models import Application, Association, Mission  # noqa: E402
+from bench.common import database_ready, progress  # noqa: E402
 from core.enums import Domain, domains_to_mask  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
@@ -100,24 +100,6 @@ PAGES = {  # locust task → the name its requests carry in the statistics
 }
 TARGET_RATIO = {"form_get": 0.15, "form_post": 0.15, "tracking": 0.15}  # the others: 0.10
 BENCH_VOLUNTEER = "benevole-bench@bench.fr"
-
-
-def progress(label: str, done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stdout.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
-    sys.stdout.flush()
-    if done >= total:
-        sys.stdout.write("\n")
-
-
-def database_ready() -> None:
-    name = connections["default"].settings_dict["NAME"]
-    with connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
 
 
 def populated_communes() -> tuple[list, list]:

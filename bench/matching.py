@@ -30,12 +30,12 @@ django.setup()
 
 from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from psycopg import connect  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench import common  # noqa: E402
+from bench.common import progress  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.matching import candidates, plain_ranking, propose_best  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
@@ -45,22 +45,8 @@ from volunteers.models import Proposal, VolunteerProfile  # noqa: E402
 BATCH = 5000
 
 
-def progress(label: str, done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stdout.write(f"\r{label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
-    sys.stdout.flush()
-    if done >= total:
-        sys.stdout.write("\n")
-
-
 def database_ready() -> None:
-    name = connections["default"].settings_dict["NAME"]
-    with connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
+    common.database_ready()
     vacuum_analyze()  # a migration may have rewritten the table: fresh statistics and visibility map
 
 
