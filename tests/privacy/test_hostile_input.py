@@ -133,3 +133,54 @@ def test_hostile_tokens_and_references_reveal_nothing(client):
     help_request = HelpRequestFactory()
     for token in ("' OR 1=1 --", "x" * 500, help_request.reference, help_request.tracking_token[:-1] + "!"):
         assert client.get(f"/demandes/suivi/{token}/").status_code == 404
+
+
+# --- Forms behind a sign-in: the same payloads in every field of every form -----------------------------------
+
+
+def member_forms(world):
+    """(who posts, URL, the form class whose fields receive the payload)."""
+    from associations.forms import AssociationForm, HandBackForm, InvitationForm, MissionForm, NewsItemForm
+    from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, PauseForm, ProfileForm
+
+    association, member, volunteer, proposal, mission, routed = world
+    return [
+        (volunteer.user, reverse("volunteers:profile"), ProfileForm),
+        (volunteer.user, reverse("volunteers:pause"), PauseForm),
+        (volunteer.user, reverse("volunteers:decline", args=[proposal.pk]), DeclineForm),
+        (volunteer.user, reverse("volunteers:complete", args=[proposal.pk]), CompleteForm),
+        (volunteer.user, reverse("missions:apply", args=[mission.pk]), None),
+        (member, reverse("associations:register"), AssociationForm),
+        (member, reverse("associations:members", args=[association.pk]), InvitationForm),
+        (member, reverse("associations:mission_new", args=[association.pk]), MissionForm),
+        (member, reverse("associations:news_create", args=[association.pk]), NewsItemForm),
+        (member, reverse("associations:routed_hand_back", args=[association.pk, routed.reference]), HandBackForm),
+        (volunteer.user, reverse("volunteers:delete"), DeleteAccountForm),  # last: any ticked value deletes
+    ]
+
+
+@pytest.fixture
+def world():
+    from tests.associations.factories import member_of
+    from volunteers.services import proposal_accept, proposal_create
+
+    association = AssociationFactory()
+    member = member_of(association)
+    volunteer = VolunteerProfileFactory()
+    proposal = proposal_accept(
+        proposal=proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
+    )
+    routed = HelpRequestFactory(triaged=True)
+    routed.route_to(association)
+    return association, member, volunteer, proposal, MissionFactory(association=association), routed
+
+
+@pytest.mark.parametrize("payload", [SCRIPT, "' OR '1'='1' --", "a\x00b", "x" * 1_000_000, HUGE_ID, "-1"])
+def test_every_signed_in_form_handles_hostile_values_in_every_field(client, world, payload):
+    for user, url, form_class in member_forms(world):
+        fields = list(form_class.base_fields) if form_class else ["message"]
+        client.force_login(user)
+        response = client.post(url, {name: payload for name in fields})
+        assert_handled(response, f"{url} with {payload[:20]!r}")
+        if response.status_code == 302:
+            assert_handled(client.get(response["Location"]), f"after {url}")
