@@ -46,7 +46,6 @@ SATURATION_SECONDS = int(os.environ.get("SATURATION_SECONDS", "20"))
 RATE = int(os.environ.get("RATE", "100"))
 MIXED_SECONDS = int(os.environ.get("MIXED_SECONDS", "60"))
 WARM_UP_SECONDS = int(os.environ.get("WARM_UP_SECONDS", "10"))
-BATCH = 5000
 
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.http_settings",
@@ -81,7 +80,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from associations.models import Application, Association, Mission  # noqa: E402
-from bench.common import database_ready, progress  # noqa: E402
+from bench.common import BATCH, database_ready, populated_communes, progress, volunteers_seed  # noqa: E402
 from core.enums import Domain, domains_to_mask  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
@@ -100,11 +99,6 @@ PAGES = {  # locust task → the name its requests carry in the statistics
 }
 TARGET_RATIO = {"form_get": 0.15, "form_post": 0.15, "tracking": 0.15}  # the others: 0.10
 BENCH_VOLUNTEER = "benevole-bench@bench.fr"
-
-
-def populated_communes() -> tuple[list, list]:
-    communes = list(Commune.objects.filter(population__isnull=False))
-    return communes, [c.population for c in communes]
 
 
 def seed_missions(rng: random.Random) -> None:
@@ -175,36 +169,6 @@ def seed_requests(rng: random.Random) -> None:
             batch_size=BATCH,
         )
         progress("requests", start + count, REQUESTS)
-
-
-def seed_volunteers(rng: random.Random) -> None:
-    existing = VolunteerProfile.objects.count()
-    if existing >= VOLUNTEERS:
-        return
-    communes, weights = populated_communes()
-    reaches = ["commune", "epci", "epci", "arrondissement", "departement", "remote_only"]
-    now = timezone.now()
-    for start in range(existing, VOLUNTEERS, BATCH):
-        count = min(BATCH, VOLUNTEERS - start)
-        users = User.objects.bulk_create(
-            [User(email=f"benevole{start + i}@bench.fr", password="!") for i in range(count)], batch_size=BATCH
-        )
-        EmailAddress.objects.bulk_create(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=BATCH
-        )
-        profiles = []
-        for user in users:
-            home = rng.choices(communes, weights=weights)[0]
-            profiles.append(
-                VolunteerProfile(user=user, home_commune=home, home_epci_id=home.epci_id,
-                                 home_arrondissement_id=home.arrondissement_id, reach=rng.choice(reaches),
-                                 domains=rng.randrange(1, 16), availability=rng.randrange(1, 1 << 21),
-                                 has_vehicle=rng.random() < 0.4, capacity=rng.randrange(1, 4), is_adult=True,
-                                 no_symptoms=True, charter_accepted_at=now, is_eligible=rng.random() < 0.95,
-                                 completed_count=rng.randrange(0, 10))
-            )  # fmt: skip
-        VolunteerProfile.objects.bulk_create(profiles, batch_size=BATCH)  # save() bypassed: fields set above
-        progress("volunteers", start + count, VOLUNTEERS)
 
 
 def bench_volunteer(rng: random.Random) -> User:
@@ -303,7 +267,7 @@ def main() -> None:
     database_ready()
     seed_missions(rng)
     seed_requests(rng)
-    seed_volunteers(rng)
+    volunteers_seed(rng, VOLUNTEERS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     data = bench_data(rng)

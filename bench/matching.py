@@ -10,7 +10,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,21 +27,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
 from bench import common  # noqa: E402
-from bench.common import progress  # noqa: E402
+from bench.common import BATCH, progress, volunteers_seed  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.matching import candidates, plain_ranking, propose_best  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
 from volunteers.models import Proposal, VolunteerProfile  # noqa: E402
-
-BATCH = 5000
 
 
 def database_ready() -> None:
@@ -53,49 +48,6 @@ def database_ready() -> None:
 def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-
-
-def seed_volunteers(rng: random.Random) -> None:
-    existing = VolunteerProfile.objects.count()
-    if existing >= VOLUNTEERS:
-        return
-    communes = list(Commune.objects.filter(population__isnull=False))
-    weights = [c.population for c in communes]
-    reaches = ["commune", "epci", "epci", "arrondissement", "departement", "remote_only"]
-    now = timezone.now()
-    for start in range(existing, VOLUNTEERS, BATCH):
-        count = min(BATCH, VOLUNTEERS - start)
-        users = User.objects.bulk_create(
-            [User(email=f"benevole{start + i}@bench.fr", password="!") for i in range(count)], batch_size=BATCH
-        )
-        EmailAddress.objects.bulk_create(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=BATCH
-        )
-        profiles = []
-        for user in users:
-            home = rng.choices(communes, weights=weights)[0]
-            profiles.append(
-                VolunteerProfile(
-                    user=user,
-                    home_commune=home,
-                    home_epci_id=home.epci_id,
-                    home_arrondissement_id=home.arrondissement_id,
-                    reach=rng.choice(reaches),
-                    domains=rng.randrange(1, 16),
-                    availability=rng.randrange(1, 1 << 21),
-                    has_vehicle=rng.random() < 0.4,
-                    capacity=rng.randrange(1, 4),
-                    is_adult=True,
-                    no_symptoms=True,
-                    charter_accepted_at=now,
-                    is_eligible=rng.random() < 0.95,
-                    completed_count=rng.randrange(0, 10),
-                    last_assigned_at=None if rng.random() < 0.5 else now - timedelta(days=rng.randrange(0, 30)),
-                )
-            )
-        VolunteerProfile.objects.bulk_create(profiles, batch_size=BATCH)  # save() is bypassed: fields set above
-        progress("volunteers", start + count, VOLUNTEERS)
-    vacuum_analyze()
 
 
 def seed_requests(rng: random.Random) -> None:
@@ -151,7 +103,8 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     rng = random.Random(54)
     database_ready()
-    seed_volunteers(rng)
+    if volunteers_seed(rng, VOLUNTEERS):
+        vacuum_analyze()
     undo_previous_batch()
     seed_requests(rng)
     sample = list(
