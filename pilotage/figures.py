@@ -89,7 +89,7 @@ class Scope:
         if self.arrondissement:
             condition &= Q(home_arrondissement=self.arrondissement)
         queryset = VolunteerProfile.objects.filter(condition)
-        return with_domain_bit(queryset, self.domain) if self.domain else queryset
+        return queryset.with_domain(self.domain) if self.domain else queryset
 
     def associations(self) -> QuerySet[Association]:
         queryset = Association.objects.filter(self.place_filter("commune"))
@@ -98,10 +98,6 @@ class Scope:
     def missions(self) -> QuerySet[Mission]:
         queryset = Mission.objects.published().filter(self.place_filter("commune"))
         return queryset.filter(domain=self.domain) if self.domain else queryset
-
-
-def with_domain_bit(queryset: QuerySet, code: str) -> QuerySet:
-    return queryset.filter(GreaterThan(F("domains").bitand(domain_bit(code)), 0))
 
 
 # --- Requests -------------------------------------------------------------------------------------

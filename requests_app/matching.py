@@ -110,8 +110,7 @@ def eligible(help_request: HelpRequest):
     volunteers = (
         VolunteerProfile.objects.ready()
         .filter(live_count__lt=F("capacity"))
-        .alias(_domain=F("domains").bitand(domain_bit(help_request.domain)))
-        .filter(_domain__gt=0)
+        .with_domain(help_request.domain)
         .exclude(
             Exists(
                 Proposal.objects.filter(

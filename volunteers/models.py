@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.enums import Domain, mask_to_domains
+from core.enums import Domain, domain_bit, mask_to_domains
 from core.slots import describe_slots
 from requests_app.weights import LOAD_PENALTY, RECORD_POINTS_MAX
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, Reach, VolunteerStatus
@@ -50,6 +50,10 @@ class VolunteerProfileQuerySet(models.QuerySet):
         return self.filter(is_eligible=True, user__is_active=True).filter(
             Q(paused_until__isnull=True) | Q(paused_until__lt=today)
         )
+
+    def with_domain(self, code: str):
+        """Volunteers who help in this domain: a bit test the database does (see `domains`)."""
+        return self.alias(_domain_bit=F("domains").bitand(domain_bit(code))).filter(_domain_bit__gt=0)
 
 
 class VolunteerProfile(models.Model):
