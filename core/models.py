@@ -129,3 +129,21 @@ class HelpType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RateLimitCounter(models.Model):
+    """Attempts counted in PostgreSQL while Redis, where rate limits are normally counted, is unreachable.
+
+    One row per scope, hashed key and window (`core/ratelimit.py`): the hash, never the address or the phone
+    number. Rows past their window are deleted by the nightly retention task.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("compteur de limite de fréquence")
+
+    def __str__(self):
+        return self.key

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("sante/", views.health, name="health"),
+    path("sante/web/", views.health_web, name="health_web"),
     path("communes/recherche/", views.commune_search, name="commune_search"),
 ]

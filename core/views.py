@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from core.enums import Domain
+from core.health import DOWN, OK, dependencies_status
 from core.models import Commune
 from volunteers.models import VolunteerProfile
 
@@ -53,7 +53,17 @@ def commune_search(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For the container healthcheck and the load balancer: answers only when the database does."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For monitoring: 200 when every dependency answers, 503 naming the one that does not."""
+    checks = dependencies_status()
+    healthy = all(state != DOWN for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+
+
+@never_cache
+def health_web(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: 200 while this process can take requests, which needs the database only. A Redis
+    outage is named but answers 200: it hits every web process alike, and taking them all out of the pool would
+    stop the very requests the portal keeps taking without Redis."""
+    checks = dependencies_status()
+    serving = checks["database"] == OK
+    return JsonResponse({"status": "ok" if serving else "down", "checks": checks}, status=200 if serving else 503)

@@ -8,6 +8,7 @@ a row whose task never ran (broker down, worker killed) is enqueued again by the
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core import health
 from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
@@ -162,3 +164,24 @@ def retry(notifications) -> int:
     for notification_id in ids:
         transaction.on_commit(partial(enqueue, notification_id))
     return len(ids)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """For staff: whether messages can leave now, and how many wait in the outbox."""
+
+    redis: str
+    waiting: int
+    late: int
+
+    @property
+    def down(self) -> bool:
+        return self.redis == health.DOWN
+
+
+def queue_state(now=None) -> QueueState:
+    return QueueState(
+        redis=health.redis_status(),
+        waiting=Notification.objects.pending().count(),
+        late=Notification.objects.overdue(now).count(),
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from associations.enums import AssociationStatus
 from core.decorators import staff_required
+from notifications.outbox import queue_state
 from pilotage import exports
 from pilotage.charts import dashboard_charts
 from pilotage.figures import Scope, dashboard_figures
@@ -35,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "figures": figures,
+            "message_queue": queue_state(),
             "charts": dashboard_charts(figures),
             "sources": list(Source.choices),
             "association_statuses": [

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.ratelimit import expired_counters_delete
 from notifications.models import Notification
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange
@@ -76,14 +77,16 @@ def unverified_accounts_purge(now=None) -> int:
 
 def old_records_delete(now=None) -> int:
     """Messages not about a request (digests, invitations…; those about a request go with its anonymisation),
-    access-log lines older than a year, records of failed logins (an address and an IP) older than a month."""
+    access-log lines older than a year, records of failed logins (an address and an IP) older than a month, rate-limit
+    counters kept in the database during a Redis outage once their window is over."""
     now = now or timezone.now()
     messages, _ = Notification.objects.filter(
         help_request__isnull=True, created_at__lt=now - timedelta(days=settings.RETENTION_DAYS)
     ).delete()
     logs, _ = AccessLog.objects.filter(at__lt=now - timedelta(days=ACCESS_LOG_DAYS)).delete()
     failures, _ = AccessAttempt.objects.filter(attempt_time__lt=now - timedelta(days=LOGIN_FAILURES_DAYS)).delete()
-    return messages + logs + failures
+    counters = expired_counters_delete(now)
+    return messages + logs + failures + counters
 
 
 def retention_apply(now=None) -> dict[str, int]:

@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from entraide.settings.env import env_bool, env_int, env_list, env_str
+from entraide.settings.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -115,19 +115,52 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Redis may fail; the portal must not. The cache is django-redis behind a small guard (core/cache.py) that does any
+# operation Redis cannot serve on Django's own database cache: pages are still cached, sessions still read,
+# allauth's rate limits still counted. A cache that only missed (django-redis's IGNORE_EXCEPTIONS) was tried: allauth
+# then refuses every sign-in with a 429, as it cannot take its lock. Connections give up fast, so that an unreachable
+# host does not hold pages.
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+    "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+    # redis-py retries a refused connection three times with a growing pause by default: the fallback is faster.
+    "CONNECTION_POOL_KWARGS": {"retry": None},
+}
+# Created by core's migration 0003 (createcachetable), in every environment, so that setting REDIS_URL later works.
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "core_cache_fallback",
+    "KEY_PREFIX": "entraide",
+    "OPTIONS": {"MAX_ENTRIES": 50_000},
+}
 if REDIS_URL:
     # The prefix keeps cache keys apart from the Celery broker's, which share the Redis database.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisWithDatabaseFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "entraide",
-        }
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+            "FALLBACK": "database",
+        },
+        # Counters of the public form's rate limits (core/ratelimit.py): they see an outage and count in PostgreSQL
+        # with one atomic statement each, which the database cache's increment (a read then a write) is not.
+        "counters": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "entraide",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        },
+        "database": DATABASE_CACHE,
     }
-    # Sessions read from Redis, written through to the database: one query less on every signed-in page.
+    # Sessions are rows of the database, read through the cache: an outage slows them down, never signs anyone out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
+        "database": DATABASE_CACHE,
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -68,5 +68,5 @@ def test_integers_and_lists_are_read_or_refused(monkeypatch):
 
 def test_the_suite_runs_on_postgresql_and_redis(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisWithDatabaseFallback"
     assert settings.CELERY_BROKER_URL.startswith("redis://")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.core.management import call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -95,8 +94,12 @@ def production_env(*, redis_url: str, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def collected_static(django_db_setup):
-    """Production settings serve static files from the collected, hashed copies (whitenoise's manifest)."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+    """Production settings serve static files from the collected, hashed copies (whitenoise's manifest), which
+    the test settings do not build: collectstatic runs under the production settings."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=ROOT, env=production_env(redis_url="redis://127.0.0.1:1/0"), check=True, timeout=300,
+    )  # fmt: skip
 
 
 class PortalProcess:
@@ -108,16 +111,17 @@ class PortalProcess:
         self.log = folder / "gunicorn.log"
         self.args = args
         self.process: subprocess.Popen | None = None
+        self.log_file = None
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        log = self.log.open("w")
+        self.log_file = log = self.log.open("w")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "entraide.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", *self.args],
+             "--workers", "2", "--no-control-socket", *self.args],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_until(
@@ -129,3 +133,5 @@ class PortalProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=15)
+        if self.log_file is not None:
+            self.log_file.close()
