@@ -1,0 +1,99 @@
+"""The cache's guard, the health endpoints and the staff's warning, in-process, against a Redis that answers and one
+that does not (a port nothing listens on, or the test's own redis-server)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from core.cache import RedisWithDatabaseFallback
+from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.models import Notification
+from tests.resilience.conftest import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_cache(url: str) -> RedisWithDatabaseFallback:
+    return RedisWithDatabaseFallback(url, {"KEY_PREFIX": "fallback-test", "FALLBACK": "database"})
+
+
+def test_with_redis_down_every_cache_operation_is_done_in_the_database():
+    cache = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
+    database = caches["database"]
+
+    cache.set("page", "rendered", 60)
+    assert cache.get("page") == "rendered"
+    assert database.get("page") == "rendered"
+    assert cache.add("lock", True, 60) is True
+    assert cache.add("lock", True, 60) is False  # a lock taken during the outage holds, as allauth needs
+    cache.set("count", 1, 60)
+    assert cache.incr("count") == 2
+    assert "count" in cache
+    cache.delete("page")
+    assert cache.get("page", "missing") == "missing"
+
+
+def test_with_redis_up_nothing_is_written_to_the_database(own_redis):
+    cache = redis_cache(own_redis.url)
+    cache.set("page", "rendered", 60)
+    assert cache.get("page") == "rendered"
+    assert caches["database"].get("page") is None
+
+
+def test_the_cache_goes_back_to_redis_when_it_returns(own_redis):
+    cache = redis_cache(own_redis.url)
+    own_redis.stop()
+    cache.set("page", "during the outage", 60)
+    own_redis.start()
+    assert cache.get("page") is None  # Redis, empty after its restart, answers again
+    cache.set("page", "after", 60)
+    assert cache.get("page") == "after"
+    assert caches["database"].get("page") == "during the outage"
+
+
+def test_health_names_redis_when_it_is_down_and_the_web_check_stays_up(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    health = client.get(reverse("core:health"))
+    assert health.status_code == 503
+    assert health.json() == {"status": "degraded", "checks": {"database": "ok", "redis": "down"}}
+    web = client.get(reverse("core:health_web"))
+    assert web.status_code == 200
+    assert web.json()["checks"]["redis"] == "down"
+
+
+def test_health_answers_ok_when_everything_does(client):
+    health = client.get(reverse("core:health"))
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+def pending_message(**fields) -> Notification:
+    return Notification.objects.create(
+        event=Event.REQUEST_RECEIVED, channel=Channel.SMS, recipient="+33611223344", body="Demande reçue",
+        status=DeliveryStatus.PENDING, **fields,
+    )  # fmt: skip
+
+
+def test_staff_are_told_on_the_dashboard_that_the_message_queue_is_down(client, staff, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    pending_message()
+    pending_message()
+    content = client.get(reverse("pilotage:dashboard")).content.decode()
+    assert "La file des messages est arrêtée : Redis ne répond pas" in content
+    assert "2 messages (courriels ou SMS) attendent dans la base" in content
+
+
+def test_staff_are_told_when_messages_are_late_although_redis_answers(client, staff):
+    pending_message(next_attempt_at=timezone.now() - timedelta(hours=1))
+    content = client.get(reverse("pilotage:dashboard")).content.decode()
+    assert "Redis ne répond pas" not in content
+    assert "1 message attend depuis plus longtemps que prévu" in content
+
+
+def test_the_dashboard_says_nothing_when_messages_flow(client, staff):
+    pending_message(next_attempt_at=timezone.now())
+    content = client.get(reverse("pilotage:dashboard")).content.decode()
+    assert 'id="message-queue"' not in content
