@@ -97,3 +97,14 @@ def test_the_dashboard_says_nothing_when_messages_flow(client, staff):
     pending_message(next_attempt_at=timezone.now())
     content = client.get(reverse("pilotage:dashboard")).content.decode()
     assert 'id="message-queue"' not in content
+
+
+def test_rate_limit_counters_kept_in_the_database_go_once_their_window_is_over():
+    from core.models import RateLimitCounter
+    from requests_app.retention import retention_apply
+
+    now = timezone.now()
+    RateLimitCounter.objects.create(key="ratelimit:over", count=3, expires_at=now - timedelta(minutes=1))
+    RateLimitCounter.objects.create(key="ratelimit:running", count=3, expires_at=now + timedelta(minutes=30))
+    retention_apply(now)
+    assert list(RateLimitCounter.objects.values_list("key", flat=True)) == ["ratelimit:running"]
