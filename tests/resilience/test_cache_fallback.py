@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.cache import RedisWithDatabaseFallback
+from core.models import RateLimitCounter
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
+from requests_app.retention import retention_apply
 from tests.resilience.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +102,6 @@ def test_the_dashboard_says_nothing_when_messages_flow(client, staff):
 
 
 def test_rate_limit_counters_kept_in_the_database_go_once_their_window_is_over():
-    from core.models import RateLimitCounter
-    from requests_app.retention import retention_apply
-
     now = timezone.now()
     RateLimitCounter.objects.create(key="ratelimit:over", count=3, expires_at=now - timedelta(minutes=1))
     RateLimitCounter.objects.create(key="ratelimit:running", count=3, expires_at=now + timedelta(minutes=30))
