@@ -91,11 +91,9 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
 
 
 @pytest.fixture
-def real_worker(celery_worker_process, reference_data_kept):
+def real_worker(celery_worker_process, reference_data_kept, settings):
     """For a transactional test: tasks go through Redis to the real worker instead of running in-process."""
-    from entraide.celery import app
-
-    app.conf.task_always_eager = False
+    # The Django setting, not app.conf.task_always_eager: celery 5.6 reads the CELERY_-prefixed name first.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_worker_process.clear()
     yield celery_worker_process
-    app.conf.task_always_eager = True

@@ -181,6 +181,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis drops, a delivery already running finishes (the row lock makes a later redelivery a no-op) instead of
+# being killed half-way, which could send a message the provider had accepted a second time; Celery 6 flips this.
+# celery stays below 5.7 (pyproject.toml): on a lost connection, 5.7.0 closes it again after collect() has detached
+# its transport, restoring a task still in flight then reads a host from None ("'NoneType' object has no attribute
+# 'hostname'") and the worker exits. Same failure as https://github.com/celery/kombu/issues/970; the second close
+# came with the reconnection fixes for https://github.com/celery/celery/issues/9705. Checked by
+# tests/resilience/test_worker_survives_broker.py, to run before lifting the pin.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # When Redis is down, publishing gives up after about a second: the web request that caused a message must not
 # hang, and the message waits in the outbox for the sweep.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
