@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -95,8 +97,14 @@ def production_env(*, redis_url: str, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def collected_static(django_db_setup):
-    """Production settings serve static files from the collected, hashed copies (whitenoise's manifest)."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+    """Production settings serve static files from the collected, hashed copies (whitenoise's manifest): collected
+    with the production storage, as the test settings' plain storage writes no manifest."""
+    production_storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=production_storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 class PortalProcess:
@@ -114,12 +122,12 @@ class PortalProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        log = self.log.open("w")
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "entraide.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", *self.args],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with self.log.open("w") as log:  # gunicorn writes to its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "entraide.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "2", *self.args],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         wait_until(
             lambda: socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close() is None,
             timeout=30, what="gunicorn", process=self.process, log=self.log,
