@@ -369,8 +369,16 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No query string nor tracking token in any line: Django writes the path of a 404 ("Not Found: /s/<token>/").
+    "filters": {"redact_urls": {"()": "core.log_redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_urls"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # axes writes a line at INFO for every successful login: warnings (lockouts) are what matters.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes writes a line at INFO for every successful login: warnings (lockouts) are what matters.
+        "axes": {"level": "WARNING"},
+        # Django's defaults give these two handlers of their own, unfiltered (and a mail to ADMINS with the whole
+        # request): their lines go through the root's handler instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
