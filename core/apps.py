@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Référentiels")
 
     def ready(self):
-        from core import converters  # noqa: F401  (registers the URL converters)
+        from core import checks, converters  # noqa: F401  (registers the system checks and the URL converters)

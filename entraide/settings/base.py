@@ -305,7 +305,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <ne-pas-repon
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for EMAIL_BACKEND "filebased"
-SMS_BACKEND = env_str("SMS_BACKEND", "console")
+# Printed to the console in development; in production, files under SMS_FILE_PATH until a provider is set: the
+# console would put every message into the logs (`check --deploy` warns about it, core/checks.py).
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "file")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
 
 # Numbers typed the French way (06 12 34 56 78) are read as French and stored in E.164.

@@ -36,6 +36,16 @@ def test_production_settings_pass_the_deployment_check_without_any_warning():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "setting, console",
+    [("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"), ("SMS_BACKEND", "console")],
+)
+def test_the_deployment_check_warns_about_messages_printed_to_the_logs(setting, console):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, setting: console})
+    assert result.returncode != 0
+    assert f"entraide.W001) {setting} prints every message" in result.stderr + result.stdout
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = run_manage("check", env=env)

@@ -2,6 +2,7 @@
 with production settings and its configuration file, as the Dockerfile runs it."""
 
 import http.client
+import io
 import logging
 from datetime import timedelta
 from types import SimpleNamespace
@@ -86,6 +87,19 @@ def test_the_logging_filter_redacts_the_formatted_message():
 
     assert RedactingFilter().filter(record) is True
     assert record.getMessage() == "Not Found: /s/<token>/"
+
+
+def test_the_celery_workers_log_handlers_redact_too():
+    from entraide.celery import _redact_worker_logs
+
+    stream = io.StringIO()
+    logger = logging.getLogger("test.celery.worker")
+    logger.handlers = [logging.StreamHandler(stream)]
+    _redact_worker_logs(logger=logger)
+    logger.error("Delivery failed for https://entraide54.fr/s/Zk3vQ9aPLm2xR7tB/?telephone=0612345678")
+    assert "Zk3vQ9aPLm2xR7tB" not in stream.getvalue()
+    assert "0612345678" not in stream.getvalue()
+    assert "/s/<token>/" in stream.getvalue()
 
 
 def test_the_access_log_atoms_carry_no_query_token_referrer_or_header():
