@@ -81,7 +81,8 @@ class PrivateByDefaultMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
-        public = match is not None and match.view_name in self.PUBLIC_PAGES
+        # A form posted back with its errors shows what was typed in it (a name, a phone number): never public.
+        public = request.method in ("GET", "HEAD") and match is not None and match.view_name in self.PUBLIC_PAGES
         if not public or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response

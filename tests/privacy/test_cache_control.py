@@ -10,11 +10,13 @@ the admin and account pages, a way to build its address below) before it is chec
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from core.middleware import PrivateByDefaultMiddleware
 from requests_app.models import HelpRequest
 from tests.privacy.test_permission_matrix import NOT_IN_MATRIX_PREFIXES, RULES, World, body, project_url_names
+from tests.requests_app.factories import valid_form_data
 
 # Who a page belongs to, by the kind of its rule in the permission matrix.
 RIGHTFUL = {"own": "volunteer_b", "staff": "staff", "token": "anonymous"}
@@ -110,3 +112,20 @@ def test_a_page_with_personal_data_is_kept_in_no_cache(client, name):
     # The page itself (or, for a form's target posted empty, its 400), not a refusal that would prove nothing.
     assert response.status_code not in (403, 404), f"{owner} at {url}: {response.status_code}"
     assert private(response), f"{owner} at {url}: {response.get('Cache-Control')!r}"
+
+
+@pytest.mark.django_db
+def test_the_request_form_posted_back_with_its_errors_is_kept_in_no_cache(client):
+    """It shows what was typed: the name and phone number of someone who needs help."""
+    response = client.post(reverse("requests:new"), valid_form_data(requester_name="Gisèle Personne", consent=None))
+    assert response.status_code == 400 and "Gisèle Personne" in response.content.decode()
+    assert private(response)
+
+
+@pytest.mark.django_db  # closing the response closes the database connections too
+def test_static_files_keep_their_own_cache_headers(settings):
+    settings.WHITENOISE_USE_FINDERS = True  # read when the middleware starts: a client of its own below
+    response = Client().get("/static/css/entraide.css")
+    assert response.status_code == 200
+    assert not private(response)
+    response.close()
