@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -57,4 +57,32 @@ class AdminInlineStylesMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/admin/"):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response
+
+
+class PrivateByDefaultMiddleware:
+    """`Cache-Control: private, no-store` (Django's never-cache headers) on every response, so that no shared
+    computer's browser cache nor its Back button shows a page after sign-out, and no proxy keeps a copy.
+
+    Everything is private unless it is one of the public pages below seen by a visitor without an account: a new
+    page is private until someone decides otherwise, rather than public until someone remembers it is not. Pages
+    a signed-in person sees are private whatever they are (the header carries their name), and so are the pages
+    a tracking token opens. Static files never get here: WhiteNoise answers them first, with their long cache."""
+
+    PUBLIC_PAGES = frozenset({
+        "core:home", "core:legal_notice", "core:accessibility", "core:privacy", "core:commune_search",
+        "requests:new", "associations:directory", "associations:public", "missions:list", "missions:detail",
+        "volunteers:charter",
+    })  # fmt: skip
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        # A form posted back with its errors shows what was typed in it (a name, a phone number): never public.
+        public = request.method in ("GET", "HEAD") and match is not None and match.view_name in self.PUBLIC_PAGES
+        if not public or request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -5,23 +5,31 @@ from django.utils.translation import ngettext
 from core.admin import RecordAdmin
 from notifications import outbox
 from notifications.models import Notification
+from requests_app.privacy import SearchAccessLogged
 
 
 @admin.register(Notification)
-class NotificationAdmin(RecordAdmin):
-    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box."""
+class NotificationAdmin(SearchAccessLogged, RecordAdmin):
+    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
+    The list shows each recipient's address or phone number, a requester's among them: every look at it is in
+    the access log, one line for each request whose messages are on the page."""
+
+    log_unfiltered_list = True
 
     list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "channel", "event"]
     search_fields = ["recipient", "help_request__reference"]
     date_hierarchy = "created_at"
-    list_select_related = True
+    list_select_related = ["help_request"]  # for the access log, read with the page
     actions = ["retry"]
     readonly_fields = [
         "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
         "last_error", "created_at", "next_attempt_at", "sent_at",
     ]  # fmt: skip
     raw_id_fields = ["help_request"]
+
+    def requests_shown(self, objects):
+        return {message.help_request for message in objects if message.help_request_id}
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_notification")

@@ -1,6 +1,5 @@
 """The steering dashboard and its exports, for the département's staff."""
 
-import logging
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import permission_required
@@ -17,9 +16,8 @@ from pilotage.charts import dashboard_charts
 from pilotage.figures import Scope, dashboard_figures
 from pilotage.forms import ScopeForm
 from requests_app.enums import AccessReason, Source
-from requests_app.privacy import access_record
+from requests_app.privacy import access_logged, access_records
 
-logger = logging.getLogger(__name__)
 EXPORT_PERMISSION = "pilotage.export_personal_data"
 
 
@@ -56,11 +54,27 @@ def _export(
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest(_("Filtres invalides : corrigez-les sur le tableau de bord."))
     scope = form.scope()
-    # Who took which personal data out of the portal, and with which filters: the trace a data protection officer asks.
-    logger.info("Export %s by user %s, filters: %s", kind, request.user.pk, request.GET.urlencode() or "-")
+    records = rows(scope)
     if personal:  # the open-data file holds no personal field
-        access_record(request, AccessReason.EXPORT)
-    return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, rows(scope))
+        # Who took which personal data out of the portal, and with which filters: the trace a data protection
+        # officer asks. A line for the export itself, even if the file is empty or the download stops, then one
+        # for each record in the file, written as the file is.
+        filters = _filters(scope)
+        access_records(request, AccessReason.EXPORT, [None], query=filters)
+        records = access_logged(request, AccessReason.EXPORT, records, query=filters)
+    return exports.csv_response(f"{kind}_{scope.date_from}_{scope.date_to}.csv", columns, records)
+
+
+def _filters(scope: Scope) -> str:
+    """The scope of an export as the access log keeps it, the default period included."""
+    chosen = {
+        "du": scope.date_from,
+        "au": scope.date_to,
+        "domaine": scope.domain,
+        "epci": scope.epci or "",
+        "arrondissement": scope.arrondissement or "",
+    }
+    return " ; ".join(f"{key}={value}" for key, value in chosen.items() if value)
 
 
 @staff_required

@@ -20,7 +20,7 @@ from core.models import Arrondissement, Commune, Epci
 from requests_app.enums import AccessReason, Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
 from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
-from requests_app.privacy import access_record
+from requests_app.privacy import SearchAccessLogged, access_record
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
 from volunteers.models import Proposal, VolunteerProfile
@@ -205,7 +205,7 @@ def parse_phone(text: str) -> PhoneNumber | None:
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(BaseAdmin):
+class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
     list_display = (
         "reference", "urgency_badge", "status", "help_type", "commune", "source", "waiting", "flags", "duplicate",
     )  # fmt: skip
@@ -472,9 +472,11 @@ class StatusChangeAdmin(BaseAdmin):
 class AccessLogAdmin(RecordAdmin):
     """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
 
-    list_display = ("at", "user_email", "reason", "help_request", "path")
+    list_display = ("at", "user_email", "reason", "help_request", "volunteer", "association", "path", "query")
     list_filter = ("reason",)
     search_fields = ("user_email", "help_request__reference")
     date_hierarchy = "at"
-    list_select_related = ("help_request",)
-    readonly_fields = ("at", "user", "user_email", "help_request", "reason", "path")
+    list_select_related = ("help_request", "volunteer__user", "association")
+    readonly_fields = (
+        "at", "user", "user_email", "help_request", "volunteer", "association", "reason", "path", "query",
+    )  # fmt: skip

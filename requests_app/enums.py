@@ -84,10 +84,12 @@ class ContactChannel(models.TextChoices):
 
 
 class AccessReason(models.TextChoices):
-    """Why someone other than the requester saw a beneficiary's personal data."""
+    """Why someone other than the requester saw a beneficiary's personal data (or, for exports, a volunteer's or an
+    organisation's)."""
 
     STAFF_DETAIL = "staff_detail", _("Fiche consultée par un agent")
     VOLUNTEER_ASSIGNED = "volunteer", _("Coordonnées vues par le bénévole chargé de la demande")
     ASSOCIATION_ROUTED = "association", _("Coordonnées vues par la structure qui a la demande")
     HOTLINE_LOOKUP = "hotline", _("Recherche par téléphone à l'accueil téléphonique")
     EXPORT = "export", _("Export de données personnelles")
+    SEARCH = "search", _("Recherche ou liste filtrée dans l'administration")

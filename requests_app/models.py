@@ -296,8 +296,30 @@ class AccessLog(models.Model):
         related_name="+",
         verbose_name=_("demande"),
     )
+    # An export also takes volunteers' and organisations' contact details out of the portal: one line for each.
+    volunteer = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bénévole"),
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure"),
+    )
     reason = models.CharField(_("motif"), max_length=12, choices=AccessReason.choices)
     path = models.CharField(_("page"), max_length=300)
+    # What was typed in the search box and the filters chosen, which the path leaves out. It may hold a name or a
+    # phone number: it is kept here only, never in an application log, and goes with the line after a year.
+    query = models.CharField(_("recherche et filtres"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("accès aux données personnelles")

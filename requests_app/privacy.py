@@ -1,15 +1,29 @@
 """The one place that decides who may see a beneficiary's identity, address and phone, and that writes each
-such view to the access log.
+such view to the access log: detail pages, the hotline's lookup, admin searches and filtered lists, exports.
 
 Staff with the permission to view requests may; the volunteer whose assignment is live may; the
 organisation a request is routed to may, while it holds it. Everyone else sees at most the commune, the help
 type and the time window.
 """
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.contrib.admin.views.main import IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, TO_FIELD_VAR
+from django.http import QueryDict
+
 from associations.enums import AssociationStatus
+from associations.models import Association
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog, HelpRequest
 from volunteers.enums import ProposalStatus
+from volunteers.models import VolunteerProfile
+
+Subject = HelpRequest | VolunteerProfile | Association
+SUBJECT_FIELDS = {HelpRequest: "help_request", VolunteerProfile: "volunteer", Association: "association"}
+# Admin list parameters that page, sort or frame a list without narrowing it to anyone.
+NOT_A_FILTER = (PAGE_VAR, ORDER_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR)
+LOG_CHUNK_SIZE = 2000  # the exports' reading chunk: one INSERT of the log for each SELECT of the file
 
 
 def is_staff_reader(user) -> bool:
@@ -35,13 +49,62 @@ def access_record(request, reason: AccessReason, help_request: HelpRequest | Non
     access_records(request, reason, [help_request])
 
 
-def access_records(request, reason: AccessReason, help_requests) -> None:
-    """One line per request shown, written in one query whatever their number."""
+def access_records(request, reason: AccessReason, shown: Iterable[Subject | None], *, query: str = "") -> None:
+    """One line per record shown (a request; in an export, also a volunteer or an organisation), written in one
+    query whatever their number. `query` is what was searched and filtered, which the path leaves out."""
     path = request.path[:300]  # without the query string: the hotline's lookup puts a phone number there
     AccessLog.objects.bulk_create(
-        AccessLog(user=request.user, user_email=request.user.email, help_request=shown, reason=reason, path=path)
-        for shown in help_requests
+        AccessLog(
+            user=request.user,
+            user_email=request.user.email,
+            reason=reason,
+            path=path,
+            query=query[:500],
+            **({SUBJECT_FIELDS[type(record)]: record} if record is not None else {}),
+        )
+        for record in shown
     )
+
+
+def access_logged(request, reason: AccessReason, records: Iterable[Subject], *, query: str = "") -> Iterator[Subject]:
+    """The records, as they are read, each chunk written to the access log before any of it is handed on: an export
+    holds no record that the log does not name, and its memory holds one chunk, never the file."""
+    records = iter(records)
+    while chunk := list(islice(records, LOG_CHUNK_SIZE)):
+        access_records(request, reason, chunk, query=query)
+        yield from chunk
+
+
+def query_of(params: QueryDict, *, ignored: Iterable[str] = ()) -> str:
+    """A page's search and filters as staff chose them, readable in the log: "q=Dupont ; status__exact=new"."""
+    return " ; ".join(f"{key}={value}" for key, values in params.lists() if key not in ignored for value in values)
+
+
+class SearchAccessLogged:
+    """For an admin list that finds a beneficiary's requests by name, phone or email (or that filters them down
+    to a few people): each search or filtered list writes the query and one line per request on the page shown.
+
+    The plain list is not logged: it shows no name nor contact detail, and a line for each of the fifty requests
+    on every look at the queue would bury the searches a data protection officer is looking for. A model admin
+    whose plain list does show contact details sets `log_unfiltered_list`."""
+
+    log_unfiltered_list = False
+
+    def requests_shown(self, objects) -> Iterable[HelpRequest]:
+        return objects
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and (self.log_unfiltered_list or changelist.query or changelist.has_active_filters):
+            # The page's rows are read here and kept by the queryset: the template reuses them, no second query.
+            access_records(
+                request,
+                AccessReason.SEARCH,
+                self.requests_shown(changelist.result_list),
+                query=query_of(request.GET, ignored=NOT_A_FILTER),
+            )
+        return response
 
 
 def contact_shown(request, help_request: HelpRequest, reason: AccessReason) -> bool:

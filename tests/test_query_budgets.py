@@ -200,6 +200,16 @@ def admin_requests(client, rows):
     return "/admin/requests_app/helprequest/"
 
 
+# The user and its two permission lookups, the filters' help types, EPCIs and arrondissements, the COUNT, the
+# page's rows (the access log reads them there: no second SELECT), the log's one INSERT for all the requests on
+# the page, the organisations of the routing action.
+@page("admin: help requests, searched by phone", 10)
+def admin_requests_search(client, rows):
+    client.force_login(AgentFactory())
+    HelpRequestFactory.create_batch(rows, requester_phone="+33611223344")
+    return "/admin/requests_app/helprequest/?q=0611223344"
+
+
 @page("admin: help request", 23)
 def admin_request(client, rows):
     client.force_login(AgentFactory())

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.AdminInlineStylesMiddleware",
+    "core.middleware.PrivateByDefaultMiddleware",  # after authentication, to know who is signed in
     # Last, as its documentation asks: it turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]

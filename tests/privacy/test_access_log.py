@@ -1,10 +1,15 @@
 """Every path that shows a beneficiary's personal data to someone other than the requester leaves a line in
 the access log, which nobody can edit."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from notifications.enums import Channel, Event
+from notifications.models import Notification
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog
 from requests_app.privacy import contact_allowed
@@ -121,3 +126,89 @@ def test_staff_read_the_log_in_the_admin_without_any_way_to_change_it(client, st
         client.post(reverse("admin:requests_app_accesslog_delete", args=[line.pk]), {"post": "yes"}).status_code == 403
     )
     assert AccessLog.objects.count() == 1
+
+
+def test_an_admin_search_by_phone_logs_the_query_and_each_request_it_lists(client, staff):
+    caller = HelpRequestFactory.create_batch(21, requester_phone="+33612345678")
+    HelpRequestFactory(requester_phone="+33699999999")
+    changelist = reverse("admin:requests_app_helprequest_changelist")
+
+    response = client.get(changelist, {"q": "06 12 34 56 78", "o": "2", "p": "1"})
+
+    assert response.status_code == 200
+    assert sorted(lines()) == sorted((staff.email, AccessReason.SEARCH, shown.pk) for shown in caller)
+    # What was typed, kept in the log itself (not in its path, which stays the page's), without paging or sorting.
+    assert set(AccessLog.objects.values_list("path", "query")) == {(changelist, "q=06 12 34 56 78")}
+
+
+def test_an_admin_search_by_name_logs_the_query_and_the_request_it_finds(client, staff, help_request):
+    HelpRequestFactory(requester_name="Marcel Autre")
+
+    client.get(reverse("admin:requests_app_helprequest_changelist"), {"q": "Paulette"})
+
+    assert lines() == [(staff.email, AccessReason.SEARCH, help_request.pk)]
+    assert AccessLog.objects.get().query == "q=Paulette"
+
+
+def test_a_filtered_admin_list_logs_its_filters_and_each_request_on_the_page(client, staff, help_request):
+    alone = HelpRequestFactory.create_batch(3, lives_alone=True)
+    HelpRequestFactory(lives_alone=False)
+    changelist = reverse("admin:requests_app_helprequest_changelist")
+
+    # The plain queue shows no name nor contact detail: logging its fifty lines on every look would bury the rest.
+    page = client.get(changelist).content.decode()
+    assert help_request.reference in page and "Paulette Secret" not in page
+    assert lines() == []
+
+    client.get(changelist, {"vulnerabilite": "seule", "file": "toutes"})
+    assert sorted(lines()) == sorted((staff.email, AccessReason.SEARCH, shown.pk) for shown in alone)
+    assert set(AccessLog.objects.values_list("query", flat=True)) == {"vulnerabilite=seule ; file=toutes"}
+
+
+def test_the_admin_list_of_messages_which_shows_their_recipients_is_logged(client, staff, help_request):
+    other = HelpRequestFactory()
+    for about, recipient in [(help_request, "paulette@exemple.fr"), (help_request, "+33612345678"), (other, "x@y.fr")]:
+        Notification.objects.create(
+            event=Event.REQUEST_RECEIVED, channel=Channel.EMAIL, recipient=recipient, body="…", help_request=about
+        )
+    Notification.objects.create(event=Event.DAILY_DIGEST, channel=Channel.EMAIL, recipient="agent@cd54.fr", body="…")
+
+    page = client.get(reverse("admin:notifications_notification_changelist")).content.decode()
+
+    assert "paulette@exemple.fr" in page
+    assert sorted(lines()) == sorted(
+        [(staff.email, AccessReason.SEARCH, help_request.pk), (staff.email, AccessReason.SEARCH, other.pk)]
+    )
+
+
+def test_the_requests_export_logs_its_filters_and_each_request_in_the_file(client, staff, help_request):
+    other = HelpRequestFactory()
+    export = reverse("pilotage:export_requests")
+
+    today = timezone.localdate()
+    period = {"du": today - timedelta(days=7), "au": today, "domaine": help_request.domain}
+    text = b"".join(client.get(export, period).streaming_content).decode()
+
+    assert help_request.reference in text and other.reference in text
+    assert sorted(lines(), key=str) == sorted(
+        [(staff.email, AccessReason.EXPORT, None)]  # the export itself, even when its file turns out empty
+        + [(staff.email, AccessReason.EXPORT, shown.pk) for shown in (help_request, other)],
+        key=str,
+    )
+    filters = f"du={period['du']} ; au={period['au']} ; domaine={help_request.domain}"
+    assert set(AccessLog.objects.values_list("path", "query")) == {(export, filters)}
+
+
+def test_the_volunteers_and_organisations_exports_log_each_person_and_organisation_in_the_file(client, staff):
+    volunteers = VolunteerProfileFactory.create_batch(2)
+    association = AssociationFactory()
+
+    b"".join(client.get(reverse("pilotage:export_volunteers")).streaming_content)
+    b"".join(client.get(reverse("pilotage:export_associations")).streaming_content)
+
+    logged = AccessLog.objects.exclude(volunteer=None, association=None)
+    assert sorted(logged.values_list("reason", "volunteer", "association"), key=str) == sorted(
+        [(AccessReason.EXPORT, v.pk, None) for v in volunteers] + [(AccessReason.EXPORT, None, association.pk)],
+        key=str,
+    )
+    assert all(query.startswith("du=") for query in AccessLog.objects.values_list("query", flat=True))
