@@ -92,7 +92,7 @@ def test_identical_requests_filed_at_the_same_instant_all_point_at_the_first():
         try:
             start.wait()
             help_request_create(help_request=help_request)
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as error:  # reported by the assertion below
             failures.append(error)
         finally:
             connection.close()
