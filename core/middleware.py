@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -92,6 +93,24 @@ def upload_has_nul(upload) -> bool:
 def nul_refusal(request):
     reason = _("Le texte envoyé contient un caractère invisible (un caractère nul) que le portail ne peut pas lire.")
     return render(request, "400.html", {"reason": reason}, status=400)
+
+
+class AllowedMethodsMiddleware:
+    """The portal's pages are read with GET (or HEAD) and its forms sent with POST: any other method is refused
+    with 405 before a view runs. A function view would otherwise answer TRACE, OPTIONS or PUT as if it were a
+    GET, page and all. OPTIONS is refused too rather than answered: the portal serves its own pages only (no
+    cross-origin calls, so no preflight), and a 405 with Allow is true of every URL, where a 200 would have to
+    list each URL's methods."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
 
 
 class AdminInlineStylesMiddleware:

@@ -7,8 +7,9 @@ place for personal data. A window is a slice of clock time, so a counter starts 
 import hashlib
 import time
 
-from django.conf import settings
 from django.core.cache import cache
+
+from core.client_ip import client_ip  # noqa: F401 (the rate-limited views take the address from here)
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -17,14 +18,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     """ "20/h" → (20, 3600)."""
     count, period = rate.split("/")
     return int(count), PERIOD_SECONDS[period]
-
-
-def client_ip(request) -> str:
-    """The visitor's address. Behind the TLS proxy, its X-Forwarded-For last entry (the one the proxy added;
-    earlier ones are whatever the client sent)."""
-    if settings.BEHIND_TLS_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow_each(scope: str, keys, rate: str) -> bool:
