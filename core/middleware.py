@@ -52,7 +52,7 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        if request.method in ("GET", "HEAD"):
             return None
         # A body too large or malformed raises here what it would have raised in the view: Django answers 400.
         return nul_refusal(request) if body_has_nul(request) else None
@@ -84,7 +84,7 @@ def upload_is_text(upload) -> bool:
 
 def upload_has_nul(upload) -> bool:
     try:
-        # Chunk by chunk, so a large upload stays on disk; a NUL split across two chunks is still one byte.
+        # Chunk by chunk, so that a large upload stays on disk (a NUL is one byte: no chunk boundary splits it).
         return any(b"\x00" in chunk for chunk in upload.chunks())
     finally:
         upload.seek(0)  # the view reads the file from its start
