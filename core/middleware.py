@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -28,8 +29,14 @@ class ChosenLanguageMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in a URL or a query parameter is never legitimate, and PostgreSQL refuses it in text:
-    answer 400 at once rather than let any lookup fail with a 500."""
+    """A NUL byte is never legitimate in a URL, a form or an uploaded text, and PostgreSQL refuses it in text:
+    answer 400 rather than let a lookup or a save fail with a 500. Form validation is not enough: a widget such
+    as the admin's autocomplete queries with the posted value while the form is shown again with its errors.
+
+    The URL is checked before anything else. The body is checked in process_view, once every middleware has
+    seen the request, so that the refusal goes out through them (language, CSP and framing headers). Reading
+    request.POST there is safe: it only stops a view from changing its upload handlers, which none does.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,7 +47,69 @@ class RejectNulBytesMiddleware:
             or "%00" in request.META.get("QUERY_STRING", "")
             or any("\x00" in value for values in request.GET.lists() for value in values[1])
         ):
-            return HttpResponseBadRequest(_("Requête invalide."))
+            with translation.override(settings.LANGUAGE_CODE):  # the visitor's choice is not read yet
+                return nul_refusal(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in ("GET", "HEAD"):
+            return None
+        # A body too large or malformed raises here what it would have raised in the view: Django answers 400.
+        return nul_refusal(request) if body_has_nul(request) else None
+
+
+TEXT_UPLOAD_SUFFIXES = (".csv", ".txt")
+
+
+def body_has_nul(request) -> bool:
+    """A NUL in a form's names or values, in an uploaded file's name or text, or anywhere in another body."""
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return b"\x00" in request.body
+    if any("\x00" in name or any("\x00" in value for value in values) for name, values in request.POST.lists()):
+        return True
+    for name, uploads in request.FILES.lists():
+        for upload in uploads:
+            if "\x00" in name or "\x00" in (upload.name or ""):
+                return True
+            if upload_is_text(upload) and upload_has_nul(upload):
+                return True
+    return False
+
+
+def upload_is_text(upload) -> bool:
+    return (upload.content_type or "").startswith("text/") or (upload.name or "").lower().endswith(
+        TEXT_UPLOAD_SUFFIXES
+    )
+
+
+def upload_has_nul(upload) -> bool:
+    try:
+        # Chunk by chunk, so that a large upload stays on disk (a NUL is one byte: no chunk boundary splits it).
+        return any(b"\x00" in chunk for chunk in upload.chunks())
+    finally:
+        upload.seek(0)  # the view reads the file from its start
+
+
+def nul_refusal(request):
+    reason = _("Le texte envoyé contient un caractère invisible (un caractère nul) que le portail ne peut pas lire.")
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+class AllowedMethodsMiddleware:
+    """The portal's pages are read with GET (or HEAD) and its forms sent with POST: any other method is refused
+    with 405 before a view runs. A function view would otherwise answer TRACE, OPTIONS or PUT as if it were a
+    GET, page and all. OPTIONS is refused too rather than answered: the portal serves its own pages only (no
+    cross-origin calls, so no preflight), and a 405 with Allow is true of every URL, where a 200 would have to
+    list each URL's methods."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
 
 

@@ -12,7 +12,6 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -30,14 +29,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     """ "20/h" → (20, 3600)."""
     count, period = rate.split("/")
     return int(count), PERIOD_SECONDS[period]
-
-
-def client_ip(request) -> str:
-    """The visitor's address. Behind the TLS proxy, its X-Forwarded-For last entry (the one the proxy added;
-    earlier ones are whatever the client sent)."""
-    if settings.BEHIND_TLS_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow_each(scope: str, keys, rate: str) -> bool:

@@ -1,7 +1,9 @@
 """Work on help requests that spans more than one row: filing a request, merging duplicates."""
 
+import hashlib
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +20,43 @@ class MergeNotAllowed(Exception):
 
 
 def possible_duplicate_find(help_request: HelpRequest) -> HelpRequest | None:
-    """The oldest open request from the same phone number or email, if any."""
+    """The first filed of the open requests from the same phone number or email, if any.
+
+    First filed, not oldest `created_at`: that is stamped when the request is built, before its filing waits
+    for the contact's lock, so requests filed together would each point at a different one of them.
+    """
     return (
         HelpRequest.objects.open()
         .from_contact(phone=str(help_request.requester_phone or ""), email=help_request.requester_email)
         .exclude(pk=help_request.pk)
-        .order_by("created_at")
+        .order_by("pk")
         .first()
     )
+
+
+def contact_keys_lock(help_request: HelpRequest) -> None:
+    """Serialises the filing of requests that share a phone number or an email, until the transaction ends.
+
+    The duplicate flag is a read then a write: without a lock, requests filed at the same instant each look
+    before any of them is saved, and none sees the others. A PostgreSQL advisory lock per contact key makes
+    them look in turn; each key the request is searched by or could be found by (the requester's number and
+    email, the beneficiary's number) is taken, in a fixed order so that two filings never wait on each other.
+    SQLite serialises every write already and has no such lock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    contacts = {
+        f"phone:{help_request.requester_phone or ''}",
+        f"phone:{help_request.beneficiary_phone or ''}",
+        f"email:{(help_request.requester_email or '').strip().upper()}",
+    } - {"phone:", "email:"}
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(f"help-request-contact:{contact}".encode()).digest()[:8], "big", signed=True)
+        for contact in contacts
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 @transaction.atomic
@@ -37,6 +68,7 @@ def help_request_create(*, help_request: HelpRequest, created_by=None, note: str
     help_request.created_by = created_by
     help_request.tracking_token = new_tracking_token()
     help_request.consent_at = help_request.consent_at or timezone.now()
+    contact_keys_lock(help_request)
     help_request.possible_duplicate_of = possible_duplicate_find(help_request)
     help_request.full_clean(exclude=["reference", "tracking_token", "domain"])
     for attempt in range(REFERENCE_ATTEMPTS):

@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from entraide.settings.env import env_bool, env_float, env_int, env_list, env_str
+from entraide.settings.env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -33,9 +33,12 @@ DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME", "Meurthe-et-Moselle")
 PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {DEPARTEMENT}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
-# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto and its last X-Forwarded-For entry.
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The proxies whose X-Forwarded-For is believed (addresses or CIDR networks), for the client address that rate
+# limits and lockouts count (core/client_ip.py). None by default: the address is the direct peer's.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.AllowedMethodsMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -280,7 +284,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_DISABLE_ACCESS_LOG = True  # failures are enough; a log of every success would be one more file of personal data
-AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"  # the address the rate limits count, TRUSTED_PROXIES applied
 
 # The public request form: per address and per phone number or email, French message and HTTP 429 beyond.
 RATE_LIMIT_REQUEST_FORM_IP = env_str("RATE_LIMIT_REQUEST_FORM_IP", "20/h")

@@ -3,6 +3,7 @@
 A typo such as DEBUG=flase must stop the process at start-up, not silently fall back to a default.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,3 +53,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Addresses or CIDR networks, comma-separated: "10.0.0.1, 172.16.0.0/12, 2001:db8::/32"."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list addresses or networks, got {value!r}") from None
+    return values

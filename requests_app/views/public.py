@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.ratelimit import allow, allow_each, client_ip
+from core.client_ip import client_ip
+from core.ratelimit import allow, allow_each
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from requests_app.services import help_request_create

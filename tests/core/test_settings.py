@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from entraide.settings.env import env_bool, env_int, env_list
+from entraide.settings.env import env_bool, env_int, env_list, env_networks
 from tests.conftest import ROOT
 
 PRODUCTION_ENV = {
@@ -74,6 +74,15 @@ def test_integers_and_lists_are_read_or_refused(monkeypatch):
     monkeypatch.setenv("SOME_INT", "douze")
     with pytest.raises(ImproperlyConfigured):
         env_int("SOME_INT", 0)
+
+
+def test_trusted_proxies_are_addresses_or_networks_or_the_process_stops(monkeypatch):
+    assert env_networks("MISSING_NETWORKS") == []
+    monkeypatch.setenv("SOME_NETWORKS", "10.0.0.1, 172.16.0.0/12, 2001:db8::/32")
+    assert env_networks("SOME_NETWORKS") == ["10.0.0.1", "172.16.0.0/12", "2001:db8::/32"]
+    monkeypatch.setenv("SOME_NETWORKS", "proxy.local")
+    with pytest.raises(ImproperlyConfigured):
+        env_networks("SOME_NETWORKS")
 
 
 def test_the_suite_runs_on_postgresql_and_redis(settings):

@@ -1,7 +1,10 @@
+import threading
+
 import pytest
+from django.db import connection
 
 from requests_app.enums import Status
-from requests_app.models import RequestNote
+from requests_app.models import HelpRequest, RequestNote
 from requests_app.services import MergeNotAllowed, help_request_create, help_request_merge
 from tests.accounts.factories import UserFactory
 from tests.requests_app.factories import HelpRequestFactory
@@ -72,3 +75,38 @@ def test_merging_into_a_closed_request_or_into_itself_is_refused():
         help_request_merge(duplicate=duplicate, into=original, by=None)
     duplicate.refresh_from_db()
     assert duplicate.status == Status.NEW
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_identical_requests_filed_at_the_same_instant_all_point_at_the_first():
+    # Built here, filed in the threads: each thread only runs the service, on a connection of its own.
+    filings = [
+        HelpRequestFactory.build(reference="", requester_phone="+33612345678", requester_email="monique@exemple.fr")
+        for _ in range(20)
+    ]
+    start = threading.Barrier(len(filings))
+    failures = []
+
+    def submit(help_request):
+        try:
+            start.wait()
+            help_request_create(help_request=help_request)
+        except Exception as error:  # reported by the assertion below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(help_request,)) for help_request in filings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    # Saved in turn under the lock, so the first saved (the lowest id) is the one that found nothing. Not the
+    # oldest `created_at`: that is stamped when a form builds the request, before it waits for its turn.
+    first, *others = HelpRequest.objects.order_by("pk")
+    assert len(others) == 19
+    assert first.possible_duplicate_of is None
+    assert {other.possible_duplicate_of_id for other in others} == {first.pk}
