@@ -11,29 +11,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from associations.enums import ApplicationStatus
 from associations.models import Association
-from core.alerts import staff_emails
 from notifications.enums import Event
 from notifications.models import Notification
-from notifications.outbox import email_add, email_subject, sms_add
+from notifications.outbox import absolute_url, email_add, email_subject, sms_add, staff_email_add
 from requests_app.enums import ContactChannel, Status, Urgency
 from requests_app.models import HelpRequest
 
 # Requests nobody has taken yet: neither a volunteer (assigned) nor an organisation (routed).
 WAITING_STATUSES = (Status.NEW, Status.TRIAGED, Status.PROPOSED, Status.NEEDS_STAFF)
-
-
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
-def _staff(event: Event, context: dict, help_request=None) -> None:
-    for address in staff_emails():
-        email_add(event, to=address, context=context, help_request=help_request)
 
 
 def _requester(event: Event, help_request, **extra) -> None:
@@ -42,8 +31,8 @@ def _requester(event: Event, help_request, **extra) -> None:
     only written channel); someone who chose a phone call gets no SMS: the hotline calls them."""
     context = {
         "help_request": help_request,
-        "tracking_url": _url("requests:track", help_request.tracking_token),
-        "short_tracking_url": _url("requests:track_short", help_request.tracking_token),
+        "tracking_url": absolute_url("requests:track", help_request.tracking_token),
+        "short_tracking_url": absolute_url("requests:track_short", help_request.tracking_token),
         **extra,
     }
     channel = help_request.preferred_channel
@@ -78,7 +67,7 @@ def proposal_made(proposal) -> None:
     context = {
         "proposal": proposal,
         "help_request": proposal.help_request,
-        "url": _url("volunteers:proposal", proposal.pk),
+        "url": absolute_url("volunteers:proposal", proposal.pk),
     }
     email_add(Event.PROPOSAL_MADE, to=volunteer.user.email, context=context, help_request=proposal.help_request)
     sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=context, help_request=proposal.help_request)
@@ -87,7 +76,7 @@ def proposal_made(proposal) -> None:
 def application_decided(application) -> None:
     if application.volunteer is None:
         return
-    context = {"application": application, "mission": application.mission, "url": _url("missions:list")}
+    context = {"application": application, "mission": application.mission, "url": absolute_url("missions:list")}
     email_add(Event.APPLICATION_DECIDED, to=application.volunteer.email, context=context)
 
 
@@ -105,14 +94,14 @@ def application_new(application) -> None:
         "application": application,
         "mission": mission,
         "association": association,
-        "url": _url("associations:applications", association.pk),
+        "url": absolute_url("associations:applications", association.pk),
     }
     for address in _member_emails(association):
         email_add(Event.APPLICATION_NEW, to=address, context=context)
 
 
 def association_validated(association) -> None:
-    context = {"association": association, "url": _url("associations:space", association.pk)}
+    context = {"association": association, "url": absolute_url("associations:space", association.pk)}
     for address in _member_emails(association) or [association.contact_email]:
         email_add(Event.ASSOCIATION_VALIDATED, to=address, context=context)
 
@@ -122,7 +111,7 @@ def request_routed(help_request) -> None:
     context = {
         "help_request": help_request,
         "association": association,
-        "url": _url("associations:routed", association.pk, help_request.reference),
+        "url": absolute_url("associations:routed", association.pk, help_request.reference),
     }
     for address in _member_emails(association):
         email_add(Event.REQUEST_ROUTED, to=address, context=context, help_request=help_request)
@@ -132,7 +121,7 @@ def invitation(invitation) -> None:
     context = {
         "association": invitation.association,
         "invited_by": invitation.invited_by,
-        "link": _url("associations:invitation", invitation.token),
+        "link": absolute_url("associations:invitation", invitation.token),
     }
     email_add(Event.INVITATION, to=invitation.email, context=context)
 
@@ -164,7 +153,7 @@ def daily_digests(now=None) -> int:
     )
     sent = 0
     for association in associations:
-        context = {"association": association, "date": now, "url": _url("associations:space", association.pk)}
+        context = {"association": association, "date": now, "url": absolute_url("associations:space", association.pk)}
         subject = email_subject(Event.DAILY_DIGEST, context)
         with transaction.atomic():  # all of an organisation's members, or none
             for membership in association.memberships.all():
@@ -179,17 +168,20 @@ def daily_digests(now=None) -> int:
 def concern_reported(proposal) -> None:
     help_request = proposal.help_request
     # The volunteer's report may name or describe the person: staff read it on the request's page, not by email.
-    context = {"help_request": help_request, "url": _url("admin:requests_app_helprequest_change", help_request.pk)}
-    _staff(Event.CONCERN_REPORTED, context, help_request=help_request)
+    context = {
+        "help_request": help_request,
+        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
+    }
+    staff_email_add(Event.CONCERN_REPORTED, context=context, help_request=help_request)
 
 
 def needs_staff(help_request, suggestions) -> None:
     context = {
         "help_request": help_request,
         "suggestions": suggestions,
-        "url": _url("admin:requests_app_helprequest_change", help_request.pk),
+        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
     }
-    _staff(Event.NEEDS_STAFF, context, help_request=help_request)
+    staff_email_add(Event.NEEDS_STAFF, context=context, help_request=help_request)
 
 
 def urgent_unassigned_alert(now=None) -> int:
@@ -211,9 +203,9 @@ def urgent_unassigned_alert(now=None) -> int:
         context = {
             "help_request": help_request,
             "minutes": settings.URGENT_ALERT_MINUTES,
-            "url": _url("admin:requests_app_helprequest_change", help_request.pk),
+            "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
         }
         with transaction.atomic():  # every staff member is alerted, or the next run tries again
-            _staff(Event.URGENT_UNASSIGNED, context, help_request=help_request)
+            staff_email_add(Event.URGENT_UNASSIGNED, context=context, help_request=help_request)
         alerted += 1
     return alerted

@@ -15,10 +15,12 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
 
 from core import health
+from core.alerts import staff_emails
 from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
@@ -77,6 +79,17 @@ def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=
         body = body[: SMS_MAX_LENGTH - 3] + "..."
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
     return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
+
+
+def absolute_url(name: str, *args) -> str:
+    """A link for a message: workers have no request to build it from, so it starts from SITE_URL."""
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def staff_email_add(event: Event, *, context: dict, help_request=None) -> None:
+    """An email to each member of the département's staff who receives alerts."""
+    for address in staff_emails():
+        email_add(event, to=address, context=context, help_request=help_request)
 
 
 def _add(notification: Notification) -> Notification:
