@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.services import association_suspend
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.services import proposal_accept, proposal_complete, proposal_create, proposals_expire
 from requests_app.enums import Status
-from requests_app.matching import proposals_expire
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory, member_of
 from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal, VolunteerProfile
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_the_stored_standing_follows_every_move_of_the_counters():
 
 def test_proposals_are_read_only_in_the_admin(client, assignment):
     client.force_login(AgentFactory())
-    url = reverse("admin:volunteers_proposal_change", args=[assignment.pk])
+    url = reverse("admin:matching_proposal_change", args=[assignment.pk])
     assert client.post(url, {"status": "done"}).status_code == 403
     assert (
         client.get(reverse("admin:volunteers_volunteerprofile_delete", args=[assignment.volunteer_id])).status_code

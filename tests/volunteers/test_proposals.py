@@ -7,14 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.services import ProposalError, proposal_accept, proposal_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal
-from volunteers.services import ProposalError, proposal_accept, proposal_create, volunteer_suspend
+from tests.volunteers.factories import VolunteerProfileFactory, unverified
+from volunteers.services import volunteer_suspend
 
 pytestmark = pytest.mark.django_db
 

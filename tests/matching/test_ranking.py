@@ -10,23 +10,26 @@ from django.utils import timezone
 from core.enums import DayPeriod, Domain, Proximity, Weekday, domains_to_mask
 from core.models import Commune, HelpType
 from core.slots import slot_bit
-from requests_app.enums import Status
-from requests_app.matching import (
-    association_suggestions,
-    candidates,
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.ranking import association_suggestions, candidates, plain_ranking
+from matching.services import (
+    ProposalError,
     help_request_triage,
-    plain_ranking,
+    proposal_create,
+    proposal_decline,
     proposals_expire,
     propose_best,
 )
+from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
-from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import Proposal, Skill
-from volunteers.services import ProposalError, proposal_create, proposal_decline
+from tests.volunteers.factories import VolunteerProfileFactory, unverified
+from volunteers.enums import Reach
+from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +206,7 @@ def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
 def test_the_walk_reads_a_big_tier_in_pieces_and_still_gives_the_plain_ranking(monkeypatch):
     """Few distinct standings and scores, so many ties: the stopping rule and the resumption after the last row
     read must both respect the pk order of equal scores."""
-    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 3)
+    monkeypatch.setattr("matching.ranking.WALK_FIRST_READ", 3)
     rng = random.Random(1871)
     first_aid = Skill.objects.create(name="Premiers secours")
     first_aid.help_types.add(HelpType.objects.get(code="shopping"))
@@ -248,7 +251,7 @@ def test_a_heavily_loaded_neighbour_comes_after_a_perfect_volunteer_of_the_next_
 
 
 def test_on_equal_scores_an_older_profile_not_yet_read_still_comes_first(monkeypatch):
-    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 2)
+    monkeypatch.setattr("matching.ranking.WALK_FIRST_READ", 2)
     low_standing_first_read = volunteer_in()  # 400 + fairness 14
     older_with_everything = volunteer_in(has_vehicle=True)  # 400 + 15 + 14 = 429
     newer_high_standing = volunteer_in(
