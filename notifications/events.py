@@ -61,18 +61,6 @@ def request_done(help_request) -> None:
 # --- To volunteers --------------------------------------------------------------------------------------------
 
 
-def proposal_made(proposal) -> None:
-    """Email and, when the volunteer gave a number, an SMS: an urgent proposal expires in two hours."""
-    volunteer = proposal.volunteer
-    context = {
-        "proposal": proposal,
-        "help_request": proposal.help_request,
-        "url": absolute_url("volunteers:proposal", proposal.pk),
-    }
-    email_add(Event.PROPOSAL_MADE, to=volunteer.user.email, context=context, help_request=proposal.help_request)
-    sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=context, help_request=proposal.help_request)
-
-
 def application_decided(application) -> None:
     if application.volunteer is None:
         return
@@ -163,25 +151,6 @@ def daily_digests(now=None) -> int:
 
 
 # --- To the département's staff -------------------------------------------------------------------------------
-
-
-def concern_reported(proposal) -> None:
-    help_request = proposal.help_request
-    # The volunteer's report may name or describe the person: staff read it on the request's page, not by email.
-    context = {
-        "help_request": help_request,
-        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
-    }
-    staff_email_add(Event.CONCERN_REPORTED, context=context, help_request=help_request)
-
-
-def needs_staff(help_request, suggestions) -> None:
-    context = {
-        "help_request": help_request,
-        "suggestions": suggestions,
-        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
-    }
-    staff_email_add(Event.NEEDS_STAFF, context=context, help_request=help_request)
 
 
 def urgent_unassigned_alert(now=None) -> int:

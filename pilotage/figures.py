@@ -20,6 +20,7 @@ from associations.enums import AssociationStatus
 from associations.models import Association, Mission
 from core.enums import Domain, domain_bit
 from core.models import Arrondissement, Commune, Epci
+from matching.models import Proposal
 from requests_app.enums import (
     CLOSED_STATUSES,
     TAKE_IN_CHARGE_WITHIN,
@@ -30,7 +31,7 @@ from requests_app.enums import (
 )
 from requests_app.models import HelpRequest, StatusChange
 from volunteers.enums import VolunteerStatus
-from volunteers.models import Proposal, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 # Open requests nobody holds yet: the ones a deadline applies to.
 WAITING_STATUSES = [s for s in Status if s not in CLOSED_STATUSES and s not in TAKEN_IN_CHARGE_STATUSES]

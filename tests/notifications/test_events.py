@@ -11,18 +11,17 @@ from django.utils import timezone
 from associations.enums import ApplicationStatus
 from associations.services import application_create, application_decide, invitation_create
 from core.models import Commune, HelpType
+from matching.services import proposal_accept, proposal_complete, proposal_create, propose_best
 from notifications import events
 from notifications.enums import Channel, Event
 from notifications.models import Notification
 from requests_app.enums import Status, Urgency
-from requests_app.matching import propose_best
 from requests_app.models import HelpRequest
 from requests_app.services import help_request_create, help_request_route
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import AssociationFactory, MissionFactory, member_of
 from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from requests_app.enums import Status
 from requests_app.models import StatusChange
 from tests.accounts.factories import UserFactory
 from tests.associations.factories import AssociationFactory, MissionFactory
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/pilotage/"

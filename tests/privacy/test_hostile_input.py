@@ -221,8 +221,8 @@ def member_forms(world):
 
 @pytest.fixture
 def world():
+    from matching.services import proposal_accept, proposal_create
     from tests.associations.factories import member_of
-    from volunteers.services import proposal_accept, proposal_create
 
     association = AssociationFactory()
     member = member_of(association)
