@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "volunteers",
     "notifications",
     "pilotage",
+    "portal",
 ]
 
 MIDDLEWARE = [
