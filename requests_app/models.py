@@ -44,9 +44,9 @@ class HelpRequestQuerySet(models.QuerySet):
         """Open requests, the most urgent first, then those that have waited longest."""
         return self.open().order_by("urgency", "created_at")
 
-    def held_by(self, association):
-        """Requests an organisation holds now: routed to it and not yet done or handed back."""
-        return self.filter(routed_to=association, status=Status.ROUTED)
+    def held(self):
+        """Routed and not yet done or handed back: through `association.routed_requests`, what it holds now."""
+        return self.filter(status=Status.ROUTED)
 
     def from_contact(self, *, phone: str = "", email: str = ""):
         """Requests where this phone number or email appears, as requester or beneficiary."""
@@ -224,6 +224,15 @@ class HelpRequest(models.Model):
     def route_to(self, association, *, by=None, note: str = ""):
         self.routed_to = association
         return self.transition(Status.ROUTED, by=by, note=note or str(association), extra_fields=("routed_to",))
+
+    def hand_back_from_association(self, *, by=None, note: str):
+        self.routed_to = None
+        return self.transition(
+            Status.TRIAGED,
+            by=by,
+            note=_("Rendue par la structure : %(note)s") % {"note": note},
+            extra_fields=("routed_to",),
+        )
 
     def cancel(self, *, by=None, note: str = ""):
         return self.transition(Status.CANCELLED, by=by, note=note)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "matching",
     "notifications",
     "pilotage",
+    "portal",
 ]
 
 MIDDLEWARE = [

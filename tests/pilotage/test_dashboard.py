@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.management.commands.load_demo_data import DEMO_REQUESTS, STAFF_EMAIL
+from portal.management.commands.load_demo_data import DEMO_REQUESTS, STAFF_EMAIL
 from requests_app.enums import Status
 from requests_app.models import StatusChange
 from tests.accounts.factories import UserFactory
