@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.roles import can_resend_messages
 from core.admin import RecordAdmin
 from notifications import outbox
 from notifications.models import Notification
@@ -32,7 +33,7 @@ class NotificationAdmin(SearchAccessLogged, RecordAdmin):
         return {message.help_request for message in objects if message.help_request_id}
 
     def has_retry_permission(self, request):
-        return request.user.has_perm("notifications.change_notification")
+        return can_resend_messages(request.user)
 
     @admin.action(description=_("Renvoyer les notifications en échec"), permissions=["retry"])
     def retry(self, request, queryset):
