@@ -1,0 +1,39 @@
+"""The records kept about requests: their status history and the access log. Read in the admin, never edited."""
+
+from django.contrib import admin
+
+from core.admin import BaseAdmin, RecordAdmin
+from requests_app.models import AccessLog, StatusChange
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(BaseAdmin):
+    """Read-only: history is written by the status machine only."""
+
+    list_display = ("help_request", "from_status", "to_status", "changed_by", "changed_at")
+    list_filter = ("to_status",)
+    list_select_related = ("help_request", "changed_by")
+    search_fields = ("=help_request__reference",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(RecordAdmin):
+    """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
+
+    list_display = ("at", "user_email", "reason", "help_request", "volunteer", "association", "path", "query")
+    list_filter = ("reason",)
+    search_fields = ("user_email", "help_request__reference")
+    date_hierarchy = "at"
+    list_select_related = ("help_request", "volunteer__user", "association")
+    readonly_fields = (
+        "at", "user", "user_email", "help_request", "volunteer", "association", "reason", "path", "query",
+    )  # fmt: skip
