@@ -2,27 +2,18 @@
 
 from django.contrib import admin
 
-from core.admin import BaseAdmin, RecordAdmin
+from core.admin import RecordAdmin
 from requests_app.models import AccessLog, StatusChange
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(BaseAdmin):
+class StatusChangeAdmin(RecordAdmin):
     """Read-only: history is written by the status machine only."""
 
     list_display = ("help_request", "from_status", "to_status", "changed_by", "changed_at")
     list_filter = ("to_status",)
     list_select_related = ("help_request", "changed_by")
     search_fields = ("=help_request__reference",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLog)

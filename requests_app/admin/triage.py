@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
+from accounts.roles import can_triage
 from associations.models import Association
-from core.admin import BaseAdmin
+from core.admin import BaseAdmin, ReadOnlyInline
 from matching.models import Proposal
 from matching.ranking import association_suggestions, candidates
 from matching.services import ProposalError, help_request_triage, proposal_create
@@ -37,38 +38,23 @@ from requests_app.services import MergeNotAllowed, help_request_merge, help_requ
 from volunteers.models import VolunteerProfile
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class RequestNoteInline(admin.TabularInline):
+class RequestNoteInline(ReadOnlyInline):
     """Notes written so far: read-only, so that what was recorded of a call cannot be rewritten."""
 
     model = RequestNote
-    extra = 0
     fields = ("created_at", "author", "text")
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("notes")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class NewNoteInline(admin.TabularInline):
@@ -94,16 +80,10 @@ class NewNoteInline(admin.TabularInline):
         return False
 
 
-class ProposalInline(admin.TabularInline):
+class ProposalInline(ReadOnlyInline):
     model = Proposal
-    extra = 0
-    can_delete = False
     fields = ("volunteer", "status", "created_at", "respond_by", "decline_reason", "report", "concern")
-    readonly_fields = fields
     verbose_name_plural = _("propositions aux bénévoles")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("help_request", "volunteer__user")
@@ -169,6 +149,9 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
 
     def has_add_permission(self, request):
         return False  # requests are filed on the public form or the hotline console, which apply the rules
+
+    def has_change_permission(self, request, obj=None):
+        return can_triage(request.user)  # the actions ask it too ("change")
 
     def has_delete_permission(self, request, obj=None):
         return False  # a request is cancelled, never deleted: its history must remain

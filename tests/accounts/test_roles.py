@@ -4,7 +4,9 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.roles import POWERS, staff_emails
+from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
+from tests.requests_app.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,18 @@ def test_the_header_offers_each_staff_page_to_those_who_may_open_it(client):
     page = client.get(reverse("core:home")).content.decode()
     assert reverse("pilotage:dashboard") not in page
     assert reverse("requests:intake") not in page
+
+
+def test_staff_who_may_read_requests_but_not_triage_get_the_queue_without_its_actions(client):
+    reader = UserFactory(staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_helprequest"))
+    client.force_login(reader)
+    help_request = HelpRequestFactory()
+    changelist = reverse("admin:requests_app_helprequest_changelist")
+
+    assert client.get(changelist).context["action_form"] is None
+    client.post(changelist, {"action": "triage", "_selected_action": [help_request.pk], "index": 0})
+    propose = reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, 1])
+    assert client.post(propose).status_code == 403
+    help_request.refresh_from_db()
+    assert help_request.status == Status.NEW
