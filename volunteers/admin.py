@@ -1,9 +1,8 @@
 from django.contrib import admin, messages
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
-from core.enums import Domain, domain_bit
+from core.enums import Domain
 from core.slots import slot_labels
 from volunteers.models import Skill
 from volunteers.services import volunteer_suspend
@@ -18,7 +17,7 @@ class DomainFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Domain.values:
-            return queryset.alias(_bit=F("domains").bitand(domain_bit(self.value()))).filter(_bit__gt=0)
+            return queryset.with_domain(self.value())
         return queryset
 
 
