@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from accounts.roles import POWERS
@@ -18,4 +19,6 @@ class Powers:
 
 def powers(request: HttpRequest) -> dict:
     """The signed-in user's powers (`accounts.roles`), for templates."""
-    return {"powers": Powers(request.user)}
+    # A request refused before the authentication middleware (a NUL byte in the URL) has no user, and no power.
+    user = request.user if hasattr(request, "user") else AnonymousUser()
+    return {"powers": Powers(user)}
