@@ -5,17 +5,13 @@ from django.utils.translation import ngettext
 from accounts.roles import can_resend_messages
 from core.admin import RecordAdmin
 from notifications import outbox
-from notifications.models import Notification
-from requests_app.privacy import SearchAccessLogged
 
 
-@admin.register(Notification)
-class NotificationAdmin(SearchAccessLogged, RecordAdmin):
+class NotificationAdmin(RecordAdmin):
     """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
-    The list shows each recipient's address or phone number, a requester's among them: every look at it is in
-    the access log, one line for each request whose messages are on the page."""
 
-    log_unfiltered_list = True
+    Registered by requests_app's admin (records.py), which adds the access log: the list shows each recipient's
+    address or phone number, a requester's among them, and the access log is requests_app's, above this app."""
 
     list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "channel", "event"]
@@ -28,9 +24,6 @@ class NotificationAdmin(SearchAccessLogged, RecordAdmin):
         "last_error", "created_at", "next_attempt_at", "sent_at",
     ]  # fmt: skip
     raw_id_fields = ["help_request"]
-
-    def requests_shown(self, objects):
-        return {message.help_request for message in objects if message.help_request_id}
 
     def has_retry_permission(self, request):
         return can_resend_messages(request.user)

@@ -3,7 +3,10 @@
 from django.contrib import admin
 
 from core.admin import RecordAdmin
+from notifications.admin import NotificationAdmin
+from notifications.models import Notification
 from requests_app.models import AccessLog, StatusChange
+from requests_app.privacy import SearchAccessLogged
 
 
 @admin.register(StatusChange)
@@ -28,3 +31,14 @@ class AccessLogAdmin(RecordAdmin):
     readonly_fields = (
         "at", "user", "user_email", "help_request", "volunteer", "association", "reason", "path", "query",
     )  # fmt: skip
+
+
+@admin.register(Notification)
+class LoggedNotificationAdmin(SearchAccessLogged, NotificationAdmin):
+    """The outbox's admin with the access log: every look at the list, one line for each request whose messages
+    are on the page, since the list shows each recipient's address or phone number, a requester's among them."""
+
+    log_unfiltered_list = True
+
+    def requests_shown(self, objects):
+        return {message.help_request for message in objects if message.help_request_id}
