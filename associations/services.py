@@ -4,9 +4,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations import notices
 from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership, Mission
-from notifications import events
+from requests_app import notices as request_notices
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 
@@ -28,7 +29,7 @@ def association_register(*, association: Association, created_by, epcis=(), comm
 @transaction.atomic
 def association_validate(*, association: Association) -> None:
     association.validate()
-    events.association_validated(association)
+    notices.association_validated(association)
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def invitation_create(*, association: Association, email: str, role: str, invite
     if Invitation.objects.usable().filter(association=association, email__iexact=email).exists():
         raise AssociationError(_("Une invitation attend déjà %(email)s.") % {"email": email})
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=invited_by)
-    events.invitation(invitation)
+    notices.invitation(invitation)
     return invitation
 
 
@@ -128,7 +129,7 @@ def application_create(*, mission: Mission, volunteer, message: str) -> Applicat
             application = Application.objects.create(mission=mission, volunteer=volunteer, message=message)
     except IntegrityError:
         raise AssociationError(_("Vous avez déjà candidaté à cette mission.")) from None
-    events.application_new(application)
+    notices.application_new(application)
     return application
 
 
@@ -145,7 +146,7 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])
     application.mission = mission
-    events.application_decided(application)  # the mission page promised the answer by email
+    notices.application_decided(application)  # the mission page promised the answer by email
     return application
 
 
@@ -160,7 +161,7 @@ def application_withdraw(*, application: Application) -> Application:
 @transaction.atomic
 def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
     help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
-    events.request_done(help_request)
+    request_notices.request_done(help_request)
 
 
 def routed_request_hand_back(*, help_request: HelpRequest, by, note: str) -> None:

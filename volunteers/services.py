@@ -12,6 +12,7 @@ from associations.enums import ApplicationStatus
 from associations.models import Application
 from core.slots import slot_labels
 from notifications import events
+from requests_app import notices as request_notices
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote
 from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
@@ -95,7 +96,7 @@ def proposal_accept(*, proposal: Proposal) -> Proposal:
     proposal.save(update_fields=["status", "responded_at"])
     _volunteer_counters(proposal.volunteer_id, last_assigned_at=proposal.responded_at)
     proposal.help_request.transition(Status.ASSIGNED, by=proposal.volunteer.user)
-    events.request_taken(proposal.help_request)
+    request_notices.request_taken(proposal.help_request)
     return proposal
 
 
@@ -133,7 +134,7 @@ def proposal_complete(*, proposal: Proposal, report: str, concern: bool) -> Prop
         )
         events.concern_reported(proposal)
     else:
-        events.request_done(help_request)
+        request_notices.request_done(help_request)
     return proposal
 
 

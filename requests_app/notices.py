@@ -1,0 +1,135 @@
+"""Who is told what about a help request: one function per event, each writing outbox rows in the caller's
+transaction (notifications/outbox.py), so callers only say what happened.
+
+Personal data of a beneficiary (name, address, phone, what they wrote) never goes into a message to anyone
+but that beneficiary: organisations and staff are given a reference, a help type and a commune, and a link to
+the page where their rights are checked.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from associations.enums import ApplicationStatus
+from associations.models import Association
+from notifications.enums import Event
+from notifications.models import Notification
+from notifications.outbox import absolute_url, email_add, email_subject, sms_add, staff_email_add
+from requests_app.enums import WAITING_STATUSES, ContactChannel, Status, Urgency
+from requests_app.models import HelpRequest
+
+
+def _requester(event: Event, help_request, **extra) -> None:
+    """The requester's choice of channel is honoured. Whoever gave an email address gets the written record
+    with the tracking link there; an SMS goes only to someone who chose SMS (for someone without email, the
+    only written channel); someone who chose a phone call gets no SMS: the hotline calls them."""
+    context = {
+        "help_request": help_request,
+        "tracking_url": absolute_url("requests:track", help_request.tracking_token),
+        "short_tracking_url": absolute_url("requests:track_short", help_request.tracking_token),
+        **extra,
+    }
+    channel = help_request.preferred_channel
+    if help_request.requester_email:
+        email_add(event, to=help_request.requester_email, context=context, help_request=help_request)
+    if channel == ContactChannel.SMS and help_request.requester_phone:
+        sms_add(event, to=help_request.requester_phone, context=context, help_request=help_request)
+
+
+# --- To the person who asked for help -------------------------------------------------------------------------
+
+
+def request_received(help_request) -> None:
+    _requester(Event.REQUEST_RECEIVED, help_request, hotline=settings.HOTLINE_PHONE)
+
+
+def request_taken(help_request) -> None:
+    """A volunteer accepted the request, or an organisation was given it: someone will call."""
+    _requester(Event.REQUEST_TAKEN, help_request, association=help_request.routed_to)
+
+
+def request_done(help_request) -> None:
+    _requester(Event.REQUEST_DONE, help_request, hotline=settings.HOTLINE_PHONE)
+
+
+# --- To organisations -----------------------------------------------------------------------------------------
+
+
+def request_routed(help_request) -> None:
+    association = help_request.routed_to
+    context = {
+        "help_request": help_request,
+        "association": association,
+        "url": absolute_url("associations:routed", association.pk, help_request.reference),
+    }
+    for address in association.member_emails():
+        email_add(Event.REQUEST_ROUTED, to=address, context=context, help_request=help_request)
+
+
+def daily_digests(now=None) -> int:
+    """Each morning, to the members of each validated organisation with something waiting: pending
+    applications to its missions and requests it holds. Nothing to say, no message."""
+    now = now or timezone.now()
+    associations = (
+        Association.objects.validated()
+        .annotate(
+            pending_applications=Count(
+                "missions__applications",
+                filter=Q(missions__applications__status=ApplicationStatus.PENDING),
+                distinct=True,
+            ),
+            held_requests=Count("routed_requests", filter=Q(routed_requests__status=Status.ROUTED), distinct=True),
+        )
+        .filter(Q(pending_applications__gt=0) | Q(held_requests__gt=0))
+        .prefetch_related("memberships__user")
+    )
+    # A second run the same day (a redelivered task, beat restarted) sends nothing new: the subject names the
+    # organisation, so (recipient, subject) identifies a digest already written today.
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    already = set(
+        Notification.objects.filter(event=Event.DAILY_DIGEST, created_at__gte=start_of_day).values_list(
+            "recipient", "subject"
+        )
+    )
+    sent = 0
+    for association in associations:
+        context = {"association": association, "date": now, "url": absolute_url("associations:space", association.pk)}
+        subject = email_subject(Event.DAILY_DIGEST, context)
+        with transaction.atomic():  # all of an organisation's members, or none
+            for membership in association.memberships.all():
+                if (membership.user.email, subject) not in already:
+                    sent += email_add(Event.DAILY_DIGEST, to=membership.user.email, context=context) is not None
+    return sent
+
+
+# --- To the département's staff -------------------------------------------------------------------------------
+
+
+def urgent_unassigned_alert(now=None) -> int:
+    """Urgent requests nobody has taken URGENT_ALERT_MINUTES after they were filed are signalled to staff,
+    once per request: a person who asked for help today must not wait for tomorrow's triage round."""
+    now = now or timezone.now()
+    waiting = (
+        HelpRequest.objects.filter(
+            urgency=Urgency.URGENT,
+            status__in=WAITING_STATUSES,
+            created_at__lte=now - timedelta(minutes=settings.URGENT_ALERT_MINUTES),
+        )
+        .exclude(pk__in=Notification.objects.filter(event=Event.URGENT_UNASSIGNED).values("help_request"))
+        .select_related("commune", "help_type")
+        .order_by("created_at")
+    )
+    alerted = 0
+    for help_request in waiting:
+        context = {
+            "help_request": help_request,
+            "minutes": settings.URGENT_ALERT_MINUTES,
+            "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
+        }
+        with transaction.atomic():  # every staff member is alerted, or the next run tries again
+            staff_email_add(Event.URGENT_UNASSIGNED, context=context, help_request=help_request)
+        alerted += 1
+    return alerted
