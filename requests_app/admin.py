@@ -17,6 +17,8 @@ from phonenumbers import NumberParseException
 from associations.models import Association
 from core.admin import BaseAdmin, RecordAdmin
 from core.models import Arrondissement, Commune, Epci
+from notifications import outbox
+from notifications.models import Notification
 from requests_app.enums import AccessReason, Urgency
 from requests_app.matching import association_suggestions, candidates, help_request_triage
 from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
@@ -480,3 +482,40 @@ class AccessLogAdmin(RecordAdmin):
     readonly_fields = (
         "at", "user", "user_email", "help_request", "volunteer", "association", "reason", "path", "query",
     )  # fmt: skip
+
+
+@admin.register(Notification)
+class NotificationAdmin(SearchAccessLogged, RecordAdmin):
+    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
+    The list shows each recipient's address or phone number, a requester's among them: every look at it is in
+    the access log, one line for each request whose messages are on the page. It is registered here, beside the
+    access log, because of that: the notifications app knows nothing of requests."""
+
+    log_unfiltered_list = True
+
+    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["recipient", "help_request__reference"]
+    date_hierarchy = "created_at"
+    list_select_related = ["help_request"]  # for the access log, read with the page
+    actions = ["retry"]
+    readonly_fields = [
+        "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
+        "last_error", "created_at", "next_attempt_at", "sent_at",
+    ]  # fmt: skip
+    raw_id_fields = ["help_request"]
+
+    def requests_shown(self, objects):
+        return {message.help_request for message in objects if message.help_request_id}
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.change_notification")
+
+    @admin.action(description=_("Renvoyer les notifications en échec"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = outbox.retry(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)s notification renvoyée.", "%(n)s notifications renvoyées.", count) % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
