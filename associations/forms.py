@@ -184,12 +184,6 @@ class ApplicationForm(forms.Form):
     )
 
 
-class HandBackForm(forms.Form):
-    note = forms.CharField(
-        label=_("Pourquoi rendez-vous cette demande ?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class NewsItemForm(forms.ModelForm):
     class Meta:
         model = NewsItem

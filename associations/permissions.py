@@ -1,11 +1,11 @@
 """The one place that decides what a member of an organisation may reach. Anything else is a 404:
-a guessed id must not even reveal that the object exists."""
+a guessed id must not even reveal that the object exists. (Requests routed to the organisation:
+`requests_app.routing.get_routed_request_or_404`, which starts from the membership checked here.)"""
 
 from django.shortcuts import get_object_or_404
 
-from associations.enums import AssociationStatus, MemberRole
+from associations.enums import MemberRole
 from associations.models import Application, Membership, Mission
-from requests_app.models import HelpRequest
 
 
 def get_membership_or_404(user, association_pk: int, *, admin: bool = False) -> Membership:
@@ -26,13 +26,4 @@ def get_application_or_404(membership: Membership, application_pk: int) -> Appli
         Application.objects.select_related("mission", "volunteer"),
         pk=application_pk,
         mission__association=membership.association,
-    )
-
-
-def get_routed_request_or_404(membership: Membership, reference: str) -> HelpRequest:
-    """Only while the organisation holds it: once done or handed back, its personal data is out of reach."""
-    return get_object_or_404(
-        HelpRequest.objects.held_by(membership.association).select_related("help_type", "commune"),
-        reference=reference,
-        routed_to__status=AssociationStatus.VALIDATED,
     )

@@ -1,4 +1,4 @@
-"""Work on organisations that spans several rows: registration, members, missions, applications, routed requests."""
+"""Work on organisations that spans several rows: registration, members, missions, applications."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,9 +7,6 @@ from django.utils.translation import gettext as _
 from associations import notices
 from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership, Mission
-from requests_app import notices as request_notices
-from requests_app.enums import Status
-from requests_app.models import HelpRequest
 
 
 class AssociationError(Exception):
@@ -35,8 +32,8 @@ def association_validate(*, association: Association) -> None:
 @transaction.atomic
 def association_suspend(*, association: Association, reason: str) -> None:
     """A suspended organisation keeps no beneficiary's details: the requests it holds go back to triage."""
-    for help_request in HelpRequest.objects.held_by(association):
-        routed_request_hand_back(help_request=help_request, by=None, note=_("structure suspendue"))
+    for help_request in association.routed_requests.held():
+        help_request.hand_back_from_association(by=None, note=_("structure suspendue"))
     association.suspend(reason)
 
 
@@ -156,19 +153,3 @@ def application_withdraw(*, application: Application) -> Application:
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status"])
     return application
-
-
-@transaction.atomic
-def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
-    help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
-    request_notices.request_done(help_request)
-
-
-def routed_request_hand_back(*, help_request: HelpRequest, by, note: str) -> None:
-    help_request.routed_to = None
-    help_request.transition(
-        Status.TRIAGED,
-        by=by,
-        note=_("Rendue par la structure : %(note)s") % {"note": note},
-        extra_fields=("routed_to",),
-    )

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from associations.views import public, routed, space
+from associations.views import public, space
 
+# Mounted with requests_app.routed_urls under one namespace, in entraide/urls.py: the pages of requests routed to
+# an organisation sit in its space, but their code is requests_app's, which this app must not import.
 app_name = "associations"
 
 urlpatterns = [
@@ -24,7 +26,4 @@ urlpatterns = [
         name="application_decision",
     ),
     path("<int:pk>/actualites/nouvelle/", space.news_create, name="news_create"),
-    path("<int:pk>/demandes/<reference:reference>/", routed.routed_detail, name="routed"),
-    path("<int:pk>/demandes/<reference:reference>/terminer/", routed.routed_complete, name="routed_complete"),
-    path("<int:pk>/demandes/<reference:reference>/rendre/", routed.routed_hand_back, name="routed_hand_back"),
 ]

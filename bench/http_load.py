@@ -83,9 +83,10 @@ from associations.models import Application, Association, Mission  # noqa: E402
 from bench.common import BATCH, database_ready, populated_communes, progress, volunteers_seed  # noqa: E402
 from core.enums import Domain, domains_to_mask  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
+from matching.models import Proposal  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
-from volunteers.models import Proposal, VolunteerProfile  # noqa: E402
+from volunteers.models import VolunteerProfile  # noqa: E402
 
 PAGES = {  # locust task → the name its requests carry in the statistics
     "baseline": "baseline (bare view)",

@@ -34,10 +34,12 @@ from django.utils import timezone  # noqa: E402
 from bench import common  # noqa: E402
 from bench.common import BATCH, progress, volunteers_seed  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
-from requests_app.matching import candidates, plain_ranking, propose_best  # noqa: E402
+from matching.models import Proposal  # noqa: E402
+from matching.ranking import candidates, plain_ranking  # noqa: E402
+from matching.services import propose_best  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
-from volunteers.models import Proposal, VolunteerProfile  # noqa: E402
+from volunteers.models import VolunteerProfile  # noqa: E402
 
 
 def database_ready() -> None:

@@ -1,30 +1,15 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from core.enums import Domain
 from core.health import DOWN, OK, dependencies_status
 from core.models import Commune
-from volunteers.models import VolunteerProfile
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"domains": Domain.choices})
-
-
-@login_required
-def my_space(request: HttpRequest) -> HttpResponse:
-    """Where a person lands after signing in: the space of the role they hold, or the choice of one."""
-    user = request.user
-    if user.is_staff:
-        return redirect("admin:index")
-    if VolunteerProfile.objects.filter(user=user).exists():
-        return redirect("volunteers:dashboard")
-    if user.memberships.exists():
-        return redirect("associations:mine")
-    return render(request, "core/my_space.html")
 
 
 def legal_notice(request: HttpRequest) -> HttpResponse:

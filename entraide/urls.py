@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import associations.urls
+import core.urls
+import portal.urls
+import requests_app.routed_urls
+
+# Two namespaces gather pages from an app above the one they are named after, which must not import it (the
+# layers are in the README): the organisation's pages of the requests routed to it, and the "mon espace" landing.
+associations_pages = (associations.urls.urlpatterns + requests_app.routed_urls.urlpatterns, associations.urls.app_name)
+core_pages = (core.urls.urlpatterns + portal.urls.urlpatterns, core.urls.app_name)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("core.urls")),
+    path("", include(core_pages)),
     path("", include("requests_app.urls")),
-    path("associations/", include("associations.urls")),
+    path("associations/", include(associations_pages)),
     path("benevoles/", include("volunteers.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("", include("associations.mission_urls")),

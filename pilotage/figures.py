@@ -20,6 +20,7 @@ from associations.enums import AssociationStatus
 from associations.models import Association, Mission
 from core.enums import Domain, domain_bit
 from core.models import Arrondissement, Commune, Epci
+from matching.models import Proposal
 from requests_app.enums import (
     CLOSED_STATUSES,
     TAKE_IN_CHARGE_WITHIN,
@@ -31,7 +32,7 @@ from requests_app.enums import (
 )
 from requests_app.models import HelpRequest, StatusChange
 from volunteers.enums import VolunteerStatus
-from volunteers.models import Proposal, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 OPEN_STATUSES = [s for s in Status if s not in CLOSED_STATUSES]
 RANKED_COMMUNES = 15

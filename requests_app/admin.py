@@ -17,16 +17,17 @@ from phonenumbers import NumberParseException
 from associations.models import Association
 from core.admin import BaseAdmin, RecordAdmin
 from core.models import Arrondissement, Commune, Epci
+from matching.models import Proposal
+from matching.ranking import association_suggestions, candidates
+from matching.services import ProposalError, help_request_triage, proposal_create
 from notifications import outbox
 from notifications.models import Notification
 from requests_app.enums import AccessReason, Urgency
-from requests_app.matching import association_suggestions, candidates, help_request_triage
 from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
 from requests_app.privacy import SearchAccessLogged, access_record
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
-from volunteers.models import Proposal, VolunteerProfile
-from volunteers.services import ProposalError, proposal_create
+from volunteers.models import VolunteerProfile
 
 
 class StatusChangeInline(admin.TabularInline):

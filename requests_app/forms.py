@@ -265,3 +265,11 @@ class CancelForm(forms.Form):
 
 class PhoneLookupForm(forms.Form):
     telephone = PhoneField(label=_("Numéro de l'appelant"))
+
+
+class HandBackForm(forms.Form):
+    """An organisation giving back a request routed to it: the hotline reads why before routing it again."""
+
+    note = forms.CharField(
+        label=_("Pourquoi rendez-vous cette demande ?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import Domain
 from core.slots import describe_slots
+from matching.services import proposals_close_live
 from requests_app.enums import (
     CLOSED_STATUSES,
     NEXT_STEP,
@@ -19,7 +20,6 @@ from requests_app.enums import (
     Status,
     Urgency,
 )
-from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from volunteers.models import VolunteerProfile
 
 # Statuses in which a request's live proposal stays live: the volunteer is still asked, or helping.
@@ -44,9 +44,9 @@ class HelpRequestQuerySet(models.QuerySet):
         """Open requests, the most urgent first, then those that have waited longest."""
         return self.open().order_by("urgency", "created_at")
 
-    def held_by(self, association):
-        """Requests an organisation holds now: routed to it and not yet done or handed back."""
-        return self.filter(routed_to=association, status=Status.ROUTED)
+    def held(self):
+        """Routed and not yet done or handed back: through `association.routed_requests`, what it holds now."""
+        return self.filter(status=Status.ROUTED)
 
     def from_contact(self, *, phone: str = "", email: str = ""):
         """Requests where this phone number or email appears, as requester or beneficiary."""
@@ -59,6 +59,9 @@ class HelpRequestQuerySet(models.QuerySet):
 
 
 class HelpRequest(models.Model):
+    # As Model.DoesNotExist: the apps below this one (the matching) catch it on the instance they were given.
+    TransitionNotAllowed = TransitionNotAllowed
+
     reference = models.CharField(_("référence"), max_length=16, unique=True, editable=False)
     tracking_token = models.CharField(max_length=64, unique=True, editable=False)
     source = models.CharField(_("origine"), max_length=10, choices=Source.choices, default=Source.WEB)
@@ -169,6 +172,14 @@ class HelpRequest(models.Model):
         return Status.CANCELLED in TRANSITIONS[self.status]
 
     @property
+    def can_be_proposed(self) -> bool:
+        return Status.PROPOSED in TRANSITIONS[self.status]
+
+    @property
+    def awaits_staff(self) -> bool:
+        return self.status == Status.NEEDS_STAFF
+
+    @property
     def next_step(self) -> str:
         return NEXT_STEP[self.status]
 
@@ -201,18 +212,11 @@ class HelpRequest(models.Model):
         self.status_changed_at = timezone.now()
         self.save(update_fields=["status", "status_changed_at", *extra_fields])
         if current in KEEPS_LIVE_PROPOSAL and to not in KEEPS_LIVE_PROPOSAL:
-            self._close_live_proposals()
+            # Leaving the volunteer's hands ends their proposal at once (details hidden, place freed).
+            proposals_close_live(help_request=self)
         return StatusChange.objects.create(
             help_request=self, from_status=current, to_status=to, changed_by=by, note=note
         )
-
-    def _close_live_proposals(self) -> None:
-        """Leaving the volunteer's hands (cancelled, routed, back to triage…) ends their proposal at once: they
-        must no longer see the person's details, and the place counts again in their capacity."""
-        live = self.proposals.select_for_update(of=("self",)).filter(status__in=LIVE_PROPOSAL_STATUSES)
-        volunteer_ids = [pk for pk in live.values_list("volunteer_id", flat=True) if pk is not None]
-        live.update(status=ProposalStatus.CANCELLED)
-        VolunteerProfile.objects.filter(pk__in=volunteer_ids).update(live_count=F("live_count") - 1)
 
     def triage(self, *, by=None, note: str = ""):
         return self.transition(Status.TRIAGED, by=by, note=note)
@@ -221,11 +225,30 @@ class HelpRequest(models.Model):
         self.routed_to = association
         return self.transition(Status.ROUTED, by=by, note=note or str(association), extra_fields=("routed_to",))
 
+    def hand_back_from_association(self, *, by=None, note: str):
+        self.routed_to = None
+        return self.transition(
+            Status.TRIAGED,
+            by=by,
+            note=_("Rendue par la structure : %(note)s") % {"note": note},
+            extra_fields=("routed_to",),
+        )
+
     def cancel(self, *, by=None, note: str = ""):
         return self.transition(Status.CANCELLED, by=by, note=note)
 
     def mark_needs_staff(self, *, by=None, note: str = ""):
         return self.transition(Status.NEEDS_STAFF, by=by, note=note)
+
+    # The moves the proposal lifecycle (matching.services) makes.
+    def mark_proposed(self, *, by=None, note: str = ""):
+        return self.transition(Status.PROPOSED, by=by, note=note)
+
+    def mark_assigned(self, *, by=None, note: str = ""):
+        return self.transition(Status.ASSIGNED, by=by, note=note)
+
+    def mark_done(self, *, by=None, note: str = ""):
+        return self.transition(Status.DONE, by=by, note=note)
 
 
 class StatusChange(models.Model):

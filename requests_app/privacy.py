@@ -14,9 +14,9 @@ from django.http import QueryDict
 
 from associations.enums import AssociationStatus
 from associations.models import Association
+from matching.enums import ProposalStatus
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog, HelpRequest
-from volunteers.enums import ProposalStatus
 from volunteers.models import VolunteerProfile
 
 Subject = HelpRequest | VolunteerProfile | Association

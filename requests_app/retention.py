@@ -17,10 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.ratelimit import expired_counters_delete
+from matching.models import Proposal
 from notifications.models import Notification
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange
-from volunteers.models import Proposal
 
 ERASED = {
     "requester_name": "",

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.services import propose_best
 from requests_app import notices
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote, StatusChange
@@ -93,8 +94,6 @@ def help_request_create(*, help_request: HelpRequest, created_by=None, note: str
         RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
     notices.request_received(help_request)
     if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
-        from requests_app.matching import propose_best  # matching builds on this module's models and services
-
         propose_best(help_request, by=created_by)
     return help_request
 

@@ -1,14 +1,7 @@
 from celery import shared_task
 
 from requests_app import notices
-from requests_app.matching import proposals_expire
 from requests_app.retention import retention_apply
-
-
-@shared_task
-def expire_proposals() -> int:
-    """Run by beat every five minutes: proposals past their deadline go to the next candidate."""
-    return proposals_expire()
 
 
 @shared_task

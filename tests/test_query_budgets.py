@@ -17,13 +17,14 @@ from django.utils import timezone
 from associations.enums import AssociationStatus
 from associations.models import NewsItem
 from core.models import Commune
+from matching.enums import ProposalStatus
 from requests_app.enums import Source, Status
 from requests_app.models import RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
-from volunteers.enums import ProposalStatus
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 from core.enums import Domain, domain_bit
 from core.slots import slot_labels
-from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
-from volunteers.models import Proposal, Skill, VolunteerProfile
+from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
+from volunteers.models import Skill, VolunteerProfile
 from volunteers.services import volunteer_suspend
 
 
@@ -98,21 +98,3 @@ class VolunteerProfileAdmin(BaseAdmin):
 @admin.register(Skill)
 class SkillAdmin(BaseAdmin):
     search_fields = ("name",)
-
-
-@admin.register(Proposal)
-class ProposalAdmin(BaseAdmin):
-    list_display = ("help_request", "volunteer", "status", "created_at", "respond_by", "concern")
-    list_filter = ("status", "concern")
-    list_select_related = ("help_request", "volunteer__user")
-    search_fields = ("=help_request__reference", "volunteer__user__email")
-    raw_id_fields = ("help_request", "volunteer", "proposed_by")
-
-    def has_add_permission(self, request):
-        return False  # proposals are made by the triage action or the matching, which apply the rules
-
-    def has_change_permission(self, request, obj=None):
-        return False  # their status moves with the request's, through the services only
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,15 +15,3 @@ class Reach(models.TextChoices):
 class VolunteerStatus(models.TextChoices):
     ACTIVE = "active", _("Actif")
     SUSPENDED = "suspended", _("Suspendu par le département")
-
-
-class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposée")
-    ACCEPTED = "accepted", _("Acceptée")
-    DECLINED = "declined", _("Déclinée")
-    EXPIRED = "expired", _("Expirée")
-    DONE = "done", _("Terminée")
-    CANCELLED = "cancelled", _("Annulée")
-
-
-LIVE_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)

@@ -9,8 +9,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import Domain, domain_bit, mask_to_domains
 from core.slots import describe_slots
-from requests_app.weights import LOAD_PENALTY, RECORD_POINTS_MAX
-from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus, Reach, VolunteerStatus
+from volunteers.enums import Reach, VolunteerStatus
+from volunteers.standing import LOAD_PENALTY, RECORD_POINTS_MAX
 
 
 class Skill(models.Model):
@@ -174,60 +174,3 @@ class VolunteerProfile(models.Model):
     def reactivate(self):
         self.status, self.status_reason = VolunteerStatus.ACTIVE, ""
         self.save(update_fields=["status", "status_reason"])
-
-
-class ProposalQuerySet(models.QuerySet):
-    def live(self):
-        return self.filter(status__in=LIVE_PROPOSAL_STATUSES)
-
-
-class Proposal(models.Model):
-    """A help request offered to one volunteer; once accepted it is the assignment."""
-
-    help_request = models.ForeignKey("requests_app.HelpRequest", on_delete=models.CASCADE, related_name="proposals")
-    # Kept with a NULL volunteer when the volunteer deletes the account: the request's history stays whole.
-    volunteer = models.ForeignKey(
-        VolunteerProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
-    )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
-    )
-    score = models.IntegerField(_("score"), default=0)
-    explanation = models.TextField(_("explication"), blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("proposée le"), default=timezone.now)
-    respond_by = models.DateTimeField(_("réponse attendue avant"))
-    responded_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
-    decline_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
-    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
-    report = models.TextField(_("compte rendu"), max_length=2000, blank=True)
-    concern = models.BooleanField(_("inquiétude signalée"), default=False)
-
-    objects = ProposalQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("proposition")
-        ordering = ["-created_at"]
-        constraints = [
-            # A request is never offered to two volunteers at once, whatever races happen in Python.
-            models.UniqueConstraint(
-                fields=["help_request"],
-                condition=Q(status__in=LIVE_PROPOSAL_STATUSES),
-                name="one_live_proposal_per_request",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "respond_by"], name="proposal_deadline")]
-
-    def __str__(self):
-        return f"{self.help_request} → {self.volunteer or '—'}"
-
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_PROPOSAL_STATUSES
-
-    @property
-    def reveals_contact(self) -> bool:
-        """The beneficiary's identity, phone and address: only while this volunteer's assignment is live."""
-        return self.status == ProposalStatus.ACCEPTED

@@ -1,9 +1,14 @@
-"""Eligibility depends on a verified email: keep the stored flag right when an address is confirmed or changed."""
+"""Eligibility depends on a verified email: keep the stored flag right when an address is confirmed or changed.
+And what this app tells the apps above it."""
 
 from allauth.account.signals import email_changed, email_confirmed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from volunteers.models import VolunteerProfile
+
+# Sent inside the transaction when a volunteer stops helping (suspended, or deleting the account), with volunteer=
+# and note=: the matching hands back every request they hold (matching.receivers).
+volunteer_withdrawn = Signal()
 
 
 def _refresh(user) -> None:

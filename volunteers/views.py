@@ -10,21 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
-from requests_app.enums import AccessReason
-from requests_app.matching import propose_best
-from requests_app.privacy import contact_shown
-from volunteers.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
-from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm, PauseForm, ProfileForm
-from volunteers.models import Proposal, VolunteerProfile
-from volunteers.services import (
+from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
+from matching.models import Proposal
+from matching.services import (
     ProposalError,
     proposal_accept,
     proposal_complete,
-    proposal_decline,
-    proposal_hand_back,
-    volunteer_delete,
-    volunteer_export,
+    proposal_decline_and_offer_next,
+    proposal_hand_back_and_offer_next,
 )
+from requests_app.enums import AccessReason
+from requests_app.privacy import contact_shown
+from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm, PauseForm, ProfileForm
+from volunteers.models import VolunteerProfile
+from volunteers.services import volunteer_delete, volunteer_export
 
 
 def get_own_live_proposal_or_404(user, pk: int) -> Proposal:
@@ -136,11 +135,6 @@ def _act(request: HttpRequest, pk: int, form_class, action, success: str, templa
     return None
 
 
-def _next_candidate(proposal: Proposal) -> None:
-    """The request this volunteer gave up goes straight to the next best candidate, or to staff."""
-    propose_best(proposal.help_request)
-
-
 @login_required
 @require_POST
 def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,7 +148,7 @@ def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = _act(
-        request, pk, DeclineForm, lambda p, data: _next_candidate(proposal_decline(proposal=p, reason=data["reason"])),
+        request, pk, DeclineForm, lambda p, data: proposal_decline_and_offer_next(proposal=p, reason=data["reason"]),
         _("C'est noté : la demande sera proposée à quelqu'un d'autre."), "decline_form",
     )  # fmt: skip
     return response or redirect("volunteers:dashboard")
@@ -176,7 +170,7 @@ def proposal_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = _act(
         request, pk, HandBackForm,
-        lambda p, data: _next_candidate(proposal_hand_back(proposal=p, note=data["note"], by=request.user)),
+        lambda p, data: proposal_hand_back_and_offer_next(proposal=p, note=data["note"], by=request.user),
         _("La demande est rendue au département, qui va trouver une autre solution."), "hand_back_form",
     )  # fmt: skip
     return response or redirect("volunteers:dashboard")

@@ -23,7 +23,6 @@ from associations.services import (
     mission_duplicate,
     mission_publish,
 )
-from requests_app.models import HelpRequest
 
 
 @login_required
@@ -69,7 +68,7 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
     ).count()
     # A suspended organisation keeps no one's details, even while the hand-back is under way.
     routed = (
-        list(HelpRequest.objects.held_by(association).select_related("help_type", "commune"))
+        list(association.routed_requests.held().select_related("help_type", "commune"))
         if association.is_validated
         else []
     )

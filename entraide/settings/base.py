@@ -62,8 +62,10 @@ INSTALLED_APPS = [
     "requests_app",
     "associations",
     "volunteers",
+    "matching",
     "notifications",
     "pilotage",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +200,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # hang, and the message waits in the outbox for the sweep.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
-    "expire-proposals": {"task": "requests_app.tasks.expire_proposals", "schedule": 5 * 60},
+    "expire-proposals": {"task": "matching.tasks.expire_proposals", "schedule": 5 * 60},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
     "alert-urgent-unassigned": {"task": "requests_app.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},

@@ -7,13 +7,13 @@ from urllib.parse import urlsplit
 from django.core import mail
 
 from core.models import Commune
+from matching.enums import ProposalStatus
+from matching.models import Proposal
 from requests_app.enums import Source, Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import PASSWORD, AgentFactory
 from tests.e2e.browser import at, check_accessibility, finish
 from tests.requests_app.factories import HelpRequestFactory
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal
 
 EMAIL = "lucie.martin@exemple.fr"
 

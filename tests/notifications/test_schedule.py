@@ -7,7 +7,7 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
     app.loader.import_default_modules()
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {
-        "requests_app.tasks.expire_proposals",
+        "matching.tasks.expire_proposals",
         "notifications.tasks.sweep_outbox",
         "requests_app.tasks.alert_urgent_unassigned",
         "requests_app.tasks.send_daily_digests",

@@ -26,14 +26,16 @@ import time_machine
 from associations.enums import ApplicationStatus
 from core.enums import Domain, domains_to_mask
 from core.models import HelpType
+from matching.enums import ProposalStatus
 from pilotage.figures import Scope
 from requests_app.enums import Source, Status, Urgency
 from requests_app.models import StatusChange
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory
 from tests.core.factories import commune
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
-from volunteers.enums import ProposalStatus, VolunteerStatus
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.enums import VolunteerStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2020, 4, 10, 12, 0, tzinfo=PARIS)

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.management.commands.load_demo_data import DEMO_REQUESTS, STAFF_EMAIL
+from portal.management.commands.load_demo_data import DEMO_REQUESTS, STAFF_EMAIL
 from requests_app.enums import Status
 from requests_app.models import StatusChange
 from tests.accounts.factories import UserFactory
 from tests.associations.factories import AssociationFactory, MissionFactory
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/pilotage/"

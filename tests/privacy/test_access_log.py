@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.services import proposal_accept, proposal_create
 from notifications.enums import Channel, Event
 from notifications.models import Notification
 from requests_app.enums import AccessReason, Status
@@ -17,7 +18,6 @@ from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import AssociationFactory, member_of
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_create
 
 pytestmark = pytest.mark.django_db
 

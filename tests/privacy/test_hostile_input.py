@@ -200,7 +200,8 @@ def test_hostile_tokens_and_references_reveal_nothing(client):
 
 def member_forms(world):
     """(who posts, URL, the form class whose fields receive the payload)."""
-    from associations.forms import AssociationForm, HandBackForm, InvitationForm, MissionForm, NewsItemForm
+    from associations.forms import AssociationForm, InvitationForm, MissionForm, NewsItemForm
+    from requests_app.forms import HandBackForm
     from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, PauseForm, ProfileForm
 
     association, member, volunteer, proposal, mission, routed = world
@@ -221,8 +222,8 @@ def member_forms(world):
 
 @pytest.fixture
 def world():
+    from matching.services import proposal_accept, proposal_create
     from tests.associations.factories import member_of
-    from volunteers.services import proposal_accept, proposal_create
 
     association = AssociationFactory()
     member = member_of(association)

@@ -13,12 +13,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from associations.enums import MemberRole
 from associations.models import Invitation
+from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_create
 
 ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
 # Account pages of allauth (sign-in, password, email, two-factor) act on the signed-in user's own account

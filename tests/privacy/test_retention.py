@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from matching.services import proposal_accept, proposal_complete, proposal_create
 from notifications.models import Notification
 from requests_app.enums import Status
 from requests_app.models import AccessLog, HelpRequest, RequestNote
@@ -16,7 +17,6 @@ from requests_app.services import help_request_create
 from tests.accounts.factories import UserFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.services import application_create
+from matching.services import proposal_accept, proposal_complete, proposal_create
 from notifications.enums import Channel, Event
 from requests_app import notices
 from requests_app.enums import Status, Urgency
@@ -17,7 +18,6 @@ from tests.associations.factories import AssociationFactory, MissionFactory, mem
 from tests.notifications.messages import assert_no_personal_data, jeanne_s_request, rows, sent_to
 from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,10 @@ from django.urls import reverse
 
 from core.enums import Domain, domains_to_mask
 from core.models import Commune
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
-from volunteers.enums import ProposalStatus, VolunteerStatus
+from matching.enums import ProposalStatus
+from tests.matching.factories import ProposalFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.enums import VolunteerStatus
 from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db

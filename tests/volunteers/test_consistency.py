@@ -1,23 +1,21 @@
 """What a second reader found: a proposal must end whenever its request leaves the volunteer's hands."""
 
 import html
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from associations.services import association_suspend
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
-from requests_app.matching import proposals_expire
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory, member_of
 from tests.requests_app.factories import HelpRequestFactory, valid_form_data
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal, VolunteerProfile
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -50,20 +48,6 @@ def test_when_staff_or_the_requester_move_the_request_the_volunteer_loses_access
     assert client.post(reverse("volunteers:complete", args=[assignment.pk]), {"report": "x"}).status_code == 404
 
 
-def test_an_expired_proposal_of_a_request_staff_already_moved_does_not_block_the_others():
-    stuck = Proposal.objects.create(
-        help_request=HelpRequestFactory(cancelled=True),
-        volunteer=VolunteerProfileFactory(),
-        respond_by=timezone.now() - timedelta(hours=1),
-    )
-    later = proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=VolunteerProfileFactory())
-    Proposal.objects.filter(pk=later.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
-    assert proposals_expire() == 2
-    assert Proposal.objects.get(pk=stuck.pk).status == ProposalStatus.EXPIRED
-    assert Proposal.objects.get(pk=later.pk).status == ProposalStatus.EXPIRED
-    assert stuck.help_request.status == Status.CANCELLED
-
-
 def test_a_suspended_organisation_hands_back_the_requests_it_held(client):
     association = AssociationFactory()
     help_request = HelpRequestFactory(triaged=True)
@@ -85,26 +69,9 @@ def test_saving_a_profile_never_writes_back_stale_counters():
     assert (fresh.live_count, fresh.other_skills) == (1, "Tricot")
 
 
-def test_the_stored_standing_follows_every_move_of_the_counters():
-    volunteer = VolunteerProfileFactory(completed_count=3)
-
-    def standing():
-        return VolunteerProfile.objects.get(pk=volunteer.pk).standing
-
-    assert standing() == 3  # its record
-    proposal = proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
-    assert standing() == 3 - 5  # one request followed
-    proposal_complete(proposal=proposal_accept(proposal=proposal), report="Courses livrées", concern=False)
-    assert standing() == 4
-    late = proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
-    Proposal.objects.filter(pk=late.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
-    proposals_expire()
-    assert standing() == 4
-
-
 def test_proposals_are_read_only_in_the_admin(client, assignment):
     client.force_login(AgentFactory())
-    url = reverse("admin:volunteers_proposal_change", args=[assignment.pk])
+    url = reverse("admin:matching_proposal_change", args=[assignment.pk])
     assert client.post(url, {"status": "done"}).status_code == 403
     assert (
         client.get(reverse("admin:volunteers_volunteerprofile_delete", args=[assignment.volunteer_id])).status_code

@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import Proposal
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import PASSWORD, AgentFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.test_profile import profile_data
-from volunteers.models import Proposal, VolunteerProfile
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,14 @@ from django.urls import reverse
 from accounts.models import User
 from associations.enums import ApplicationStatus
 from associations.models import Application
+from matching.enums import ProposalStatus
+from matching.models import Proposal
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, StatusChange
 from tests.associations.factories import ApplicationFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal, VolunteerProfile
+from tests.matching.factories import ProposalFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
-from volunteers.enums import ProposalStatus
-from volunteers.models import Proposal
-from volunteers.services import ProposalError, proposal_accept, proposal_create, volunteer_suspend
+from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.services import volunteer_suspend
 
 pytestmark = pytest.mark.django_db
 
@@ -175,34 +177,6 @@ def test_handing_back_an_assignment_returns_it_to_staff(client, volunteer, help_
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.CANCELLED
     # Nobody else fits: staff take over.
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
-
-
-def test_a_paused_unready_or_full_volunteer_receives_nothing(help_request):
-    paused = VolunteerProfileFactory(paused_until=timezone.localdate() + timedelta(days=3))
-    no_attestation = VolunteerProfileFactory(without_attestations=True)
-    not_verified = unverified(VolunteerProfileFactory())
-    suspended = VolunteerProfileFactory(status="suspended")
-    for profile in (paused, no_attestation, not_verified, suspended):
-        with pytest.raises(ProposalError, match="pas disponible"):
-            proposal_create(help_request=help_request, volunteer=profile)
-    full = VolunteerProfileFactory(capacity=1)
-    ProposalFactory(volunteer=full, status=ProposalStatus.ACCEPTED)
-    with pytest.raises(ProposalError, match="capacité"):
-        proposal_create(help_request=help_request, volunteer=full)
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
-    assert not help_request.proposals.exists()
-
-
-def test_a_pause_that_ended_yesterday_no_longer_counts(help_request):
-    profile = VolunteerProfileFactory(paused_until=timezone.localdate() - timedelta(days=1))
-    assert proposal_create(help_request=help_request, volunteer=profile).pk
-
-
-def test_a_request_never_has_two_live_proposals(help_request):
-    proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
-    with pytest.raises(Exception):  # noqa: B017 - the status machine or the unique index, whichever comes first
-        proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
-    assert help_request.proposals.live().count() == 1
 
 
 def test_the_pause_switch(client, volunteer):

@@ -1,5 +1,6 @@
-"""The matching's weights, in one place: `requests_app.matching` scores with them, and the volunteer's stored
-standing (`VolunteerProfile.standing`) adds up the part of the score that does not depend on the request.
+"""The matching's weights, in one place: `matching.ranking` scores with them, and the volunteer's stored
+standing (`VolunteerProfile.standing`) adds up the part of the score that does not depend on the request (its two
+weights live in `volunteers.standing`, below the matching, and are re-exported here).
 
 Proximity comes first: 100 points between tiers, more than any other factor (slots 30, skill 10, vehicle 15,
 fairness 14, record 10, load at most −45). The factors together can still bridge a tier (a volunteer next door
@@ -9,6 +10,12 @@ the right tools (a car for shopping, a skill for homework), then spreading work 
 """
 
 from core.enums import Proximity
+from volunteers.standing import LOAD_PENALTY, RECORD_POINTS_MAX
+
+__all__ = [
+    "FAIRNESS_POINTS", "FAIRNESS_POINTS_MAX", "LOAD_PENALTY", "PROXIMITY_POINTS", "RECORD_POINTS_MAX", "SKILL_POINTS",
+    "SLOT_POINTS", "SLOT_POINTS_MAX", "VEHICLE_POINTS",
+]  # fmt: skip
 
 PROXIMITY_POINTS = {
     Proximity.SAME_COMMUNE: 400,
@@ -19,7 +26,5 @@ PROXIMITY_POINTS = {
 SLOT_POINTS, SLOT_POINTS_MAX = 10, 30  # per weekly slot shared with the request
 SKILL_POINTS = 10  # has a skill staff marked as useful for this help type
 VEHICLE_POINTS = 15  # has a vehicle when the help type hints one
-LOAD_PENALTY = 5  # per request the volunteer already follows
 FAIRNESS_POINTS = [(14, 14), (7, 7), (3, 3)]  # days since last assignment → points; never assigned counts as 14
 FAIRNESS_POINTS_MAX = FAIRNESS_POINTS[0][1]
-RECORD_POINTS_MAX = 10  # one per completed help, so reliable people come first, without locking newcomers out

@@ -1,4 +1,7 @@
-"""Requests the hotline routed to an organisation: shown with what is needed to act, while it holds them."""
+"""Requests the hotline routed to an organisation: shown with what is needed to act, while it holds them.
+
+The pages are the organisation's (under its space, in the `associations` URL namespace: see
+`requests_app/routed_urls.py`), the request and the rules about its personal data are this app's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.forms import HandBackForm
-from associations.permissions import get_membership_or_404, get_routed_request_or_404
-from associations.services import routed_request_complete, routed_request_hand_back
+from associations.permissions import get_membership_or_404
 from requests_app.enums import AccessReason
+from requests_app.forms import HandBackForm
 from requests_app.models import TransitionNotAllowed
 from requests_app.privacy import contact_shown
+from requests_app.routing import get_routed_request_or_404, routed_request_complete
 
 
 @login_required
@@ -23,7 +26,7 @@ def routed_detail(request: HttpRequest, pk: int, reference: str) -> HttpResponse
         raise Http404
     return render(
         request,
-        "associations/routed_detail.html",
+        "requests_app/routed_detail.html",
         {"association": membership.association, "help_request": help_request, "form": HandBackForm()},
     )
 
@@ -51,12 +54,12 @@ def routed_hand_back(request: HttpRequest, pk: int, reference: str) -> HttpRespo
     if not form.is_valid():
         return render(
             request,
-            "associations/routed_detail.html",
+            "requests_app/routed_detail.html",
             {"association": membership.association, "help_request": help_request, "form": form},
             status=400,
         )
     try:
-        routed_request_hand_back(help_request=help_request, by=request.user, note=form.cleaned_data["note"])
+        help_request.hand_back_from_association(by=request.user, note=form.cleaned_data["note"])
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:

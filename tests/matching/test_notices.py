@@ -1,4 +1,4 @@
-"""The notices about proposals, to volunteers and staff (notifications/events.py), and every SMS of every event
+"""The notices about proposals, to volunteers and staff (matching/notices.py), and every SMS of a request's path
 fitting in one GSM message. Tasks run in-process here; test_worker.py proves the same path through Redis and a
 real worker. The notices about requests and organisations are tested beside them, in tests/requests_app and
 tests/associations."""
@@ -8,16 +8,15 @@ from django.db.models.functions import Length
 from django.urls import reverse
 
 from core.models import Commune, HelpType
+from matching.services import proposal_accept, proposal_complete, proposal_create, propose_best
 from notifications.enums import Channel, Event
 from notifications.models import Notification
-from requests_app.matching import propose_best
 from requests_app.services import help_request_create
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory
 from tests.notifications.messages import assert_no_personal_data, jeanne_s_request, rows, sent_to
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
-from volunteers.services import proposal_accept, proposal_complete, proposal_create
 
 pytestmark = pytest.mark.django_db
 

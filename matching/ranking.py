@@ -1,4 +1,4 @@
-"""Matching: which volunteers could take a help request, in what order and why; and the proposal lifecycle.
+"""Ranking: which volunteers could take a help request, in what order and why.
 
 Ranking is done by the database, and gives exactly the order of one query scoring every eligible volunteer
 (`plain_ranking`, the rules stated through the ORM, which tests and the bench compare) without scoring them all.
@@ -9,26 +9,28 @@ kept by PostgreSQL). The rest of a score depends on the request or on the clock 
 reach, the rest of the tier is skipped, and so is any farther tier whose points plus the best standing and the
 ceiling fall short. Fairness depends on the clock, so it stays out of the stored standing: no scheduled job has
 to refresh it, and the walk is exact at every instant.
+
+The score is the sum of the FACTORS below. Each states its rule once for its three readers, from the same weights
+(`matching.weights`): an ORM expression (`plain_ranking`), a SQL term (`TierWalk`), and a line of the explanation
+staff read and the proposal keeps, whose points add up to the score.
 """
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db import connection
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
 from core.enums import DayPeriod, Proximity, Weekday, domain_bit
-from notifications import events
-from requests_app.enums import Status
-from requests_app.models import HelpRequest, TransitionNotAllowed
-from requests_app.weights import (
+from matching.enums import ProposalStatus
+from matching.models import Proposal
+from matching.weights import (
     FAIRNESS_POINTS,
     FAIRNESS_POINTS_MAX,
     LOAD_PENALTY,
@@ -39,9 +41,11 @@ from requests_app.weights import (
     SLOT_POINTS_MAX,
     VEHICLE_POINTS,
 )
-from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import Proposal, Skill, VolunteerProfile
-from volunteers.services import ProposalError, proposal_create
+from volunteers.enums import Reach
+from volunteers.models import Skill, VolunteerProfile
+
+if TYPE_CHECKING:
+    from requests_app.models import HelpRequest
 
 # Which reach lets a volunteer go how far: each tier accepts the reaches that extend at least that far.
 REACHES_FOR_TIER = {
@@ -59,51 +63,221 @@ class Candidate:
     volunteer: VolunteerProfile
     score: int
     proximity: Proximity
-    help_request: HelpRequest
+    help_request: "HelpRequest"
     useful_skill: bool = False
+    # The instant the database scored at: fairness counts days up to it.
+    now: datetime = field(default_factory=timezone.now)
 
     @cached_property
     def factors(self) -> list[tuple[str, int]]:
         """The factors the database added up, in words; built for the candidates someone reads about only."""
-        volunteer, help_request = self.volunteer, self.help_request
-        factors = [(str(self.proximity.label), PROXIMITY_POINTS[self.proximity])]
-        shared = [bit for bit in _request_bits(help_request) if volunteer.availability & (1 << bit)]
-        if shared:
-            first = shared[0]
-            label = _("disponible le %(day)s %(period)s") % {
-                "day": Weekday(first // len(DayPeriod)).label,
-                "period": DayPeriod(first % len(DayPeriod)).label,
-            }
-            if len(shared) > 1:
-                label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
-            factors.append((label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)))
-        if self.useful_skill:
-            factors.append((_("compétence utile"), SKILL_POINTS))
-        if help_request.help_type.needs_vehicle_hint and volunteer.has_vehicle:
-            factors.append((_("véhiculé"), VEHICLE_POINTS))
-        if volunteer.live_count:
-            factors.append(
-                (_("%(n)s demande(s) en cours") % {"n": volunteer.live_count}, -LOAD_PENALTY * volunteer.live_count)
-            )
-        factors.append(_fairness_factor(volunteer))
-        if volunteer.completed_count:
-            factors.append(
-                (
-                    _("%(n)s aide(s) menée(s) à bien") % {"n": volunteer.completed_count},
-                    min(volunteer.completed_count, RECORD_POINTS_MAX),
-                )
-            )
-        return factors
+        return [line for factor in FACTORS if (line := factor.explain(self)) is not None]
 
     @property
     def explanation(self) -> str:
         return ", ".join(f"{label} ({points:+d})".replace("-", "−") for label, points in self.factors if points)
 
 
+# --- The factors of the score ----------------------------------------------------------------------------------------
+
+
+class Factor:
+    """One part of the score. `expression` is its ORM form, `sql` its term in the walk's query (over the volunteer
+    row `v`, with the named parameters `params` gives), `explain` its line in words with its points, or None when it
+    adds nothing to say."""
+
+    def expression(self, help_request: "HelpRequest", now: datetime):
+        raise NotImplementedError
+
+    def sql(self, help_request: "HelpRequest") -> str:
+        raise NotImplementedError
+
+    def params(self, help_request: "HelpRequest", now: datetime) -> dict:
+        return {}
+
+    def explain(self, candidate: Candidate) -> tuple[str, int] | None:
+        raise NotImplementedError
+
+
+def _least() -> str:
+    return "MIN" if connection.vendor == "sqlite" else "LEAST"
+
+
+class ProximityFactor(Factor):
+    """Points by tier. The walk reads one tier at a time, so its term is the tier's points as a parameter."""
+
+    def expression(self, help_request, now):
+        commune = help_request.commune
+        return Case(
+            When(home_commune=commune.pk, then=Value(PROXIMITY_POINTS[Proximity.SAME_COMMUNE])),
+            When(home_epci=commune.epci_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_EPCI])),
+            When(
+                home_arrondissement=commune.arrondissement_id,
+                then=Value(PROXIMITY_POINTS[Proximity.SAME_ARRONDISSEMENT]),
+            ),
+            default=Value(PROXIMITY_POINTS[Proximity.SAME_DEPARTEMENT]),
+            output_field=IntegerField(),
+        )
+
+    def sql(self, help_request):
+        return "%(proximity_points)s"
+
+    def explain(self, candidate):
+        return str(candidate.proximity.label), PROXIMITY_POINTS[candidate.proximity]
+
+
+class SlotsFactor(Factor):
+    """Per weekly slot both the request and the volunteer have, up to a cap."""
+
+    def expression(self, help_request, now):
+        # One per shared slot: the bit shifted down to the units.
+        shared = [F("availability").bitrightshift(bit).bitand(1) for bit in _request_bits(help_request)]
+        if not shared:
+            return Value(0)
+        return Least(sum(shared[1:], shared[0]) * SLOT_POINTS, Value(SLOT_POINTS_MAX))
+
+    def sql(self, help_request):
+        shared = " + ".join(f"((v.availability >> {bit}) & 1)" for bit in _request_bits(help_request)) or "0"
+        return f"{_least()}({SLOT_POINTS} * ({shared}), {SLOT_POINTS_MAX})"
+
+    def explain(self, candidate):
+        shared = [
+            bit for bit in _request_bits(candidate.help_request) if candidate.volunteer.availability & (1 << bit)
+        ]
+        if not shared:
+            return None
+        first = shared[0]
+        label = _("disponible le %(day)s %(period)s") % {
+            "day": Weekday(first // len(DayPeriod)).label,
+            "period": DayPeriod(first % len(DayPeriod)).label,
+        }
+        if len(shared) > 1:
+            label += _(" et %(n)s autre(s) créneau(x)") % {"n": len(shared) - 1}
+        return label, min(SLOT_POINTS * len(shared), SLOT_POINTS_MAX)
+
+
+class SkillFactor(Factor):
+    """A skill staff marked as useful for the help type. The walk selects whether the volunteer has one as a column
+    of its own (the subquery is written once) and adds `points` in Python."""
+
+    def expression(self, help_request, now):
+        return Case(When(_useful_skill=True, then=Value(SKILL_POINTS)), default=Value(0))
+
+    def sql(self, help_request):
+        return """EXISTS (SELECT 1 FROM volunteers_volunteerprofile_skills vs
+            JOIN volunteers_skill_help_types sh ON sh.skill_id = vs.skill_id
+            WHERE vs.volunteerprofile_id = v.id AND sh.helptype_id = %(help_type)s)"""
+
+    def params(self, help_request, now):
+        return {"help_type": help_request.help_type_id}
+
+    @staticmethod
+    def points(useful_skill: bool) -> int:
+        return SKILL_POINTS if useful_skill else 0
+
+    def explain(self, candidate):
+        return (_("compétence utile"), self.points(True)) if candidate.useful_skill else None
+
+
+class VehicleFactor(Factor):
+    """A vehicle, when the help type hints one."""
+
+    def expression(self, help_request, now):
+        if not help_request.help_type.needs_vehicle_hint:
+            return Value(0)
+        return Case(When(has_vehicle=True, then=Value(VEHICLE_POINTS)), default=Value(0))
+
+    def sql(self, help_request):
+        return "CASE WHEN v.has_vehicle THEN %(vehicle_points)s ELSE 0 END"
+
+    def params(self, help_request, now):
+        return {"vehicle_points": VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0}
+
+    def explain(self, candidate):
+        if candidate.help_request.help_type.needs_vehicle_hint and candidate.volunteer.has_vehicle:
+            return _("véhiculé"), VEHICLE_POINTS
+        return None
+
+
+class LoadFactor(Factor):
+    """A penalty per request the volunteer already follows: with the record, the stored standing."""
+
+    def expression(self, help_request, now):
+        return F("live_count") * -LOAD_PENALTY
+
+    def sql(self, help_request):
+        return f"v.live_count * {-LOAD_PENALTY}"
+
+    def explain(self, candidate):
+        live = candidate.volunteer.live_count
+        return (_("%(n)s demande(s) en cours") % {"n": live}, -LOAD_PENALTY * live) if live else None
+
+
+class FairnessFactor(Factor):
+    """Points by days since the volunteer last accepted a request; never counts as long ago."""
+
+    def expression(self, help_request, now):
+        return Case(
+            When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS_MAX)),
+            *[
+                When(last_assigned_at__lte=now - timedelta(days=days), then=Value(points))
+                for days, points in FAIRNESS_POINTS
+            ],
+            default=Value(0),
+        )
+
+    def sql(self, help_request):
+        steps = " ".join(
+            f"WHEN v.last_assigned_at <= %(assigned_{days}_days_ago)s THEN {points}"
+            for days, points in FAIRNESS_POINTS
+        )
+        return f"CASE WHEN v.last_assigned_at IS NULL THEN {FAIRNESS_POINTS_MAX} {steps} ELSE 0 END"
+
+    def params(self, help_request, now):
+        ops = connection.ops
+        return {
+            f"assigned_{days}_days_ago": ops.adapt_datetimefield_value(now - timedelta(days=days))
+            for days, _ in FAIRNESS_POINTS
+        }
+
+    def explain(self, candidate):
+        last = candidate.volunteer.last_assigned_at
+        if last is None:
+            return _("pas encore sollicité"), FAIRNESS_POINTS_MAX
+        days = (candidate.now - last).days
+        for threshold, points in FAIRNESS_POINTS:
+            if days >= threshold:
+                return _("dernière aide il y a %(d)s jours") % {"d": days}, points
+        return _("a aidé récemment"), 0
+
+
+class RecordFactor(Factor):
+    """A point per completed help, up to a cap: with the load, the stored standing."""
+
+    def expression(self, help_request, now):
+        return Least(F("completed_count"), Value(RECORD_POINTS_MAX))
+
+    def sql(self, help_request):
+        return f"{_least()}(v.completed_count, {RECORD_POINTS_MAX})"
+
+    def explain(self, candidate):
+        done = candidate.volunteer.completed_count
+        if not done:
+            return None
+        return _("%(n)s aide(s) menée(s) à bien") % {"n": done}, min(done, RECORD_POINTS_MAX)
+
+
+SKILL = SkillFactor()
+# In the order the explanation reads them.
+FACTORS = [
+    ProximityFactor(), SlotsFactor(), SKILL, VehicleFactor(), LoadFactor(), FairnessFactor(), RecordFactor(),
+]  # fmt: skip
+
+
 # --- The rules through the ORM: `plain_ranking`, the reference the tier walk must match ------------------------------
 
 
-def eligible(help_request: HelpRequest):
+def eligible(help_request: "HelpRequest"):
     """Every hard filter but geography: ready to receive proposals (VolunteerProfile.objects.ready()),
     below capacity, in the domain, free at the asked time, and not someone who already declined, let expire
     or handed back this request."""
@@ -126,7 +300,7 @@ def eligible(help_request: HelpRequest):
     return volunteers
 
 
-def tier_filter(help_request: HelpRequest, tier: Proximity) -> Q:
+def tier_filter(help_request: "HelpRequest", tier: Proximity) -> Q:
     commune = help_request.commune
     place = {
         Proximity.SAME_COMMUNE: Q(home_commune=commune.pk),
@@ -140,70 +314,39 @@ def tier_filter(help_request: HelpRequest, tier: Proximity) -> Q:
     return place & Q(reach__in=REACHES_FOR_TIER[tier])
 
 
-def score_expression(help_request: HelpRequest, proximity):
-    now = timezone.now()
-    # One per weekly slot both the request and the volunteer have: the bit shifted down to the units.
-    shared_slots = [F("availability").bitrightshift(bit).bitand(1) for bit in _request_bits(help_request)]
-    slot_points = (
-        Least(sum(shared_slots[1:], shared_slots[0]) * SLOT_POINTS, Value(SLOT_POINTS_MAX))
-        if shared_slots
-        else Value(0)
-    )
-    fairness = Case(
-        When(last_assigned_at__isnull=True, then=Value(FAIRNESS_POINTS_MAX)),
-        *[
-            When(last_assigned_at__lte=now - timedelta(days=days), then=Value(points))
-            for days, points in FAIRNESS_POINTS
-        ],
-        default=Value(0),
-    )
-    vehicle = (
-        Case(When(has_vehicle=True, then=Value(VEHICLE_POINTS)), default=Value(0))
-        if help_request.help_type.needs_vehicle_hint
-        else Value(0)
-    )
-    skill = Case(When(_useful_skill=True, then=Value(SKILL_POINTS)), default=Value(0))
-    # The standing adds the record and takes away the load (VolunteerProfile.standing).
-    return proximity + slot_points + skill + vehicle + fairness + F("standing")
+def score_expression(help_request: "HelpRequest", now: datetime | None = None):
+    """The score through the ORM: the sum of the factors' expressions."""
+    now = now or timezone.now()
+    expressions = [factor.expression(help_request, now) for factor in FACTORS]
+    return sum(expressions[1:], expressions[0])
 
 
-def _request_bits(help_request: HelpRequest) -> list[int]:
+def _request_bits(help_request: "HelpRequest") -> list[int]:
     return [bit for bit in range(len(Weekday) * len(DayPeriod)) if help_request.preferred_slots & (1 << bit)]
 
 
-def _useful_skills_exist(help_request: HelpRequest) -> bool:
+def _useful_skills_exist(help_request: "HelpRequest") -> bool:
     return Skill.objects.filter(help_types=help_request.help_type_id).exists()
 
 
-def _scored(queryset, help_request: HelpRequest, proximity, *, skills_count: bool):
+def _scored(queryset, help_request: "HelpRequest", *, skills_count: bool):
     if skills_count:
         useful = Skill.objects.filter(volunteers=OuterRef("pk"), help_types=help_request.help_type_id)
         queryset = queryset.alias(_useful_skill=Exists(useful))
     else:
         # No skill is marked useful for this help type: skip a subquery per volunteer.
         queryset = queryset.alias(_useful_skill=Value(False))
-    return queryset.annotate(score=score_expression(help_request, proximity), useful_skill=F("_useful_skill"))
+    return queryset.annotate(score=score_expression(help_request), useful_skill=F("_useful_skill"))
 
 
-def plain_ranking(help_request: HelpRequest, limit: int = 10) -> list[tuple[int, int]]:
+def plain_ranking(help_request: "HelpRequest", limit: int = 10) -> list[tuple[int, int]]:
     """The same ranking as one query scoring every eligible volunteer: the reference `candidates` must match."""
-    commune = help_request.commune
-    proximity = Case(
-        When(home_commune=commune.pk, then=Value(PROXIMITY_POINTS[Proximity.SAME_COMMUNE])),
-        When(home_epci=commune.epci_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_EPCI])),
-        When(
-            home_arrondissement=commune.arrondissement_id, then=Value(PROXIMITY_POINTS[Proximity.SAME_ARRONDISSEMENT])
-        ),
-        default=Value(PROXIMITY_POINTS[Proximity.SAME_DEPARTEMENT]),
-        output_field=IntegerField(),
-    )
     anywhere = Q()
     for tier in PROXIMITY_POINTS:
         anywhere |= tier_filter(help_request, tier)
     rows = _scored(
         eligible(help_request).filter(anywhere),
         help_request,
-        proximity,
         skills_count=_useful_skills_exist(help_request),
     )
     return list(rows.order_by("-score", "pk").values_list("pk", "score")[:limit])
@@ -222,7 +365,7 @@ class Ranked(NamedTuple):
     proximity: Proximity
 
 
-def bonus_ceiling(help_request: HelpRequest, *, skills_count: bool) -> int:
+def bonus_ceiling(help_request: "HelpRequest", *, skills_count: bool) -> int:
     """The most a volunteer can score for this request beyond proximity and standing: the slots it asks for, a
     skill if one is marked useful, a vehicle if hinted, and full fairness (it depends on the clock: not stored)."""
     return (
@@ -243,7 +386,7 @@ WALK_FIRST_READ, WALK_GROWTH = 40, 2
 STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 
-def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
+def candidates(help_request: "HelpRequest", limit: int = 10) -> list[Candidate]:
     """The best volunteers for this request, in `plain_ranking`'s order, each with the reasons for its score."""
     walk = TierWalk(help_request)
     best: list[Ranked] = []
@@ -254,7 +397,9 @@ def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
     # The winners' profiles in one query (names and communes are for the pages that show them).
     volunteers = VolunteerProfile.objects.in_bulk([row.pk for row in best])
     return [
-        Candidate(volunteers[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill)
+        Candidate(
+            volunteers[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill, now=walk.now
+        )
         for row in best
         if row.pk in volunteers  # unless deleted meanwhile
     ]
@@ -262,50 +407,35 @@ def candidates(help_request: HelpRequest, limit: int = 10) -> list[Candidate]:
 
 class TierWalk:
     """Reads one request's candidates tier by tier, in SQL: composed by the ORM, this query took about ten times
-    longer to build than PostgreSQL took to run it. It states again the rules of `eligible`, `tier_filter` and
-    `score_expression`, which `plain_ranking` runs through the ORM; tests and the bench compare the two rankings.
+    longer to build than PostgreSQL took to run it. It states again the rules of `eligible` and `tier_filter`, which
+    `plain_ranking` runs through the ORM, and scores with the FACTORS' SQL terms; tests and the bench compare the two
+    rankings.
     Plain SQL that SQLite understands too, for the embedded default."""
 
-    def __init__(self, help_request: HelpRequest):
+    def __init__(self, help_request: "HelpRequest"):
         self.help_request = help_request
         # Whether any skill is marked useful for the help type: the first read tells. Until then, assume one is,
         # as a higher ceiling is always safe.
         self.skills_count = True
-        shared_slots = " + ".join(f"((v.availability >> {bit}) & 1)" for bit in _request_bits(help_request)) or "0"
-        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-        fairness = " ".join(
-            f"WHEN v.last_assigned_at <= %(assigned_{days}_days_ago)s THEN {points}"
-            for days, points in FAIRNESS_POINTS
-        )
-        useful_skill = """EXISTS (SELECT 1 FROM volunteers_volunteerprofile_skills vs
-            JOIN volunteers_skill_help_types sh ON sh.skill_id = vs.skill_id
-            WHERE vs.volunteerprofile_id = v.id AND sh.helptype_id = %(help_type)s)"""
+        self.now = now = timezone.now()
+        # The score but the skill points, added in Python from the column after it: the subquery is written once.
+        score = "\n                + ".join(factor.sql(help_request) for factor in FACTORS if factor is not SKILL)
         self.sql = f"""
             SELECT v.id, v.standing,
-                -- the score but the skill points, added in Python: the subquery is written once, below
-                %(proximity_points)s
-                + {least}({SLOT_POINTS} * ({shared_slots}), {SLOT_POINTS_MAX})
-                + CASE WHEN v.has_vehicle THEN %(vehicle_points)s ELSE 0 END
-                + CASE WHEN v.last_assigned_at IS NULL THEN {FAIRNESS_POINTS_MAX} {fairness} ELSE 0 END
-                + v.standing,
-                {useful_skill},
+                {score},
+                {SKILL.sql(help_request)},
                 EXISTS (SELECT 1 FROM volunteers_skill_help_types WHERE helptype_id = %(help_type)s)
             FROM volunteers_volunteerprofile v JOIN accounts_user u ON u.id = v.user_id
             WHERE v.is_eligible AND u.is_active AND (v.paused_until IS NULL OR v.paused_until < %(today)s)
                 AND v.live_count < v.capacity AND (v.domains & %(domain_bit)s) > 0
                 AND (%(slots)s = 0 OR (v.availability & %(slots)s) > 0)
-                AND NOT EXISTS (SELECT 1 FROM volunteers_proposal p
+                AND NOT EXISTS (SELECT 1 FROM {Proposal._meta.db_table} p
                     WHERE p.help_request_id = %(help_request)s AND p.volunteer_id = v.id
                     AND p.status IN ({", ".join(f"'{status}'" for status in ENDED_WITHOUT_HELP)}))
         """
-        ops, now = connection.ops, timezone.now()
+        ops = connection.ops
         self.params = {
-            "help_type": help_request.help_type_id,
-            "vehicle_points": VEHICLE_POINTS if help_request.help_type.needs_vehicle_hint else 0,
-            **{
-                f"assigned_{days}_days_ago": ops.adapt_datetimefield_value(now - timedelta(days=days))
-                for days, _ in FAIRNESS_POINTS
-            },
+            **{key: value for factor in FACTORS for key, value in factor.params(help_request, now).items()},
             "today": ops.adapt_datefield_value(timezone.localdate()),
             "domain_bit": domain_bit(help_request.domain),
             "slots": help_request.preferred_slots,
@@ -355,7 +485,7 @@ class TierWalk:
         if rows:
             self.skills_count = bool(rows[0][-1])
         return [
-            Ranked(pk, standing, score + SKILL_POINTS * bool(skill), bool(skill), tier)
+            Ranked(pk, standing, score + SKILL.points(bool(skill)), bool(skill), tier)
             for pk, standing, score, skill, _ in rows
         ]
 
@@ -383,20 +513,10 @@ def _same_and_other(column: str, param: str, value) -> tuple[str, str]:
     return f"{column} = %({param})s", f"({column} IS NULL OR {column} <> %({param})s)"
 
 
-# --- Explanations and lifecycle --------------------------------------------------------------------------------------
+# --- When no volunteer fits -----------------------------------------------------------------------------------------
 
 
-def _fairness_factor(volunteer: VolunteerProfile) -> tuple[str, int]:
-    if volunteer.last_assigned_at is None:
-        return _("pas encore sollicité"), FAIRNESS_POINTS[0][1]
-    days = (timezone.now() - volunteer.last_assigned_at).days
-    for threshold, points in FAIRNESS_POINTS:
-        if days >= threshold:
-            return _("dernière aide il y a %(d)s jours") % {"d": days}, points
-    return _("a aidé récemment"), 0
-
-
-def association_suggestions(help_request: HelpRequest, limit: int = 5):
+def association_suggestions(help_request: "HelpRequest", limit: int = 5):
     """Organisations to route to when no volunteer fits: validated, acting in the commune and the domain."""
     return list(
         Association.objects.validated()
@@ -404,68 +524,3 @@ def association_suggestions(help_request: HelpRequest, limit: int = 5):
         .with_domain(help_request.domain)
         .order_by("name")[:limit]
     )
-
-
-def propose_best(help_request: HelpRequest, *, by=None) -> Proposal | None:
-    """Offers the request to the best candidate; after MATCHING_MAX_ATTEMPTS declines or expiries, or when
-    nobody fits, hands it to staff. Candidates taken by a concurrent proposal are skipped."""
-    # The status as it is now (the caller's copy may be older) and the attempts so far, in one query.
-    help_request.status, attempts = (
-        HelpRequest.objects.filter(pk=help_request.pk)
-        .annotate(attempts=Count("proposals", filter=Q(proposals__status__in=ENDED_WITHOUT_HELP)))
-        .values_list("status", "attempts")
-        .get()
-    )
-    if help_request.status not in (Status.NEW, Status.TRIAGED, Status.NEEDS_STAFF):
-        return None
-    if attempts < settings.MATCHING_MAX_ATTEMPTS:
-        for candidate in candidates(help_request, limit=5):
-            try:
-                return proposal_create(
-                    help_request=help_request,
-                    volunteer=candidate.volunteer,
-                    by=by,
-                    score=candidate.score,
-                    explanation=candidate.explanation,
-                )
-            except (ProposalError, TransitionNotAllowed):
-                continue
-    if help_request.status != Status.NEEDS_STAFF:
-        help_request.mark_needs_staff(note=_("Aucun bénévole disponible ne correspond : à traiter par un agent."))
-        events.needs_staff(help_request, association_suggestions(help_request))
-    return None
-
-
-@transaction.atomic
-def help_request_triage(help_request: HelpRequest, *, by=None, note: str = "") -> Proposal | None:
-    help_request.triage(by=by, note=note)
-    if settings.MATCHING_ON_TRIAGE:
-        return propose_best(help_request, by=by)
-    return None
-
-
-def proposals_expire(now=None) -> int:
-    """Ends proposals past their deadline and offers each request to the next candidate. Rows another
-    worker is handling are skipped, so two beat runs never expire the same proposal twice."""
-    now = now or timezone.now()
-    expired = 0
-    while True:
-        with transaction.atomic():
-            proposal = (
-                Proposal.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=ProposalStatus.PROPOSED, respond_by__lt=now)
-                .select_related("help_request")
-                .first()
-            )
-            if proposal is None:
-                return expired
-            proposal.status = ProposalStatus.EXPIRED
-            proposal.save(update_fields=["status"])
-            VolunteerProfile.objects.filter(pk=proposal.volunteer_id).update(live_count=F("live_count") - 1)
-            help_request = proposal.help_request
-            expired += 1
-            try:
-                help_request.transition(Status.TRIAGED, note=_("Proposition expirée sans réponse."))
-            except TransitionNotAllowed:
-                continue  # staff moved the request meanwhile: the proposal is over, nothing more to offer
-            propose_best(help_request)

@@ -1,32 +1,19 @@
 import random
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from core.enums import DayPeriod, Domain, Proximity, Weekday, domains_to_mask
 from core.models import Commune, HelpType
 from core.slots import slot_bit
-from requests_app.enums import Status
-from requests_app.matching import (
-    association_suggestions,
-    candidates,
-    help_request_triage,
-    plain_ranking,
-    proposals_expire,
-    propose_best,
-)
-from requests_app.models import HelpRequest
-from tests.accounts.factories import AgentFactory
-from tests.associations.factories import AssociationFactory
+from matching.enums import ProposalStatus
+from matching.ranking import candidates, plain_ranking
+from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import ProposalFactory, VolunteerProfileFactory, unverified
-from volunteers.enums import ProposalStatus, Reach
-from volunteers.models import Proposal, Skill
-from volunteers.services import ProposalError, proposal_create, proposal_decline
+from tests.volunteers.factories import VolunteerProfileFactory, unverified
+from volunteers.enums import Reach
+from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +190,7 @@ def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
 def test_the_walk_reads_a_big_tier_in_pieces_and_still_gives_the_plain_ranking(monkeypatch):
     """Few distinct standings and scores, so many ties: the stopping rule and the resumption after the last row
     read must both respect the pk order of equal scores."""
-    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 3)
+    monkeypatch.setattr("matching.ranking.WALK_FIRST_READ", 3)
     rng = random.Random(1871)
     first_aid = Skill.objects.create(name="Premiers secours")
     first_aid.help_types.add(HelpType.objects.get(code="shopping"))
@@ -248,7 +235,7 @@ def test_a_heavily_loaded_neighbour_comes_after_a_perfect_volunteer_of_the_next_
 
 
 def test_on_equal_scores_an_older_profile_not_yet_read_still_comes_first(monkeypatch):
-    monkeypatch.setattr("requests_app.matching.WALK_FIRST_READ", 2)
+    monkeypatch.setattr("matching.ranking.WALK_FIRST_READ", 2)
     low_standing_first_read = volunteer_in()  # 400 + fairness 14
     older_with_everything = volunteer_in(has_vehicle=True)  # 400 + 15 + 14 = 429
     newer_high_standing = volunteer_in(
@@ -272,127 +259,3 @@ def test_a_big_commune_is_ranked_from_its_first_rows_in_standing_order(django_as
     with django_assert_num_queries(2):
         found = candidates(help_request)
     assert len(found) == 10 and all(c.proximity == Proximity.SAME_COMMUNE for c in found)
-
-
-# --- Lifecycle -----------------------------------------------------------------------------------------------
-
-
-def test_triage_proposes_to_the_best_candidate_with_a_deadline_by_urgency():
-    best = volunteer_in()
-    volunteer_in(VANDOEUVRE, reach=Reach.EPCI)
-    help_request = HelpRequestFactory(urgency=1)
-    help_request_triage(help_request, by=AgentFactory())
-    proposal = Proposal.objects.get()
-    assert proposal.volunteer == best and "même commune (+400)" in proposal.explanation
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
-    assert timedelta(minutes=110) < proposal.respond_by - timezone.now() <= timedelta(hours=2)
-
-
-def test_a_decline_goes_to_the_next_candidate_and_exhaustion_goes_to_staff(settings, mailoutbox):
-    settings.MATCHING_MAX_ATTEMPTS = 2
-    AgentFactory(email="agent@cd54.fr")
-    first, second, third = volunteer_in(completed_count=3), volunteer_in(completed_count=2), volunteer_in()
-    help_request = request_in()
-
-    assert propose_best(help_request).volunteer == first
-    proposal_decline(proposal=first.proposals.get(), reason="Malade")
-    assert propose_best(help_request).volunteer == second
-    proposal_decline(proposal=second.proposals.get())
-    assert propose_best(help_request) is None
-
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
-    assert not third.proposals.exists()
-
-
-def test_an_expired_proposal_goes_to_the_next_candidate():
-    first, second = volunteer_in(completed_count=3), volunteer_in()
-    help_request = request_in()
-    proposal = propose_best(help_request)
-    Proposal.objects.filter(pk=proposal.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
-
-    assert proposals_expire() == 1
-
-    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.EXPIRED
-    assert help_request.proposals.live().get().volunteer == second
-    first.refresh_from_db()
-    assert first.live_count == 0
-    assert proposals_expire() == 0
-
-
-def test_when_no_volunteer_fits_organisations_covering_the_commune_and_domain_are_suggested():
-    covering = AssociationFactory(name="Épicerie solidaire")
-    AssociationFactory(name="Garderie", domains=domains_to_mask([Domain.CHILDCARE]))
-    AssociationFactory(name="En attente", pending=True)
-    help_request = request_in()
-    assert association_suggestions(help_request) == [covering]
-    assert propose_best(help_request) is None
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
-
-
-def test_staff_see_the_candidates_with_reasons_and_propose_to_any_of_them(client):
-    chosen = volunteer_in(VANDOEUVRE, reach=Reach.EPCI)
-    volunteer_in()
-    help_request = request_in()
-    client.force_login(AgentFactory())
-    url = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
-    content = client.get(url).content.decode()
-    assert "Bénévoles les mieux placés" in content and "même intercommunalité (+300)" in content
-
-    client.post(reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, chosen.pk]))
-
-    assert help_request.proposals.live().get().volunteer == chosen
-
-
-def test_proposing_by_hand_is_a_post_and_respects_the_rules(client):
-    help_request = request_in()
-    paused = volunteer_in(paused_until=timezone.localdate() + timedelta(days=1))
-    client.force_login(AgentFactory())
-    url = reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, paused.pk])
-    assert client.get(url).status_code == 403
-    response = client.post(url, follow=True)
-    assert "pas disponible" in response.content.decode()
-    assert not Proposal.objects.exists()
-
-
-# --- Concurrency ----------------------------------------------------------------------------------------------
-
-
-def run_at_once(*jobs):
-    start = threading.Barrier(len(jobs))
-    outcomes = []
-
-    def run(job):
-        try:
-            start.wait()
-            outcomes.append(job())
-        except (ProposalError, Exception) as refusal:  # noqa: B014 - any refusal counts as "not proposed"
-            outcomes.append(refusal)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("reference_data_kept")
-def test_two_proposals_at_once_for_the_same_request_leave_one_live_proposal():
-    help_request = request_in()
-    volunteers = [volunteer_in() for _ in range(4)]
-    run_at_once(*[lambda v=v: proposal_create(help_request=help_request, volunteer=v) for v in volunteers])
-    assert Proposal.objects.filter(help_request=help_request, status__in=["proposed", "accepted"]).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("reference_data_kept")
-def test_two_requests_at_once_for_a_volunteer_with_one_place_left_leave_one_proposal():
-    volunteer = volunteer_in(capacity=1)
-    requests = [request_in() for _ in range(4)]
-    run_at_once(*[lambda r=r: proposal_create(help_request=r, volunteer=volunteer) for r in requests])
-    assert Proposal.objects.filter(volunteer=volunteer).count() == 1
-    volunteer.refresh_from_db()
-    assert volunteer.live_count == 1

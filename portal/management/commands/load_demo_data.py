@@ -12,13 +12,13 @@ from associations.models import Association, Membership
 from core.enums import Domain, domains_to_mask
 from core.models import Commune
 from core.slots import ALL_SLOTS
+from matching.services import proposal_create
 from notifications import outbox
 from requests_app.demo import demo_requests_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from volunteers.enums import Reach
 from volunteers.models import Skill, VolunteerProfile
-from volunteers.services import proposal_create
 
 DEMO_PASSWORD = "entraide-demo-54"
 STAFF_EMAIL = "agent@demo.entraide54.fr"

@@ -4,14 +4,14 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from associations.demo import ORGANISATIONS
 from associations.models import Association, Mission
-from core.management.commands.load_demo_data import (
+from notifications.models import Notification
+from portal.management.commands.load_demo_data import (
     ASSOCIATION_EMAIL,
     DEMO_PASSWORD,
     DEMO_REQUESTS,
     STAFF_EMAIL,
     VOLUNTEER_EMAIL,
 )
-from notifications.models import Notification
 from requests_app.models import HelpRequest
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,11 @@
-"""Who is told what, through which channel, for each event of the portal. One function per event; each
-writes outbox rows in the caller's transaction (see outbox.py), so callers only say what happened.
+"""Who is told what about a proposal: the volunteer it is offered to, and staff when it needs them. Each writes
+outbox rows in the caller's transaction (see notifications.outbox).
 
-Personal data of a beneficiary (name, address, phone, what they wrote) never goes into a message to anyone
-but that beneficiary: volunteers, organisations and staff are given a reference, a help type and a commune,
-and a link to the page where their rights are checked.
-"""
+No beneficiary's personal data goes into these messages: a reference, a help type, a commune, and a link to the
+page where the reader's rights are checked."""
 
 from notifications.enums import Event
 from notifications.outbox import absolute_url, email_add, sms_add, staff_email_add
-
-# --- To volunteers --------------------------------------------------------------------------------------------
 
 
 def proposal_made(proposal) -> None:
@@ -22,9 +18,6 @@ def proposal_made(proposal) -> None:
     }
     email_add(Event.PROPOSAL_MADE, to=volunteer.user.email, context=context, help_request=proposal.help_request)
     sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=context, help_request=proposal.help_request)
-
-
-# --- To the département's staff -------------------------------------------------------------------------------
 
 
 def concern_reported(proposal) -> None:

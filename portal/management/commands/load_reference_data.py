@@ -1,3 +1,6 @@
+"""In portal rather than core: besides core's reference data, it refreshes accounts' staff group, whose
+permissions span every app."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

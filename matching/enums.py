@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposée")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Déclinée")
+    EXPIRED = "expired", _("Expirée")
+    DONE = "done", _("Terminée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+LIVE_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)
+
+# The one place that says which status may follow which (`Proposal.move` checks it).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    # The volunteer answers, lets the deadline pass, or the request leaves their hands (staff, the requester).
+    ProposalStatus.PROPOSED: frozenset(
+        {ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.EXPIRED, ProposalStatus.CANCELLED}
+    ),
+    # Helped, or handed back (by the volunteer, a suspension, the account's deletion, or the request moving).
+    ProposalStatus.ACCEPTED: frozenset({ProposalStatus.DONE, ProposalStatus.CANCELLED}),
+    ProposalStatus.DECLINED: frozenset(),
+    ProposalStatus.EXPIRED: frozenset(),
+    ProposalStatus.DONE: frozenset(),
+    ProposalStatus.CANCELLED: frozenset(),
+}
+
+
+def statuses_leading_to(to: str) -> frozenset[str]:
+    """The statuses a proposal may reach `to` from: for the changes made to many rows at once."""
+    return frozenset(status for status, targets in TRANSITIONS.items() if to in targets)

@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from volunteers.models import VolunteerProfile
+
+
+@login_required
+def my_space(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: the space of the role they hold, or the choice of one."""
+    user = request.user
+    if user.is_staff:
+        return redirect("admin:index")
+    if VolunteerProfile.objects.filter(user=user).exists():
+        return redirect("volunteers:dashboard")
+    if user.memberships.exists():
+        return redirect("associations:mine")
+    return render(request, "portal/my_space.html")
