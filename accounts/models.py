@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
+from accounts.roles import is_staff
 
 
 class UserManager(BaseUserManager):
@@ -49,7 +50,7 @@ class User(AbstractUser):
     def roles(self) -> set[Role]:
         """The roles this person holds; one account may hold several (a staff member who volunteers)."""
         roles = set()
-        if self.is_staff:
+        if is_staff(self):
             roles.add(Role.STAFF)
         if self.memberships.exists():
             roles.add(Role.ASSOCIATION_MEMBER)

@@ -21,7 +21,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -29,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import staff_group_ensure  # noqa: E402
+from bench.common import BATCH, database_ready, progress  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from requests_app.models import HelpRequest  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
@@ -45,30 +45,29 @@ def seed() -> None:
     communes = list(Commune.objects.values_list("insee", flat=True))
     help_types = list(HelpType.objects.values_list("pk", "domain"))
     now = timezone.now()
-    batch = []
-    for index in range(existing, REQUESTS):
-        help_type_id, domain = rng.choice(help_types)
-        batch.append(
-            HelpRequest(
-                reference=new_reference(),
-                tracking_token=new_tracking_token(),
-                status=rng.choice(["new", "triaged", "done", "cancelled", "routed", "assigned"]),
-                requester_name=f"Personne {index}",
-                requester_phone=f"+3361{index:07d}",
-                commune_id=rng.choice(communes),
-                help_type_id=help_type_id,
-                domain=domain,
-                description="Courses de la semaine",
-                urgency=rng.choice([1, 2, 2, 3]),
-                lives_alone=rng.random() < 0.4,
-                consent_at=now,
-                created_at=now - timezone.timedelta(minutes=rng.randrange(0, 60 * 24 * 60)),
+    for start in range(existing, REQUESTS, BATCH):
+        batch = []
+        for index in range(start, min(start + BATCH, REQUESTS)):
+            help_type_id, domain = rng.choice(help_types)
+            batch.append(
+                HelpRequest(
+                    reference=new_reference(),
+                    tracking_token=new_tracking_token(),
+                    status=rng.choice(["new", "triaged", "done", "cancelled", "routed", "assigned"]),
+                    requester_name=f"Personne {index}",
+                    requester_phone=f"+3361{index:07d}",
+                    commune_id=rng.choice(communes),
+                    help_type_id=help_type_id,
+                    domain=domain,
+                    description="Courses de la semaine",
+                    urgency=rng.choice([1, 2, 2, 3]),
+                    lives_alone=rng.random() < 0.4,
+                    consent_at=now,
+                    created_at=now - timezone.timedelta(minutes=rng.randrange(0, 60 * 24 * 60)),
+                )
             )
-        )
-        if len(batch) == 5000:
-            HelpRequest.objects.bulk_create(batch)
-            batch = []
-    HelpRequest.objects.bulk_create(batch)
+        HelpRequest.objects.bulk_create(batch, batch_size=BATCH)
+        progress("requests", start + len(batch), REQUESTS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -86,15 +85,7 @@ def measure(client: Client, url: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    from django.db import connections
-    from psycopg import connect
-
-    name = connections["default"].settings_dict["NAME"]
-    with connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
+    database_ready()
     seed()
 
     staff, _ = User.objects.get_or_create(email="bench@entraide54.fr", defaults={"is_staff": True})

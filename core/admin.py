@@ -40,6 +40,23 @@ class RecordAdmin(BaseAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under a record (its history, its notes, its proposals): read there, never added, edited or
+    deleted. The inline's `fields` are all read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReferenceDataAdmin(BaseAdmin):
     """Loaded from the official file by `load_reference_data`: read in the admin, never added or deleted there."""
 

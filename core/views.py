@@ -22,7 +22,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     # The periods come from the settings the retention task reads: the notice cannot drift from what is done.
-    context = {"retention_days": settings.RETENTION_DAYS, "unverified_days": settings.UNVERIFIED_ACCOUNT_DAYS}
+    context = {
+        "retention_days": settings.RETENTION_DAYS,
+        "unverified_days": settings.UNVERIFIED_ACCOUNT_DAYS,
+        "access_log_days": settings.ACCESS_LOG_DAYS,
+    }
     return render(request, "core/privacy.html", context)
 
 

@@ -4,12 +4,16 @@ from django.urls import include, path
 import associations.urls
 import core.urls
 import portal.urls
+import portal.volunteer_urls
 import requests_app.routed_urls
+import volunteers.urls
 
-# Two namespaces gather pages from an app above the one they are named after, which must not import it (the
-# layers are in the README): the organisation's pages of the requests routed to it, and the "mon espace" landing.
+# Three namespaces gather pages from an app above the one they are named after, which must not import it (the
+# layers are in the README): the organisation's pages of the requests routed to it, the "mon espace" landing, and
+# the volunteer's space (dashboard, proposal pages, own data) beside the profile pages.
 associations_pages = (associations.urls.urlpatterns + requests_app.routed_urls.urlpatterns, associations.urls.app_name)
 core_pages = (core.urls.urlpatterns + portal.urls.urlpatterns, core.urls.app_name)
+volunteers_pages = (volunteers.urls.urlpatterns + portal.volunteer_urls.urlpatterns, volunteers.urls.app_name)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,7 +22,7 @@ urlpatterns = [
     path("", include(core_pages)),
     path("", include("requests_app.urls")),
     path("associations/", include(associations_pages)),
-    path("benevoles/", include("volunteers.urls")),
+    path("benevoles/", include(volunteers_pages)),
     path("pilotage/", include("pilotage.urls")),
     path("", include("associations.mission_urls")),
 ]

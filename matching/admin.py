@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin
+from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
+from volunteers.admin import VolunteerProfileAdmin
+from volunteers.models import VolunteerProfile
 
 
 @admin.register(Proposal)
@@ -20,3 +25,29 @@ class ProposalAdmin(BaseAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VolunteerProfile)
+class VolunteerProfileWithProposalsAdmin(VolunteerProfileAdmin):
+    """The volunteer admin (volunteers/admin.py), with each volunteer's load and completions counted from their
+    proposals: volunteers must not import the proposal statuses, so the columns are added here."""
+
+    list_display = ("user", "home_commune", "reach", "status", "paused_until", "live_load", "capacity", "completed")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _live=Count("proposals", filter=Q(proposals__status__in=LIVE_PROPOSAL_STATUSES)),
+                _done=Count("proposals", filter=Q(proposals__status=ProposalStatus.DONE)),
+            )
+        )
+
+    @admin.display(description=_("demandes en cours"), ordering="_live")
+    def live_load(self, obj):
+        return obj._live
+
+    @admin.display(description=_("aides terminées"), ordering="_done")
+    def completed(self, obj):
+        return obj._done

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
 
+from accounts.roles import staff_emails
 from core import health
-from core.alerts import staff_emails
 from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification

@@ -2,14 +2,13 @@
 
 from collections.abc import Callable
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import can_export_personal_data, power_required, staff_required
 from associations.enums import AssociationStatus
-from core.decorators import staff_required
 from notifications.outbox import queue_state
 from pilotage import exports
 from pilotage.charts import dashboard_charts
@@ -17,8 +16,6 @@ from pilotage.figures import Scope, dashboard_figures
 from pilotage.forms import ScopeForm
 from requests_app.enums import AccessReason, Source
 from requests_app.privacy import access_logged, access_records
-
-EXPORT_PERMISSION = "pilotage.export_personal_data"
 
 
 @staff_required
@@ -41,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (code, label, figures["associations"][code]) for code, label in AssociationStatus.choices
             ],
             "query": request.GET.urlencode(),
-            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+            "can_export": can_export_personal_data(request.user),
             "open_data_min_count": exports.OPEN_DATA_MIN_COUNT,
         },
     )
@@ -77,22 +74,19 @@ def _filters(scope: Scope) -> str:
     return " ; ".join(f"{key}={value}" for key, value in chosen.items() if value)
 
 
-@staff_required
-@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@power_required(can_export_personal_data)
 @require_GET
 def export_requests(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "demandes", exports.REQUEST_COLUMNS, exports.requests_rows)
 
 
-@staff_required
-@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@power_required(can_export_personal_data)
 @require_GET
 def export_volunteers(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "benevoles", exports.VOLUNTEER_COLUMNS, exports.volunteers_rows)
 
 
-@staff_required
-@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@power_required(can_export_personal_data)
 @require_GET
 def export_associations(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "structures", exports.ASSOCIATION_COLUMNS, exports.associations_rows)

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from portal import views
+from portal.views import landing
 
 urlpatterns = [
-    path("mon-espace/", views.my_space, name="my_space"),
+    path("mon-espace/", landing.my_space, name="my_space"),
 ]

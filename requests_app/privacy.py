@@ -1,7 +1,7 @@
 """The one place that decides who may see a beneficiary's identity, address and phone, and that writes each
 such view to the access log: detail pages, the hotline's lookup, admin searches and filtered lists, exports.
 
-Staff with the permission to view requests may; the volunteer whose assignment is live may; the
+Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
 organisation a request is routed to may, while it holds it. Everyone else sees at most the commune, the help
 type and the time window.
 """
@@ -12,6 +12,7 @@ from itertools import islice
 from django.contrib.admin.views.main import IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, TO_FIELD_VAR
 from django.http import QueryDict
 
+from accounts.roles import can_see_contact_details
 from associations.enums import AssociationStatus
 from associations.models import Association
 from matching.enums import ProposalStatus
@@ -26,14 +27,10 @@ NOT_A_FILTER = (PAGE_VAR, ORDER_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR)
 LOG_CHUNK_SIZE = 2000  # the exports' reading chunk: one INSERT of the log for each SELECT of the file
 
 
-def is_staff_reader(user) -> bool:
-    return user.is_authenticated and user.is_staff and user.has_perm("requests_app.view_helprequest")
-
-
 def contact_allowed(user, help_request: HelpRequest) -> bool:
     if not user.is_authenticated:
         return False
-    if is_staff_reader(user):
+    if can_see_contact_details(user):
         return True
     if help_request.proposals.filter(volunteer__user=user, status=ProposalStatus.ACCEPTED).exists():
         return True

@@ -33,10 +33,9 @@ ERASED = {
     "callback_at": None,
 }
 BATCH = 500
-# The database refuses to delete lines younger than 365 days (requests_app migration 0003), by its own clock:
-# a day more here keeps a server clock slightly ahead from making the nightly task fail.
-ACCESS_LOG_DAYS = 366
-LOGIN_FAILURES_DAYS = 30
+# The database refuses to delete access-log lines younger than ACCESS_LOG_DAYS, by its own clock: a day more here
+# keeps a server clock slightly ahead from making the nightly task fail.
+ACCESS_LOG_CLOCK_MARGIN_DAYS = 1
 
 
 def closed_requests_anonymise(now=None) -> int:
@@ -77,14 +76,19 @@ def unverified_accounts_purge(now=None) -> int:
 
 def old_records_delete(now=None) -> int:
     """Messages not about a request (digests, invitations…; those about a request go with its anonymisation),
-    access-log lines older than a year, records of failed logins (an address and an IP) older than a month, rate-limit
-    counters kept in the database during a Redis outage once their window is over."""
+    access-log lines older than ACCESS_LOG_DAYS (a year), records of failed logins (an address and an IP) older than
+    LOGIN_FAILURES_DAYS (a month), rate-limit counters kept in the database during a Redis outage once their window
+    is over."""
     now = now or timezone.now()
     messages, _ = Notification.objects.filter(
         help_request__isnull=True, created_at__lt=now - timedelta(days=settings.RETENTION_DAYS)
     ).delete()
-    logs, _ = AccessLog.objects.filter(at__lt=now - timedelta(days=ACCESS_LOG_DAYS)).delete()
-    failures, _ = AccessAttempt.objects.filter(attempt_time__lt=now - timedelta(days=LOGIN_FAILURES_DAYS)).delete()
+    logs, _ = AccessLog.objects.filter(
+        at__lt=now - timedelta(days=settings.ACCESS_LOG_DAYS + ACCESS_LOG_CLOCK_MARGIN_DAYS)
+    ).delete()
+    failures, _ = AccessAttempt.objects.filter(
+        attempt_time__lt=now - timedelta(days=settings.LOGIN_FAILURES_DAYS)
+    ).delete()
     counters = expired_counters_delete(now)
     return messages + logs + failures + counters
 

@@ -1,12 +1,10 @@
 from django.contrib import admin, messages
-from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
-from core.enums import Domain, domain_bit
+from core.enums import Domain
 from core.slots import slot_labels
-from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
-from volunteers.models import Skill, VolunteerProfile
+from volunteers.models import Skill
 from volunteers.services import volunteer_suspend
 
 
@@ -19,13 +17,13 @@ class DomainFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Domain.values:
-            return queryset.alias(_bit=F("domains").bitand(domain_bit(self.value()))).filter(_bit__gt=0)
+            return queryset.with_domain(self.value())
         return queryset
 
 
-@admin.register(VolunteerProfile)
+# Registered by matching/admin.py, which adds the columns counted from proposals (this app must not import them).
 class VolunteerProfileAdmin(BaseAdmin):
-    list_display = ("user", "home_commune", "reach", "status", "paused_until", "live_load", "capacity", "completed")
+    list_display = ("user", "home_commune", "reach", "status", "paused_until", "capacity")
     list_filter = (
         DomainFilter,
         "status",
@@ -58,24 +56,6 @@ class VolunteerProfileAdmin(BaseAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a volunteer leaves through their own deletion, which hands their requests back
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _live=Count("proposals", filter=Q(proposals__status__in=LIVE_PROPOSAL_STATUSES)),
-                _done=Count("proposals", filter=Q(proposals__status=ProposalStatus.DONE)),
-            )
-        )
-
-    @admin.display(description=_("demandes en cours"), ordering="_live")
-    def live_load(self, obj):
-        return obj._live
-
-    @admin.display(description=_("aides terminées"), ordering="_done")
-    def completed(self, obj):
-        return obj._done
 
     @admin.action(description=_("Suspendre (motif à côté)"), permissions=["change"])
     def suspend(self, request, queryset):

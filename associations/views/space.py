@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import is_staff
 from associations.enums import ApplicationStatus, AssociationStatus
 from associations.forms import AssociationForm, InvitationForm, MissionForm, NewsItemForm
 from associations.models import Application, Invitation, Membership, Mission, NewsItem
@@ -245,7 +246,7 @@ def news_create(request: HttpRequest, pk: int) -> HttpResponse:
 def news(request: HttpRequest) -> HttpResponse:
     """Shared between organisations (and staff): members of a validated organisation read every item."""
     validated_member = Membership.objects.filter(user=request.user, association__status=AssociationStatus.VALIDATED)
-    if not (request.user.is_staff or validated_member.exists()):
+    if not (is_staff(request.user) or validated_member.exists()):
         messages.info(request, _("Les actualités sont réservées aux membres des structures validées."))
         return redirect("associations:directory")
     items = NewsItem.objects.visible().select_related("association")

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "accounts.context_processors.powers",
             ],
         },
     },
@@ -210,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
 RETENTION_DAYS = env_int("RETENTION_DAYS", 90)  # after a request is closed, before it is anonymised
 UNVERIFIED_ACCOUNT_DAYS = env_int("UNVERIFIED_ACCOUNT_DAYS", 30)  # an account never confirmed is then removed
+LOGIN_FAILURES_DAYS = env_int("LOGIN_FAILURES_DAYS", 30)  # a failed login (an address and an IP) is then removed
+# Not from the environment: on PostgreSQL the database itself refuses to delete a younger line (the trigger of
+# requests_app migration 0003 holds the same number; tests/privacy/test_retention.py ties the two).
+ACCESS_LOG_DAYS = 365
 
 # --- Notifications (outbox) -----------------------------------------------------------------------
 # Tries before a message is marked failed, and the first delay between tries (then doubled each time, at most

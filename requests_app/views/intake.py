@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -7,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.decorators import staff_required
+from accounts.roles import can_take_calls, power_required
 from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
@@ -38,8 +37,7 @@ def caller_details(phone, earlier: list[HelpRequest]) -> dict:
     }
 
 
-@staff_required
-@permission_required("requests_app.add_helprequest", raise_exception=True)
+@power_required(can_take_calls)
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:
     """The hotline operator's screen: who is calling (earlier requests from this number), then a new request."""

@@ -36,6 +36,8 @@ from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
+PERSONAL = ("Paulette Petit", "12 rue des Lilas", "06 99 88 77 66", "+33699887766")
+
 
 @pytest.fixture
 def help_request():
@@ -47,6 +49,11 @@ def help_request():
         address="12 rue des Lilas",
         description="Courses pour la semaine",
     )
+
+
+@pytest.fixture
+def volunteer():
+    return VolunteerProfileFactory()
 
 
 # --- Lifecycle -----------------------------------------------------------------------------------------------
@@ -127,6 +134,27 @@ def test_proposing_by_hand_is_a_post_and_respects_the_rules(client):
     response = client.post(url, follow=True)
     assert "pas disponible" in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_request):
+    profile = VolunteerProfileFactory()
+    staff = AgentFactory()
+    client.force_login(staff)
+
+    client.post(
+        reverse("admin:requests_app_helprequest_changelist"),
+        {
+            "action": "propose",
+            "_selected_action": [help_request.pk],
+            "index": 0,
+            "volunteer_email": profile.user.email,
+        },
+    )
+
+    proposal = Proposal.objects.get()
+    assert (proposal.volunteer, proposal.status, proposal.proposed_by) == (profile, ProposalStatus.PROPOSED, staff)
+    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
+    assert timedelta(hours=11) < proposal.respond_by - timezone.now() <= timedelta(hours=12)
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------------
@@ -233,3 +261,24 @@ def test_the_stored_standing_follows_every_move_of_the_counters():
     Proposal.objects.filter(pk=late.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
     proposals_expire()
     assert standing() == 4
+
+
+def test_the_volunteer_is_told_by_email_with_a_link_and_no_personal_data(
+    volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://entraide54.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    [mail] = mailoutbox
+    assert mail.to == [volunteer.user.email]
+    assert "Courses" in mail.subject and "Nancy" in mail.subject
+    assert f"https://entraide54.fr/benevoles/propositions/{proposal.pk}/" in mail.body
+    for secret in PERSONAL:
+        assert secret not in mail.body
+
+
+def test_the_history_names_the_volunteer_by_number_only(volunteer, help_request):
+    proposal_create(help_request=help_request, volunteer=volunteer)
+    note = help_request.status_changes.get(to_status=Status.PROPOSED).note
+    assert str(volunteer.pk) in note
+    assert volunteer.user.last_name not in note and volunteer.user.email not in note

@@ -201,8 +201,9 @@ def test_hostile_tokens_and_references_reveal_nothing(client):
 def member_forms(world):
     """(who posts, URL, the form class whose fields receive the payload)."""
     from associations.forms import AssociationForm, InvitationForm, MissionForm, NewsItemForm
+    from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm
     from requests_app.forms import HandBackForm
-    from volunteers.forms import CompleteForm, DeclineForm, DeleteAccountForm, PauseForm, ProfileForm
+    from volunteers.forms import PauseForm, ProfileForm
 
     association, member, volunteer, proposal, mission, routed = world
     return [

@@ -1,10 +1,16 @@
 """Retention with the clock moved: closed requests anonymised after RETENTION_DAYS, unverified accounts purged."""
 
+import html
+import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -103,3 +109,44 @@ def test_access_log_lines_older_than_a_year_go_and_younger_ones_stay(client, sta
     with time_machine.travel(START, tick=False):
         retention_apply()
     assert AccessLog.objects.count() == 1
+
+
+def test_the_access_log_is_kept_as_long_as_the_database_refuses_to_delete_it(settings):
+    """The trigger's interval is written in migration 0003, which must not change: the setting says the same."""
+    trigger = import_module("requests_app.migrations.0003_access_log_append_only")
+    assert re.findall(r"interval '(\d+) days'", trigger.CREATE) == [str(settings.ACCESS_LOG_DAYS)]
+    with connection.cursor() as cursor:  # and the function the database runs is the migration's
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'requests_app_accesslog_append_only'")
+        assert f"interval '{settings.ACCESS_LOG_DAYS} days'" in cursor.fetchone()[0]
+
+
+def test_the_nightly_task_deletes_access_log_lines_only_once_the_database_allows_it(client, staff, settings):
+    help_request = HelpRequestFactory()
+    url = f"/admin/requests_app/helprequest/{help_request.pk}/change/"
+    for age in (settings.ACCESS_LOG_DAYS + 2, settings.ACCESS_LOG_DAYS - 1):
+        with time_machine.travel(START - timedelta(days=age), tick=False):
+            client.get(url)
+    with time_machine.travel(START, tick=False):
+        retention_apply()  # a refused DELETE would raise here
+    assert AccessLog.objects.get().at == START - timedelta(days=settings.ACCESS_LOG_DAYS - 1)
+
+
+def test_failed_logins_are_removed_after_their_period(settings):
+    settings.LOGIN_FAILURES_DAYS = 10
+    with time_machine.travel(START, tick=False):
+        AccessAttempt.objects.create(
+            username="quelquun@exemple.fr", ip_address="192.0.2.1", user_agent="", get_data="", post_data="",
+            http_accept="", path_info="/comptes/connexion/", failures_since_start=1,
+        )  # fmt: skip
+    with time_machine.travel(START + timedelta(days=9), tick=False):
+        retention_apply()
+    assert AccessAttempt.objects.count() == 1
+    with time_machine.travel(START + timedelta(days=11), tick=False):
+        retention_apply()
+    assert AccessAttempt.objects.count() == 0
+
+
+def test_the_privacy_notice_states_the_access_log_period_the_task_applies(client, settings):
+    settings.ACCESS_LOG_DAYS = 400
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "est conservé 400 jours" in html.unescape(page)

@@ -1,12 +1,15 @@
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.enums import Domain, mask_to_domains
 from core.slots import slot_bit
 from tests.accounts.factories import UserFactory
+from tests.volunteers.factories import VolunteerProfileFactory
 from volunteers.enums import Reach
 from volunteers.models import VolunteerProfile
 
@@ -39,6 +42,13 @@ def user(client):
     user = UserFactory()
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def volunteer(client):
+    profile = VolunteerProfileFactory()
+    client.force_login(profile.user)
+    return profile
 
 
 def test_the_profile_page_needs_an_account(client):
@@ -118,3 +128,15 @@ def test_editing_the_profile_shows_the_commune_by_name_and_saves_unchanged(clien
     content = client.get(URL).content.decode()
     assert 'value="Toul (54200)"' in content
     assert client.post(URL, profile_data(home_commune="Toul (54200)")).status_code == 302
+
+
+def test_the_pause_switch(client, volunteer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.post(reverse("volunteers:pause"), {"paused_until": tomorrow.isoformat()})
+    volunteer.refresh_from_db()
+    assert volunteer.paused_until == tomorrow and volunteer.is_paused
+    response = client.post(reverse("volunteers:pause"), {"paused_until": "2000-01-01"}, follow=True)
+    assert "à partir d'aujourd'hui" in html.unescape(response.content.decode())
+    client.post(reverse("volunteers:pause"), {"reprendre": "1"})
+    volunteer.refresh_from_db()
+    assert volunteer.paused_until is None

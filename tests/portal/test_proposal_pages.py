@@ -1,3 +1,6 @@
+"""The volunteer's proposal pages (portal.views.volunteer) and dashboard: what they see before and after accepting,
+and their answers."""
+
 import html
 from datetime import timedelta
 
@@ -44,27 +47,6 @@ def volunteer(client):
 
 def proposal_url(proposal, action=""):
     return reverse(f"volunteers:{action or 'proposal'}", args=[proposal.pk])
-
-
-def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_request):
-    profile = VolunteerProfileFactory()
-    staff = AgentFactory()
-    client.force_login(staff)
-
-    client.post(
-        reverse("admin:requests_app_helprequest_changelist"),
-        {
-            "action": "propose",
-            "_selected_action": [help_request.pk],
-            "index": 0,
-            "volunteer_email": profile.user.email,
-        },
-    )
-
-    proposal = Proposal.objects.get()
-    assert (proposal.volunteer, proposal.status, proposal.proposed_by) == (profile, ProposalStatus.PROPOSED, staff)
-    assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
-    assert timedelta(hours=11) < proposal.respond_by - timezone.now() <= timedelta(hours=12)
 
 
 def test_before_accepting_a_volunteer_sees_the_kind_of_help_place_and_time_only(client, volunteer, help_request):
@@ -179,18 +161,6 @@ def test_handing_back_an_assignment_returns_it_to_staff(client, volunteer, help_
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
 
 
-def test_the_pause_switch(client, volunteer):
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    client.post(reverse("volunteers:pause"), {"paused_until": tomorrow.isoformat()})
-    volunteer.refresh_from_db()
-    assert volunteer.paused_until == tomorrow and volunteer.is_paused
-    response = client.post(reverse("volunteers:pause"), {"paused_until": "2000-01-01"}, follow=True)
-    assert "à partir d'aujourd'hui" in html.unescape(response.content.decode())
-    client.post(reverse("volunteers:pause"), {"reprendre": "1"})
-    volunteer.refresh_from_db()
-    assert volunteer.paused_until is None
-
-
 def test_dashboard_and_proposal_pages_make_the_same_queries_whatever_the_history(client, volunteer):
     counts = []
     for batch in (1, 6):
@@ -213,27 +183,6 @@ def test_a_concern_keeps_the_request_open_for_staff(client, volunteer, help_requ
     client.post(proposal_url(proposal, "complete"), {"report": "Elle semblait très faible.", "concern": "on"})
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.DONE
-
-
-def test_the_volunteer_is_told_by_email_with_a_link_and_no_personal_data(
-    volunteer, help_request, mailoutbox, django_capture_on_commit_callbacks, settings
-):
-    settings.SITE_URL = "https://entraide54.fr"
-    with django_capture_on_commit_callbacks(execute=True):
-        proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    [mail] = mailoutbox
-    assert mail.to == [volunteer.user.email]
-    assert "Courses" in mail.subject and "Nancy" in mail.subject
-    assert f"https://entraide54.fr/benevoles/propositions/{proposal.pk}/" in mail.body
-    for secret in PERSONAL:
-        assert secret not in mail.body
-
-
-def test_the_history_names_the_volunteer_by_number_only(volunteer, help_request):
-    proposal_create(help_request=help_request, volunteer=volunteer)
-    note = help_request.status_changes.get(to_status=Status.PROPOSED).note
-    assert str(volunteer.pk) in note
-    assert volunteer.user.last_name not in note and volunteer.user.email not in note
 
 
 def test_suspending_a_volunteer_hands_back_what_they_hold(client, volunteer, help_request):

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.roles import is_staff
 from volunteers.models import VolunteerProfile
 
 
@@ -9,7 +10,7 @@ from volunteers.models import VolunteerProfile
 def my_space(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: the space of the role they hold, or the choice of one."""
     user = request.user
-    if user.is_staff:
+    if is_staff(user):
         return redirect("admin:index")
     if VolunteerProfile.objects.filter(user=user).exists():
         return redirect("volunteers:dashboard")

@@ -1,3 +1,6 @@
+"""The triage admin: the queue of help requests, each request's page (candidates, notes, history) and the actions
+that move requests through the services."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -14,54 +17,44 @@ from django.utils.translation import ngettext
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
+from accounts.roles import can_triage
 from associations.models import Association
-from core.admin import BaseAdmin, RecordAdmin
-from core.models import Arrondissement, Commune, Epci
+from core.admin import BaseAdmin, ReadOnlyInline
 from matching.models import Proposal
 from matching.ranking import association_suggestions, candidates
 from matching.services import ProposalError, help_request_triage, proposal_create
-from notifications import outbox
-from notifications.models import Notification
+from requests_app.admin.filters import (
+    ArrondissementFilter,
+    CommuneFilter,
+    EpciFilter,
+    OpenFilter,
+    VulnerabilityFilter,
+)
 from requests_app.enums import AccessReason, Urgency
-from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
+from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
 from requests_app.privacy import SearchAccessLogged, access_record
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
 from volunteers.models import VolunteerProfile
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class RequestNoteInline(admin.TabularInline):
+class RequestNoteInline(ReadOnlyInline):
     """Notes written so far: read-only, so that what was recorded of a call cannot be rewritten."""
 
     model = RequestNote
-    extra = 0
     fields = ("created_at", "author", "text")
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("notes")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class NewNoteInline(admin.TabularInline):
@@ -87,16 +80,10 @@ class NewNoteInline(admin.TabularInline):
         return False
 
 
-class ProposalInline(admin.TabularInline):
+class ProposalInline(ReadOnlyInline):
     model = Proposal
-    extra = 0
-    can_delete = False
     fields = ("volunteer", "status", "created_at", "respond_by", "decline_reason", "report", "concern")
-    readonly_fields = fields
     verbose_name_plural = _("propositions aux bénévoles")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("help_request", "volunteer__user")
@@ -108,94 +95,6 @@ class RouteActionForm(ActionForm):
     )
     volunteer_email = forms.EmailField(label=_("Bénévole (courriel)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
-
-
-class VulnerabilityFilter(admin.SimpleListFilter):
-    title = _("vulnérabilité")
-    parameter_name = "vulnerabilite"
-    FLAGS = {
-        "seule": ("lives_alone", _("vit seule")),
-        "70ans": ("aged_70_plus", _("70 ans ou plus")),
-        "handicap": ("has_disability", _("handicap")),
-        "sans-internet": ("no_internet", _("sans internet")),
-    }
-
-    def lookups(self, request, model_admin):
-        return [(key, label) for key, (_field, label) in self.FLAGS.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.FLAGS:
-            return queryset.filter(**{self.FLAGS[self.value()][0]: True})
-        return queryset
-
-
-class EpciFilter(admin.SimpleListFilter):
-    """From the reference table, not from the requests: a DISTINCT over 100,000 rows on every page load."""
-
-    title = _("intercommunalité")
-    parameter_name = "epci"
-
-    def lookups(self, request, model_admin):
-        return list(Epci.objects.values_list("siren", "name"))
-
-    def queryset(self, request, queryset):
-        return queryset.filter(commune__epci=self.value()) if self.value() else queryset
-
-
-class ArrondissementFilter(admin.SimpleListFilter):
-    title = _("arrondissement")
-    parameter_name = "arrondissement"
-
-    def lookups(self, request, model_admin):
-        return list(Arrondissement.objects.values_list("code", "name"))
-
-    def queryset(self, request, queryset):
-        return queryset.filter(commune__arrondissement=self.value()) if self.value() else queryset
-
-
-class CommuneFilter(admin.SimpleListFilter):
-    """Offered once an intercommunality is chosen: 591 communes in one list would help nobody."""
-
-    title = _("commune")
-    parameter_name = "commune"
-
-    def lookups(self, request, model_admin):
-        epci = request.GET.get(EpciFilter.parameter_name)
-        if not epci:
-            return []
-        return list(Commune.objects.filter(epci=epci).order_by("name").values_list("insee", "name"))
-
-    def queryset(self, request, queryset):
-        return queryset.filter(commune=self.value()) if self.value() else queryset
-
-
-class OpenFilter(admin.SimpleListFilter):
-    """The queue shows open requests unless staff ask for all of them: closed ones are history, not work."""
-
-    title = _("file d'attente")
-    parameter_name = "file"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("ouvertes", _("Demandes ouvertes")),
-            ("doublons", _("Doublons possibles")),
-            ("toutes", _("Toutes, closes comprises")),
-        ]
-
-    def choices(self, changelist):
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": (self.value() or "ouvertes") == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "toutes":
-            return queryset
-        if self.value() == "doublons":
-            return queryset.open().filter(possible_duplicate_of__isnull=False)
-        return queryset.open()
 
 
 def parse_phone(text: str) -> PhoneNumber | None:
@@ -250,6 +149,9 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
 
     def has_add_permission(self, request):
         return False  # requests are filed on the public form or the hotline console, which apply the rules
+
+    def has_change_permission(self, request, obj=None):
+        return can_triage(request.user)  # the actions ask it too ("change")
 
     def has_delete_permission(self, request, obj=None):
         return False  # a request is cancelled, never deleted: its history must remain
@@ -450,73 +352,3 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
                 % {"n": skipped},
                 messages.WARNING,
             )
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(BaseAdmin):
-    """Read-only: history is written by the status machine only."""
-
-    list_display = ("help_request", "from_status", "to_status", "changed_by", "changed_at")
-    list_filter = ("to_status",)
-    list_select_related = ("help_request", "changed_by")
-    search_fields = ("=help_request__reference",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(RecordAdmin):
-    """Staff read who saw which beneficiary's data; nobody, superusers included, edits or deletes a line."""
-
-    list_display = ("at", "user_email", "reason", "help_request", "volunteer", "association", "path", "query")
-    list_filter = ("reason",)
-    search_fields = ("user_email", "help_request__reference")
-    date_hierarchy = "at"
-    list_select_related = ("help_request", "volunteer__user", "association")
-    readonly_fields = (
-        "at", "user", "user_email", "help_request", "volunteer", "association", "reason", "path", "query",
-    )  # fmt: skip
-
-
-@admin.register(Notification)
-class NotificationAdmin(SearchAccessLogged, RecordAdmin):
-    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
-    The list shows each recipient's address or phone number, a requester's among them: every look at it is in
-    the access log, one line for each request whose messages are on the page. It is registered here, beside the
-    access log, because of that: the notifications app knows nothing of requests."""
-
-    log_unfiltered_list = True
-
-    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "channel", "event"]
-    search_fields = ["recipient", "help_request__reference"]
-    date_hierarchy = "created_at"
-    list_select_related = ["help_request"]  # for the access log, read with the page
-    actions = ["retry"]
-    readonly_fields = [
-        "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
-        "last_error", "created_at", "next_attempt_at", "sent_at",
-    ]  # fmt: skip
-    raw_id_fields = ["help_request"]
-
-    def requests_shown(self, objects):
-        return {message.help_request for message in objects if message.help_request_id}
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("notifications.change_notification")
-
-    @admin.action(description=_("Renvoyer les notifications en échec"), permissions=["retry"])
-    def retry(self, request, queryset):
-        count = outbox.retry(queryset)
-        self.message_user(
-            request,
-            ngettext("%(n)s notification renvoyée.", "%(n)s notifications renvoyées.", count) % {"n": count},
-            messages.SUCCESS if count else messages.WARNING,
-        )

@@ -1,0 +1,163 @@
+"""The volunteer's space: the dashboard, the pages of their proposals, their data and the deletion of their account.
+They read proposals (matching), contact details (requests_app.privacy) and applications (associations), so they
+live here, above those apps; the profile, charter and pause pages stay in volunteers. entraide/urls.py mounts them
+in the `volunteers` namespace (`volunteers:dashboard`, `volunteers:proposal`…)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from associations.models import Application
+from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
+from matching.models import Proposal
+from matching.services import (
+    ProposalError,
+    proposal_accept,
+    proposal_complete,
+    proposal_decline_and_offer_next,
+    proposal_hand_back_and_offer_next,
+)
+from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
+from portal.own_data import volunteer_delete, volunteer_export
+from requests_app.enums import AccessReason
+from requests_app.privacy import contact_shown
+from volunteers.forms import PauseForm
+from volunteers.models import VolunteerProfile
+
+
+def get_own_live_proposal_or_404(user, pk: int) -> Proposal:
+    """A volunteer reaches only their own proposals, and only while they are live: before, nothing to see;
+    after, the beneficiary's details are no longer theirs to see."""
+    return get_object_or_404(
+        Proposal.objects.select_related("help_request__help_type", "help_request__commune", "volunteer"),
+        pk=pk,
+        volunteer__user=user,
+        status__in=LIVE_PROPOSAL_STATUSES,
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    volunteer = VolunteerProfile.objects.filter(user=request.user).select_related("home_commune").first()
+    if volunteer is None:
+        return redirect("volunteers:profile")
+    proposals = list(
+        volunteer.proposals.select_related("help_request__help_type", "help_request__commune").order_by("-created_at")
+    )
+    applications = Application.objects.filter(volunteer=request.user).select_related("mission__association")
+    return render(
+        request,
+        "portal/volunteer/dashboard.html",
+        {
+            "volunteer": volunteer,
+            "pending": [p for p in proposals if p.status == ProposalStatus.PROPOSED],
+            "assignments": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
+            "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],
+            "applications": applications,
+            "pause_form": PauseForm(),
+        },
+    )
+
+
+def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, **bound_forms) -> HttpResponse:
+    """The proposal page, with empty forms except the one that just came back with errors."""
+    forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
+    help_request = proposal.help_request
+    show_contact = proposal.reveals_contact and contact_shown(request, help_request, AccessReason.VOLUNTEER_ASSIGNED)
+    context = {
+        "proposal": proposal,
+        "help_request": help_request,
+        "show_contact": show_contact,
+        **forms,
+        **bound_forms,
+    }
+    return render(request, "portal/volunteer/proposal.html", context, status=status)
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, get_own_live_proposal_or_404(request.user, pk))
+
+
+def _act(request: HttpRequest, pk: int, form_class, action, success: str, template_form: str):
+    proposal = get_own_live_proposal_or_404(request.user, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _proposal_page(request, proposal, status=400, **{template_form: form})
+    try:
+        action(proposal, form.cleaned_data if form else {})
+    except ProposalError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("volunteers:dashboard")
+    messages.success(request, success)
+    return None
+
+
+@login_required
+@require_POST
+def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _act(
+        request, pk, None, lambda p, data: proposal_accept(proposal=p), _("Merci ! Vous suivez cette demande."), ""
+    )
+    return response or redirect("volunteers:proposal", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _act(
+        request, pk, DeclineForm, lambda p, data: proposal_decline_and_offer_next(proposal=p, reason=data["reason"]),
+        _("C'est noté : la demande sera proposée à quelqu'un d'autre."), "decline_form",
+    )  # fmt: skip
+    return response or redirect("volunteers:dashboard")
+
+
+@login_required
+@require_POST
+def proposal_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _act(
+        request, pk, CompleteForm,
+        lambda p, data: proposal_complete(proposal=p, report=data["report"], concern=data["concern"]),
+        _("Merci pour votre aide ! Le compte rendu est transmis au département."), "complete_form",
+    )  # fmt: skip
+    return response or redirect("volunteers:dashboard")
+
+
+@login_required
+@require_POST
+def proposal_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _act(
+        request, pk, HandBackForm,
+        lambda p, data: proposal_hand_back_and_offer_next(proposal=p, note=data["note"], by=request.user),
+        _("La demande est rendue au département, qui va trouver une autre solution."), "hand_back_form",
+    )  # fmt: skip
+    return response or redirect("volunteers:dashboard")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    data = json.dumps(volunteer_export(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    filename = f"entraide-mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        volunteer_delete(user=user)
+        messages.success(request, _("Votre compte est supprimé. Merci pour tout ce que vous avez fait."))
+        return redirect("core:home")
+    return render(request, "portal/volunteer/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,17 @@
+"""The volunteer's space (portal.views.volunteer): entraide/urls.py mounts these with volunteers.urls, under
+/benevoles/ in the `volunteers` namespace (`volunteers:dashboard`, `volunteers:proposal`…)."""
+
+from django.urls import path
+
+from portal.views import volunteer
+
+urlpatterns = [
+    path("", volunteer.dashboard, name="dashboard"),
+    path("propositions/<int:pk>/", volunteer.proposal_detail, name="proposal"),
+    path("propositions/<int:pk>/accepter/", volunteer.proposal_accept_view, name="accept"),
+    path("propositions/<int:pk>/decliner/", volunteer.proposal_decline_view, name="decline"),
+    path("propositions/<int:pk>/terminer/", volunteer.proposal_complete_view, name="complete"),
+    path("propositions/<int:pk>/rendre/", volunteer.proposal_hand_back_view, name="hand_back"),
+    path("mes-donnees/", volunteer.export, name="export"),
+    path("supprimer-mon-compte/", volunteer.delete_account, name="delete"),
+]
