@@ -77,6 +77,10 @@ class Association(models.Model):
     def domain_list(self) -> list[str]:
         return [str(Domain(code).label) for code in mask_to_domains(self.domains)]
 
+    def member_emails(self) -> list[str]:
+        """Where news of the organisation goes: every member's address, each once."""
+        return sorted(set(self.memberships.values_list("user__email", flat=True)))
+
     def validate(self):
         self._set_status(AssociationStatus.VALIDATED, "")
 

@@ -4,9 +4,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations import notices
 from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership, Mission
-from notifications import events
 
 
 class AssociationError(Exception):
@@ -26,7 +26,7 @@ def association_register(*, association: Association, created_by, epcis=(), comm
 @transaction.atomic
 def association_validate(*, association: Association) -> None:
     association.validate()
-    events.association_validated(association)
+    notices.association_validated(association)
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def invitation_create(*, association: Association, email: str, role: str, invite
     if Invitation.objects.usable().filter(association=association, email__iexact=email).exists():
         raise AssociationError(_("Une invitation attend déjà %(email)s.") % {"email": email})
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=invited_by)
-    events.invitation(invitation)
+    notices.invitation(invitation)
     return invitation
 
 
@@ -126,7 +126,7 @@ def application_create(*, mission: Mission, volunteer, message: str) -> Applicat
             application = Application.objects.create(mission=mission, volunteer=volunteer, message=message)
     except IntegrityError:
         raise AssociationError(_("Vous avez déjà candidaté à cette mission.")) from None
-    events.application_new(application)
+    notices.application_new(application)
     return application
 
 
@@ -143,7 +143,7 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])
     application.mission = mission
-    events.application_decided(application)  # the mission page promised the answer by email
+    notices.application_decided(application)  # the mission page promised the answer by email
     return application
 
 

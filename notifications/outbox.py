@@ -1,16 +1,14 @@
-"""Writing to the outbox and delivering from it.
+"""Writing to the outbox: the messages of the portal's events, staff's "try again", and the state of the queue.
 
 A row is written in the transaction of the event that causes it and its delivery task is enqueued once that
 transaction commits: a rolled-back event sends nothing, and a committed one cannot lose its message, because
-a row whose task never ran (broker down, worker killed) is enqueued again by the sweep.
+a row whose task never ran (broker down, worker killed) is enqueued again by the sweep (delivery.py, tasks.py).
 """
 
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +22,7 @@ from core import health
 from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
+from notifications.tasks import deliver_notification
 
 logger = logging.getLogger(__name__)
 _muted = ContextVar("notifications_muted", default=False)
@@ -94,77 +93,8 @@ def staff_email_add(event: Event, *, context: dict, help_request=None) -> None:
 
 def _add(notification: Notification) -> Notification:
     notification.save()
-    transaction.on_commit(partial(enqueue, notification.pk))
+    deliver_notification.enqueue_on_commit(notification.pk)
     return notification
-
-
-def enqueue(notification_id: int) -> None:
-    """Never raises: the event is already stored, and a message whose task could not be queued (Redis down)
-    stays pending for the sweep. Failing here would show an error page for a request that was saved."""
-    from notifications.tasks import deliver_notification
-
-    try:
-        deliver_notification.apply_async((notification_id,), retry_policy=settings.NOTIFICATION_ENQUEUE_RETRY)
-    except Exception:
-        logger.exception("Notification %s not queued; the sweep will queue it again", notification_id)
-
-
-BACKOFF_CAP_SECONDS = 3600
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential, 1, 2, 4, 8… times the base delay, at most an hour: a provider's outage is not hammered,
-    and with the default eight tries a message keeps being tried for about two hours."""
-    return timedelta(seconds=min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS))
-
-
-# A retry task may run a little before its row's due time (clocks, broker timing): within this, it is due.
-DUE_TOLERANCE = timedelta(seconds=5)
-
-
-def deliver(notification_id: int) -> timedelta | None:
-    """Sends one pending row, once. Returns the delay before the next try when sending failed and tries remain.
-
-    The row stays locked while it is sent: a second task for the same row (a duplicate from the sweep, a
-    redelivery after a worker was lost) waits, then finds it sent and does nothing; one that comes while the
-    row waits for its next try does nothing either, so duplicates never shorten the backoff. Only a crash
-    after the provider accepted the message and before the commit can send it twice.
-    """
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        now = timezone.now()
-        if notification is None or notification.status != DeliveryStatus.PENDING:
-            return None
-        if notification.next_attempt_at > now + DUE_TOLERANCE:
-            return None  # its own retry task is scheduled for then
-        notification.attempts += 1
-        try:
-            notification.send()
-        except Exception as error:  # any backend error (SMTP, provider, timeout) is recorded, never lost
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            retry_in = None
-            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                notification.status = DeliveryStatus.FAILED
-                logger.error("Notification %s failed for good: %s", notification.pk, notification.last_error)
-            else:
-                retry_in = backoff(notification.attempts)
-                notification.next_attempt_at = now + retry_in
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return retry_in
-        notification.status, notification.sent_at = DeliveryStatus.SENT, now
-        notification.save(update_fields=["attempts", "status", "sent_at"])
-        return None
-
-
-def sweep(now=None) -> int:
-    """Enqueues again the pending rows whose task was lost; returns how many. Their due time moves to now, so
-    the next sweep leaves them alone while this task waits its turn behind others."""
-    now = now or timezone.now()
-    overdue = list(Notification.objects.overdue(now).order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
-    Notification.objects.filter(pk__in=overdue).update(next_attempt_at=now)
-    for notification_id in overdue:
-        enqueue(notification_id)
-    return len(overdue)
 
 
 @transaction.atomic
@@ -175,7 +105,7 @@ def retry(notifications) -> int:
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     for notification_id in ids:
-        transaction.on_commit(partial(enqueue, notification_id))
+        deliver_notification.enqueue_on_commit(notification_id)
     return len(ids)
 
 

@@ -25,6 +25,7 @@ from requests_app.enums import (
     CLOSED_STATUSES,
     TAKE_IN_CHARGE_WITHIN,
     TAKEN_IN_CHARGE_STATUSES,
+    WAITING_STATUSES,
     Source,
     Status,
     Urgency,
@@ -33,8 +34,6 @@ from requests_app.models import HelpRequest, StatusChange
 from volunteers.enums import VolunteerStatus
 from volunteers.models import VolunteerProfile
 
-# Open requests nobody holds yet: the ones a deadline applies to.
-WAITING_STATUSES = [s for s in Status if s not in CLOSED_STATUSES and s not in TAKEN_IN_CHARGE_STATUSES]
 OPEN_STATUSES = [s for s in Status if s not in CLOSED_STATUSES]
 RANKED_COMMUNES = 15
 

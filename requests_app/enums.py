@@ -68,6 +68,9 @@ TAKE_IN_CHARGE_WITHIN = {
 }
 # Statuses in which the request is in someone's hands; its first move into one of them is when it was taken in charge.
 TAKEN_IN_CHARGE_STATUSES = frozenset({Status.ASSIGNED, Status.ROUTED})
+# Open requests nobody has taken yet, neither a volunteer (assigned) nor an organisation (routed): the ones a
+# deadline applies to, and the urgent ones staff are alerted about.
+WAITING_STATUSES = frozenset({Status.NEW, Status.TRIAGED, Status.PROPOSED, Status.NEEDS_STAFF})
 
 
 class RequesterRelation(models.TextChoices):

@@ -4,15 +4,15 @@ below this app, reports these through its signals)."""
 from django.dispatch import receiver
 
 from matching.signals import proposal_accepted, proposal_completed
-from notifications import events
+from requests_app import notices
 
 
 @receiver(proposal_accepted, dispatch_uid="requests_app_taken_by_a_volunteer")
 def taken_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
-    events.request_taken(proposal.help_request)
+    notices.request_taken(proposal.help_request)
 
 
 @receiver(proposal_completed, dispatch_uid="requests_app_done_by_a_volunteer")
 def done_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
     if not proposal.concern:  # a concern keeps the request open, with staff: nothing is over for the requester
-        events.request_done(proposal.help_request)
+        notices.request_done(proposal.help_request)

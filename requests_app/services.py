@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.services import propose_best
-from notifications import events
+from requests_app import notices
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote, StatusChange
 from requests_app.references import new_reference, new_tracking_token
@@ -92,7 +92,7 @@ def help_request_create(*, help_request: HelpRequest, created_by=None, note: str
     )
     if note:
         RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
-    events.request_received(help_request)
+    notices.request_received(help_request)
     if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
         propose_best(help_request, by=created_by)
     return help_request
@@ -103,8 +103,8 @@ def help_request_route(*, help_request: HelpRequest, association, by=None, note:
     """Gives the request to an organisation: its members are told a request waits for them, and the
     requester that someone is taking care of it."""
     help_request.route_to(association, by=by, note=note)
-    events.request_routed(help_request)
-    events.request_taken(help_request)
+    notices.request_routed(help_request)
+    notices.request_taken(help_request)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from requests_app import notices
 from requests_app.retention import retention_apply
 
 
@@ -7,3 +8,15 @@ from requests_app.retention import retention_apply
 def apply_retention() -> dict[str, int]:
     """Run by beat every night: anonymises old closed requests, purges unverified accounts (see retention.py)."""
     return retention_apply()
+
+
+@shared_task
+def alert_urgent_unassigned() -> int:
+    """Run by beat every ten minutes: urgent requests nobody took in time are signalled to staff, once."""
+    return notices.urgent_unassigned_alert()
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Run by beat every morning: each organisation with applications or requests waiting hears of them."""
+    return notices.daily_digests()

@@ -203,8 +203,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "expire-proposals": {"task": "matching.tasks.expire_proposals", "schedule": 5 * 60},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
-    "alert-urgent-unassigned": {"task": "notifications.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
-    "daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
+    "alert-urgent-unassigned": {"task": "requests_app.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
+    "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 

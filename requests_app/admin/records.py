@@ -1,9 +1,13 @@
-"""The records kept about requests: their status history and the access log. Read in the admin, never edited."""
+"""The records kept about requests: their status history, the access log and the messages sent (the outbox). Read in
+the admin, never edited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts.roles import can_resend_messages
 from core.admin import RecordAdmin
-from notifications.admin import NotificationAdmin
+from notifications import outbox
 from notifications.models import Notification
 from requests_app.models import AccessLog, StatusChange
 from requests_app.privacy import SearchAccessLogged
@@ -34,11 +38,37 @@ class AccessLogAdmin(RecordAdmin):
 
 
 @admin.register(Notification)
-class LoggedNotificationAdmin(SearchAccessLogged, NotificationAdmin):
-    """The outbox's admin with the access log: every look at the list, one line for each request whose messages
-    are on the page, since the list shows each recipient's address or phone number, a requester's among them."""
+class NotificationAdmin(SearchAccessLogged, RecordAdmin):
+    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
+    The list shows each recipient's address or phone number, a requester's among them: every look at it is in
+    the access log, one line for each request whose messages are on the page. It is registered here, beside the
+    access log, because of that: the notifications app knows nothing of requests."""
 
     log_unfiltered_list = True
 
+    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["recipient", "help_request__reference"]
+    date_hierarchy = "created_at"
+    list_select_related = ["help_request"]  # for the access log, read with the page
+    actions = ["retry"]
+    readonly_fields = [
+        "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
+        "last_error", "created_at", "next_attempt_at", "sent_at",
+    ]  # fmt: skip
+    raw_id_fields = ["help_request"]
+
     def requests_shown(self, objects):
         return {message.help_request for message in objects if message.help_request_id}
+
+    def has_retry_permission(self, request):
+        return can_resend_messages(request.user)
+
+    @admin.action(description=_("Renvoyer les notifications en échec"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = outbox.retry(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)s notification renvoyée.", "%(n)s notifications renvoyées.", count) % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -11,9 +11,10 @@ from django.db import connection
 from django.urls import reverse
 
 from core.sms import LocmemBackend
-from notifications import outbox
+from notifications import delivery, outbox
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
+from notifications.tasks import deliver_notification, sweep_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_a_backend_that_keeps_failing_leaves_the_row_failed_with_its_error(setti
     for _attempt in range(4):  # the worker's retries, each when its row is due
         notification.refresh_from_db()
         with time_machine.travel(notification.next_attempt_at, tick=False):
-            delays.append(outbox.deliver(notification.pk))
+            delays.append(delivery.deliver(notification.pk))
 
     assert [delay and delay.total_seconds() for delay in delays] == [60, 120, None, None]
     notification.refresh_from_db()
@@ -86,13 +87,13 @@ def test_a_failed_send_inside_a_web_request_never_shows_an_error_page(
 
 
 def test_retries_wait_longer_each_time_up_to_an_hour():
-    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4, 7, 8)] == [60, 120, 240, 480, 3600, 3600]
+    assert [delivery.backoff(n).total_seconds() for n in (1, 2, 3, 4, 7, 8)] == [60, 120, 240, 480, 3600, 3600]
 
 
 def test_a_sent_row_is_never_sent_again(mailoutbox):
     notification = email_row()
-    outbox.deliver(notification.pk)
-    outbox.deliver(notification.pk)
+    delivery.deliver(notification.pk)
+    delivery.deliver(notification.pk)
     assert len(mailoutbox) == 1
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 1)
@@ -109,7 +110,7 @@ def test_two_deliveries_of_one_row_at_the_same_moment_send_it_once(settings):
 
     def deliver():
         try:
-            outbox.deliver(notification.pk)
+            delivery.deliver(notification.pk)
         finally:
             connection.close()
 
@@ -128,7 +129,7 @@ def test_a_duplicate_task_before_the_row_s_next_try_does_not_shorten_the_backoff
     from django.utils import timezone
 
     waiting = email_row(next_attempt_at=timezone.now() + timezone.timedelta(minutes=2), attempts=1)
-    assert outbox.deliver(waiting.pk) is None
+    assert delivery.deliver(waiting.pk) is None
     waiting.refresh_from_db()
     assert (waiting.status, waiting.attempts, mailoutbox) == (DeliveryStatus.PENDING, 1, [])
 
@@ -137,11 +138,12 @@ def test_a_swept_row_is_not_swept_again_while_its_task_waits_its_turn(settings, 
     from django.utils import timezone
 
     settings.NOTIFICATION_SWEEP_MINUTES = 3
-    monkeypatch.setattr(outbox, "enqueue", lambda notification_id: None)  # the task sits behind a backlog
+    # The task sits behind a backlog.
+    monkeypatch.setattr(deliver_notification, "enqueue", lambda notification_id: None)
     email_row(next_attempt_at=timezone.now() - timezone.timedelta(minutes=10))
 
-    assert outbox.sweep() == 1
-    assert outbox.sweep() == 0
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
 
 
 def test_the_sweep_takes_overdue_pending_rows_only(settings, mailoutbox):
@@ -153,7 +155,7 @@ def test_the_sweep_takes_overdue_pending_rows_only(settings, mailoutbox):
     email_row(recipient="recent@exemple.fr")  # its task is probably on its way
     email_row(recipient="envoye@exemple.fr", next_attempt_at=long_ago, status=DeliveryStatus.SENT)
 
-    assert outbox.sweep() == 1
+    assert sweep_outbox() == 1
 
     assert [mail.to for mail in mailoutbox] == [["perdu@exemple.fr"]]
     lost.refresh_from_db()

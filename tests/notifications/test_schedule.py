@@ -9,8 +9,8 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
     assert tasks == {
         "matching.tasks.expire_proposals",
         "notifications.tasks.sweep_outbox",
-        "notifications.tasks.alert_urgent_unassigned",
-        "notifications.tasks.send_daily_digests",
+        "requests_app.tasks.alert_urgent_unassigned",
+        "requests_app.tasks.send_daily_digests",
         "requests_app.tasks.apply_retention",
     }
     assert tasks <= set(app.tasks)

@@ -5,10 +5,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from entraide.celery import app
-from notifications import outbox
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
-from notifications.tasks import deliver_notification
+from notifications.tasks import deliver_notification, sweep_outbox
 from requests_app.models import HelpRequest
 from tests.notifications.worker import wait_until
 from tests.requests_app.factories import valid_form_data
@@ -98,7 +97,7 @@ def test_a_message_queued_while_the_broker_is_down_goes_out_with_the_sweep(clien
     assert real_worker.sms_to(MOBILE) == []
 
     settings.NOTIFICATION_SWEEP_MINUTES = 0
-    assert outbox.sweep() == 1
+    assert sweep_outbox() == 1
     wait_until(lambda: all_sent(help_request), what="the swept message")
     assert len(real_worker.sms_to(MOBILE)) == 1
 

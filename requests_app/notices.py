@@ -1,9 +1,9 @@
-"""Who is told what, through which channel, for each event of the portal. One function per event; each
-writes outbox rows in the caller's transaction (see outbox.py), so callers only say what happened.
+"""Who is told what about a help request: one function per event, each writing outbox rows in the caller's
+transaction (notifications/outbox.py), so callers only say what happened.
 
 Personal data of a beneficiary (name, address, phone, what they wrote) never goes into a message to anyone
-but that beneficiary: volunteers, organisations and staff are given a reference, a help type and a commune,
-and a link to the page where their rights are checked.
+but that beneficiary: organisations and staff are given a reference, a help type and a commune, and a link to
+the page where their rights are checked.
 """
 
 from datetime import timedelta
@@ -18,11 +18,8 @@ from associations.models import Association
 from notifications.enums import Event
 from notifications.models import Notification
 from notifications.outbox import absolute_url, email_add, email_subject, sms_add, staff_email_add
-from requests_app.enums import ContactChannel, Status, Urgency
+from requests_app.enums import WAITING_STATUSES, ContactChannel, Status, Urgency
 from requests_app.models import HelpRequest
-
-# Requests nobody has taken yet: neither a volunteer (assigned) nor an organisation (routed).
-WAITING_STATUSES = (Status.NEW, Status.TRIAGED, Status.PROPOSED, Status.NEEDS_STAFF)
 
 
 def _requester(event: Event, help_request, **extra) -> None:
@@ -58,40 +55,7 @@ def request_done(help_request) -> None:
     _requester(Event.REQUEST_DONE, help_request, hotline=settings.HOTLINE_PHONE)
 
 
-# --- To volunteers --------------------------------------------------------------------------------------------
-
-
-def application_decided(application) -> None:
-    if application.volunteer is None:
-        return
-    context = {"application": application, "mission": application.mission, "url": absolute_url("missions:list")}
-    email_add(Event.APPLICATION_DECIDED, to=application.volunteer.email, context=context)
-
-
 # --- To organisations -----------------------------------------------------------------------------------------
-
-
-def _member_emails(association) -> list[str]:
-    return sorted(set(association.memberships.values_list("user__email", flat=True)))
-
-
-def application_new(application) -> None:
-    mission = application.mission
-    association = mission.association
-    context = {
-        "application": application,
-        "mission": mission,
-        "association": association,
-        "url": absolute_url("associations:applications", association.pk),
-    }
-    for address in _member_emails(association):
-        email_add(Event.APPLICATION_NEW, to=address, context=context)
-
-
-def association_validated(association) -> None:
-    context = {"association": association, "url": absolute_url("associations:space", association.pk)}
-    for address in _member_emails(association) or [association.contact_email]:
-        email_add(Event.ASSOCIATION_VALIDATED, to=address, context=context)
 
 
 def request_routed(help_request) -> None:
@@ -101,17 +65,8 @@ def request_routed(help_request) -> None:
         "association": association,
         "url": absolute_url("associations:routed", association.pk, help_request.reference),
     }
-    for address in _member_emails(association):
+    for address in association.member_emails():
         email_add(Event.REQUEST_ROUTED, to=address, context=context, help_request=help_request)
-
-
-def invitation(invitation) -> None:
-    context = {
-        "association": invitation.association,
-        "invited_by": invitation.invited_by,
-        "link": absolute_url("associations:invitation", invitation.token),
-    }
-    email_add(Event.INVITATION, to=invitation.email, context=context)
 
 
 def daily_digests(now=None) -> int:
