@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.management import call_command
 
@@ -95,5 +96,8 @@ def real_worker(celery_worker_process, reference_data_kept, settings):
     """For a transactional test: tasks go through Redis to the real worker instead of running in-process."""
     # The Django setting, not app.conf.task_always_eager: celery 5.6 reads the CELERY_-prefixed name first.
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery marks "inside a task" in one process-wide flag while an eager task runs; eager tasks run from the
+    # threads of the race tests can leave it set, and `result.get()` then refuses to wait. This test is not in one.
+    _set_task_join_will_block(False)
     celery_worker_process.clear()
     yield celery_worker_process
