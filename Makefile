@@ -34,6 +34,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=entraide.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
