@@ -11,6 +11,8 @@ class ProposalStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# Only while the assignment lives: not before the volunteer accepts, not once it is done or handed back.
+CONTACT_REVEALING_STATUSES = (ProposalStatus.ACCEPTED,)
 LIVE_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)
 
 # The one place that says which status may follow which (`Proposal.move` checks it).

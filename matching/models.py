@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.enums import LIVE_PROPOSAL_STATUSES, TRANSITIONS, ProposalStatus
+from matching.enums import CONTACT_REVEALING_STATUSES, LIVE_PROPOSAL_STATUSES, TRANSITIONS, ProposalStatus
 
 
 class ProposalError(Exception):
@@ -14,6 +14,11 @@ class ProposalError(Exception):
 class ProposalQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_PROPOSAL_STATUSES)
+
+    def revealing_contact(self):
+        """The assignments that let their volunteer see the beneficiary's contact details (requests_app.privacy
+        decides with it)."""
+        return self.filter(status__in=CONTACT_REVEALING_STATUSES)
 
 
 class Proposal(models.Model):
@@ -65,7 +70,7 @@ class Proposal(models.Model):
     @property
     def reveals_contact(self) -> bool:
         """The beneficiary's identity, phone and address: only while this volunteer's assignment is live."""
-        return self.status == ProposalStatus.ACCEPTED
+        return self.status in CONTACT_REVEALING_STATUSES
 
     def can_move_to(self, to: str) -> bool:
         return to in TRANSITIONS[self.status]

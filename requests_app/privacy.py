@@ -15,7 +15,6 @@ from django.http import QueryDict
 from accounts.roles import can_see_contact_details
 from associations.enums import AssociationStatus
 from associations.models import Association
-from matching.enums import ProposalStatus
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog, HelpRequest
 from volunteers.models import VolunteerProfile
@@ -32,7 +31,7 @@ def contact_allowed(user, help_request: HelpRequest) -> bool:
         return False
     if can_see_contact_details(user):
         return True
-    if help_request.proposals.filter(volunteer__user=user, status=ProposalStatus.ACCEPTED).exists():
+    if help_request.proposals.revealing_contact().filter(volunteer__user=user).exists():
         return True
     return (
         help_request.status == Status.ROUTED
@@ -102,6 +101,14 @@ class SearchAccessLogged:
                 query=query_of(request.GET, ignored=NOT_A_FILTER),
             )
         return response
+
+
+def contacts_shown(request, help_requests: Iterable[HelpRequest], reason: AccessReason) -> list[HelpRequest]:
+    """The requests among these whose contact details the page may show, each view logged: the others are left
+    out of the page."""
+    allowed = [help_request for help_request in help_requests if contact_allowed(request.user, help_request)]
+    access_records(request, reason, allowed)
+    return allowed
 
 
 def contact_shown(request, help_request: HelpRequest, reason: AccessReason) -> bool:

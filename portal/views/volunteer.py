@@ -70,7 +70,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
     """The proposal page, with empty forms except the one that just came back with errors."""
     forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
     help_request = proposal.help_request
-    show_contact = proposal.reveals_contact and contact_shown(request, help_request, AccessReason.VOLUNTEER_ASSIGNED)
+    show_contact = contact_shown(request, help_request, AccessReason.VOLUNTEER_ASSIGNED)
     context = {
         "proposal": proposal,
         "help_request": help_request,

@@ -32,7 +32,7 @@ from requests_app.admin.filters import (
 )
 from requests_app.enums import AccessReason, Urgency
 from requests_app.models import HelpRequest, RequestNote, StatusChange, TransitionNotAllowed
-from requests_app.privacy import SearchAccessLogged, access_record
+from requests_app.privacy import SearchAccessLogged, contact_shown
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
 from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
 from volunteers.models import VolunteerProfile
@@ -170,8 +170,12 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
         """Staff see the best candidates with the reasons for their scores, or organisations to route to."""
         help_request = self.get_object(request, object_id)
         extra_context = extra_context or {}
-        if help_request is not None and request.method == "GET":
-            access_record(request, AccessReason.STAFF_DETAIL, help_request)
+        if (
+            help_request is not None
+            and request.method == "GET"
+            and not contact_shown(request, help_request, AccessReason.STAFF_DETAIL)
+        ):
+            raise PermissionDenied  # the page shows who asked, where they live and how to reach them
         if help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
             prefetch_related_objects([c.volunteer for c in ranked], "user", "home_commune")

@@ -10,7 +10,7 @@ from accounts.roles import can_take_calls, power_required
 from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
-from requests_app.privacy import access_records
+from requests_app.privacy import contacts_shown
 from requests_app.services import help_request_create
 
 EARLIER_REQUESTS_SHOWN = 20
@@ -45,12 +45,13 @@ def console(request: HttpRequest) -> HttpResponse:
     phone = lookup.cleaned_data["telephone"] if lookup.is_valid() else None
     earlier = []
     if phone:
-        earlier = list(
+        earlier = contacts_shown(
+            request,
             HelpRequest.objects.from_contact(phone=str(phone))
             .select_related("help_type", "commune")
-            .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN]
+            .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN],
+            AccessReason.HOTLINE_LOOKUP,
         )
-        access_records(request, AccessReason.HOTLINE_LOOKUP, earlier)
 
     if request.method == "POST":
         form = IntakeForm(request.POST)

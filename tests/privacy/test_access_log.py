@@ -4,6 +4,7 @@ the access log, which nobody can edit."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -212,3 +213,30 @@ def test_the_volunteers_and_organisations_exports_log_each_person_and_organisati
         key=str,
     )
     assert all(query.startswith("du=") for query in AccessLog.objects.values_list("query", flat=True))
+
+
+def staff_without_contact_details(*codenames: str):
+    """A staff account holding some powers on requests but not the one to see a beneficiary's contact details."""
+    user = UserFactory(staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames)
+    )
+    return user
+
+
+def test_the_request_page_asks_privacy_and_refuses_staff_who_may_not_see_contact_details(client):
+    help_request = HelpRequestFactory()
+    client.force_login(staff_without_contact_details("change_helprequest"))
+    response = client.get(reverse("admin:requests_app_helprequest_change", args=[help_request.pk]))
+    assert response.status_code == 403
+    assert help_request.requester_phone.as_national not in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_the_hotline_shows_earlier_requests_only_to_whoever_may_see_contact_details(client):
+    HelpRequestFactory(requester_phone="+33612345678")
+    client.force_login(staff_without_contact_details("add_helprequest"))
+    response = client.get(reverse("requests:intake"), {"telephone": "06 12 34 56 78"})
+    assert response.status_code == 200
+    assert response.context["earlier"] == []
+    assert not AccessLog.objects.exists()
