@@ -101,3 +101,9 @@ class PhoneField(PhoneNumberField):
         super().__init__(**kwargs)
         self.widget.input_type = "tel"
         self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+
+def status_for(*forms) -> int:
+    """A page whose form comes back with errors answers 400, so that a client, a proxy's log or a test tells it from a
+    page served as asked; the person sees the form refilled either way."""
+    return 400 if any(form.errors for form in forms) else 200

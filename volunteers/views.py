@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import status_for
 from volunteers.forms import PauseForm, ProfileForm
 from volunteers.models import VolunteerProfile
 
@@ -21,9 +22,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Votre profil de bénévole est enregistré. Merci de votre engagement !"))
         return redirect("volunteers:dashboard")
-    return render(
-        request, "volunteers/profile.html", {"form": form, "profile": instance}, status=400 if form.errors else 200
-    )
+    return render(request, "volunteers/profile.html", {"form": form, "profile": instance}, status=status_for(form))
 
 
 def charter(request: HttpRequest) -> HttpResponse:

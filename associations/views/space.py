@@ -24,6 +24,7 @@ from associations.services import (
     mission_duplicate,
     mission_publish,
 )
+from core.forms import status_for
 
 
 @login_required
@@ -51,7 +52,7 @@ def register(request: HttpRequest) -> HttpResponse:
             % {"name": association.name},
         )
         return redirect("associations:space", pk=association.pk)
-    return render(request, "associations/register.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "associations/register.html", {"form": form}, status=status_for(form))
 
 
 @login_required
@@ -118,7 +119,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": Invitation.objects.usable().filter(association=association),
             "form": form,
         },
-        status=400 if form.errors else 200,
+        status=status_for(form),
     )
 
 
@@ -165,7 +166,7 @@ def mission_edit(request: HttpRequest, pk: int, mission_pk: int | None = None) -
         request,
         "associations/mission_form.html",
         {"form": form, "mission": mission, "association": membership.association},
-        status=400 if form.errors else 200,
+        status=status_for(form),
     )
 
 

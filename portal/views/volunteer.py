@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
+from core.forms import status_for
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
 from matching.services import (
@@ -160,4 +161,4 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         volunteer_delete(user=user)
         messages.success(request, _("Votre compte est supprimé. Merci pour tout ce que vous avez fait."))
         return redirect("core:home")
-    return render(request, "portal/volunteer/delete.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "portal/volunteer/delete.html", {"form": form}, status=status_for(form))

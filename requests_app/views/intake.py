@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import can_take_calls, power_required
+from core.forms import status_for
 from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
@@ -78,5 +79,5 @@ def console(request: HttpRequest) -> HttpResponse:
         request,
         "requests_app/intake.html",
         {"form": form, "lookup": lookup, "phone": phone, "earlier": earlier},
-        status=400 if form.errors else 200,
+        status=status_for(form),
     )

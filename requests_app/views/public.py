@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.client_ip import client_ip
+from core.forms import status_for
 from core.ratelimit import allow, allow_each
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed
@@ -37,7 +38,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             % {"ref": help_request.reference},
         )
         return redirect("requests:track", token=help_request.tracking_token)
-    return render(request, "requests_app/new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "requests_app/new.html", {"form": form}, status=status_for(form))
 
 
 def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
