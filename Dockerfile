@@ -30,13 +30,13 @@ USER app
 
 EXPOSE 8000
 
-# /sante/web/ answers 200 while the database does (a Redis outage is named in its body, not a failure: the
+# /sante/ answers 200 while the database does (a Redis outage is named in its body, not a failure: the
 # portal keeps serving without Redis, see the README). The Host header must be in ALLOWED_HOSTS
 # (HEALTHCHECK_HOST, default "localhost"). X-Forwarded-Proto: https keeps SECURE_SSL_REDIRECT from
 # answering with a redirect: gunicorn trusts it from 127.0.0.1 (its default forwarded_allow_ips),
 # and so does Django when BEHIND_TLS_PROXY=1. Compose also turns SECURE_SSL_REDIRECT off.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/sante/web/', headers={'Host': os.environ.get('HEALTHCHECK_HOST', 'localhost'), 'X-Forwarded-Proto': 'https'}); sys.exit(0 if u.urlopen(r, timeout=8).status == 200 else 1)"]
+    CMD ["python", "-c", "import os, sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/sante/', headers={'Host': os.environ.get('HEALTHCHECK_HOST', 'localhost'), 'X-Forwarded-Proto': 'https'}); sys.exit(0 if u.urlopen(r, timeout=8).status == 200 else 1)"]
 
 # gunicorn.conf.py keeps query strings and tracking tokens out of the access log and drops the Server banner.
 CMD ["gunicorn", "entraide.wsgi:application", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

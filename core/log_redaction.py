@@ -65,7 +65,8 @@ def redact_text(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Redacts the URLs of every record that passes (Django's "Not Found: /s/<token>/", gunicorn's errors)."""
+    """Redacts the URLs of every record that passes (Django's "Not Found: /s/<token>/", gunicorn's errors), in its
+    message and in its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -75,4 +76,8 @@ class RedactingFilter(logging.Filter):
         redacted = redact_text(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        # A traceback quotes its exception's text (a URL, a value PostgreSQL refused): formatters reuse exc_text
+        # when it is set, so the cleaned one is what gets written.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
         return True

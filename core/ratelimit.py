@@ -14,15 +14,13 @@ from datetime import UTC, datetime
 
 from django.core.cache import caches
 from django.db import connection
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core.cache import REDIS_DOWN
 from core.models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

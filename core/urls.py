@@ -10,6 +10,6 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("sante/", views.health, name="health"),
-    path("sante/web/", views.health_web, name="health_web"),
+    path("sante/complet/", views.health_full, name="health_full"),
     path("communes/recherche/", views.commune_search, name="commune_search"),
 ]

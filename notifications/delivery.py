@@ -49,7 +49,8 @@ def deliver(notification_id: int) -> timedelta | None:
             retry_in = None
             if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 notification.status = DeliveryStatus.FAILED
-                logger.error("Notification %s failed for good: %s", notification.pk, notification.last_error)
+                # The error's class only: its text may quote an address, and staff read it whole in the admin.
+                logger.error("Notification %s failed for good: %s", notification.pk, type(error).__name__)
             else:
                 retry_in = backoff(notification.attempts)
                 notification.next_attempt_at = now + retry_in

@@ -92,14 +92,12 @@ class SearchAccessLogged:
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None and (self.log_unfiltered_list or changelist.query or changelist.has_active_filters):
+        # Any parameter that narrows the list counts, not only the admin's declared filters: a field lookup typed in
+        # the address (`?requester_name__icontains=…`) finds people as surely as the search box.
+        query = query_of(request.GET, ignored=NOT_A_FILTER)
+        if changelist is not None and (self.log_unfiltered_list or query):
             # The page's rows are read here and kept by the queryset: the template reuses them, no second query.
-            access_records(
-                request,
-                AccessReason.SEARCH,
-                self.requests_shown(changelist.result_list),
-                query=query_of(request.GET, ignored=NOT_A_FILTER),
-            )
+            access_records(request, AccessReason.SEARCH, self.requests_shown(changelist.result_list), query=query)
         return response
 
 
@@ -109,6 +107,12 @@ def contacts_shown(request, help_requests: Iterable[HelpRequest], reason: Access
     allowed = [help_request for help_request in help_requests if contact_allowed(request.user, help_request)]
     access_records(request, reason, allowed)
     return allowed
+
+
+def assignment_contact_shown(request, proposal) -> bool:
+    """On a volunteer's own proposal page: the contact details only once this proposal is accepted and while it
+    lives, whatever else the person may see elsewhere (an agent who also volunteers decides as a volunteer here)."""
+    return proposal.reveals_contact and contact_shown(request, proposal.help_request, AccessReason.VOLUNTEER_ASSIGNED)
 
 
 def contact_shown(request, help_request: HelpRequest, reason: AccessReason) -> bool:

@@ -27,8 +27,7 @@ from matching.services import (
 )
 from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
 from portal.own_data import volunteer_delete, volunteer_export
-from requests_app.enums import AccessReason
-from requests_app.privacy import contact_shown
+from requests_app.privacy import assignment_contact_shown
 from volunteers.forms import PauseForm
 from volunteers.models import VolunteerProfile
 
@@ -71,7 +70,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
     """The proposal page, with empty forms except the one that just came back with errors."""
     forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
     help_request = proposal.help_request
-    show_contact = contact_shown(request, help_request, AccessReason.VOLUNTEER_ASSIGNED)
+    show_contact = assignment_contact_shown(request, proposal)
     context = {
         "proposal": proposal,
         "help_request": help_request,

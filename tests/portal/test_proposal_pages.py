@@ -14,7 +14,7 @@ from matching.enums import ProposalStatus
 from matching.models import Proposal
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
-from requests_app.models import HelpRequest
+from requests_app.models import AccessLog, HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
@@ -193,3 +193,14 @@ def test_suspending_a_volunteer_hands_back_what_they_hold(client, volunteer, hel
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
     dashboard = client.get(reverse("volunteers:dashboard")).content.decode()
     assert "suspendu par le département" in dashboard and "Signalement" not in dashboard
+
+
+def test_an_agent_who_also_volunteers_sees_the_contact_only_once_she_accepts(client, help_request):
+    agent = AgentFactory()
+    profile = VolunteerProfileFactory(user=agent)
+    client.force_login(agent)
+    proposal = proposal_create(help_request=help_request, volunteer=profile)
+    content = html.unescape(client.get(proposal_url(proposal)).content.decode())
+    for secret in PERSONAL:
+        assert secret not in content
+    assert not AccessLog.objects.exists()

@@ -151,6 +151,15 @@ def test_an_admin_search_by_name_logs_the_query_and_the_request_it_finds(client,
     assert AccessLog.objects.get().query == "q=Paulette"
 
 
+def test_a_field_lookup_typed_in_the_address_is_logged_as_a_search(client, staff, help_request):
+    HelpRequestFactory(requester_name="Marcel Autre")
+    lookup = {"requester_name__icontains": help_request.requester_name.split()[0]}
+
+    client.get(reverse("admin:requests_app_helprequest_changelist"), lookup)
+
+    assert lines() == [(staff.email, AccessReason.SEARCH, help_request.pk)]
+
+
 def test_a_filtered_admin_list_logs_its_filters_and_each_request_on_the_page(client, staff, help_request):
     alone = HelpRequestFactory.create_batch(3, lives_alone=True)
     HelpRequestFactory(lives_alone=False)

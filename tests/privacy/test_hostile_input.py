@@ -42,7 +42,7 @@ def public_get_urls():
     return [
         reverse("core:home"), reverse("missions:list"), reverse("associations:directory"),
         reverse("missions:detail", args=[mission.pk]), reverse("associations:public", args=[association.pk]),
-        reverse("core:commune_search"), reverse("requests:new"), reverse("core:health"), reverse("core:health_web"),
+        reverse("core:commune_search"), reverse("requests:new"), reverse("core:health"), reverse("core:health_full"),
         reverse("account_login"), reverse("account_signup"), reverse("account_reset_password"),
     ]  # fmt: skip
 

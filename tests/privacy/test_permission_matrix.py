@@ -61,7 +61,7 @@ RULES = {
     "core:accessibility": Rule("public"),
     "core:privacy": Rule("public"),
     "core:health": Rule("public"),
-    "core:health_web": Rule("public"),
+    "core:health_full": Rule("public"),
     "core:commune_search": Rule("public"),
     "requests:new": Rule("public"),
     "associations:directory": Rule("public"),

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -129,9 +130,11 @@ class PortalProcess:
                  "--workers", "2", "--no-control-socket", *self.args],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
+        # Up once it has answered a page: a worker loads the URL configuration and templates on its first request,
+        # which on a busy machine takes longer than a test's request should wait.
         wait_until(
-            lambda: socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close() is None,
-            timeout=30, what="gunicorn", process=self.process, log=self.log,
+            lambda: urllib.request.urlopen(f"{self.base_url}/sante/", timeout=5).status,
+            timeout=90, what="gunicorn", process=self.process, log=self.log,
         )  # fmt: skip
 
     def stop(self) -> None:

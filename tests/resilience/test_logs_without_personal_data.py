@@ -13,6 +13,7 @@ from django.conf import settings
 from gunicorn.config import Config
 
 from core.log_redaction import RedactingFilter, redact_text, redact_url
+from entraide.celery import _redact_worker_logs
 from entraide.gunicorn_logging import RedactingLogger
 from tests.requests_app.factories import HelpRequestFactory
 from tests.resilience.conftest import PortalProcess, production_env
@@ -89,9 +90,22 @@ def test_the_logging_filter_redacts_the_formatted_message():
     assert record.getMessage() == "Not Found: /s/<token>/"
 
 
-def test_the_celery_workers_log_handlers_redact_too():
-    from entraide.celery import _redact_worker_logs
+def test_a_traceback_is_redacted_too():
+    stream = io.StringIO()
+    logger = logging.getLogger("test.traceback")
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    logger.handlers = [handler]
+    try:
+        raise ValueError(f"could not open /s/{TOKEN}/?telephone=0612345678")
+    except ValueError:
+        logger.exception("Delivery failed")
+    assert "Traceback" in stream.getvalue()
+    assert TOKEN not in stream.getvalue()
+    assert "0612345678" not in stream.getvalue()
 
+
+def test_the_celery_workers_log_handlers_redact_too():
     stream = io.StringIO()
     logger = logging.getLogger("test.celery.worker")
     logger.handlers = [logging.StreamHandler(stream)]
