@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The embedded default: SQLite under var/, eager Celery tasks, emails and SMS on the console.
-RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base
+# `make run PORT=8123` serves on 8123; the settings build SITE_URL (links in emails and SMS) from PORT.
+PORT ?= 8000
+RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base PORT=$(PORT)
 
 .PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http
 
@@ -21,8 +23,8 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_reference_data
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
-	@echo "Entraide 54 : http://127.0.0.1:8000  (administration : http://127.0.0.1:8000/admin/)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Entraide : http://127.0.0.1:$(PORT)  (administration : http://127.0.0.1:$(PORT)/admin/)"
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 services:
 	bash scripts/ensure_services.sh

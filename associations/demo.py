@@ -1,8 +1,10 @@
-"""Demo organisations and missions across the département, so that `make run` shows a living platform."""
+"""Demo organisations and missions across the territory, so that `make run` shows a living platform."""
 
 import random
 from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from associations.enums import AssociationStatus, MissionStatus, OrganisationKind
@@ -14,30 +16,34 @@ from core.models import Commune
 FOOD, CHILD, CONTACT, LOCAL = Domain.FOOD_EMERGENCY, Domain.CHILDCARE, Domain.ISOLATED_CONTACT, Domain.LOCAL_SOLIDARITY
 ASSO, COMMUNE, HOME_HELP = OrganisationKind.ASSOCIATION, OrganisationKind.COMMUNE, OrganisationKind.HOME_HELP
 
+# {of_commune} reads "de Nancy", "d'Ajaccio", "du Tampon": the commune at that rank by population in the territory,
+# so that the demo looks local wherever TERRITORY points (a territory with fewer communes wraps around).
 ORGANISATIONS = [
-    # name, kind, domains, commune INSEE, whole département
-    ("Banque alimentaire de Meurthe-et-Moselle", ASSO, [FOOD], "54395", True),
-    ("Secours solidaire Lunévillois", ASSO, [FOOD, LOCAL], "54329", False),
-    ("Les Restos du Pays-Haut", ASSO, [FOOD], "54323", False),
-    ("CCAS de Nancy", COMMUNE, [LOCAL, CONTACT], "54395", False),
-    ("CCAS de Toul", COMMUNE, [LOCAL, CONTACT], "54528", False),
-    ("Mairie de Pont-à-Mousson", COMMUNE, [LOCAL], "54431", False),
-    ("ADMR du Saintois", HOME_HELP, [LOCAL], "54498", False),
-    ("Aide à domicile Grand Nancy", HOME_HELP, [LOCAL, CONTACT], "54547", False),
-    ("Maison des jeunes de Briey", ASSO, [CHILD, CONTACT], "54099", False),
-    ("Club ados Vandœuvre", ASSO, [CHILD], "54547", False),
-    ("Service Enfance du département", OrganisationKind.DEPARTEMENT_SERVICE, [CHILD], "54395", True),
-    ("Voisins solidaires de Laxou", ASSO, [LOCAL], "54304", False),
-    ("Croix solidaire Longwy", ASSO, [FOOD, CONTACT], "54323", False),
-    ("Petits frères du Toulois", ASSO, [CONTACT], "54528", False),
-    ("Épicerie sociale de Baccarat", ASSO, [FOOD], "54039", False),
-    ("Lien d'aînés Villers", ASSO, [CONTACT], "54578", False),
-    ("Entraide Seille et Grand Couronné", ASSO, [LOCAL], "54258", False),
-    ("Association Soutien scolaire 54", ASSO, [CONTACT, CHILD], "54395", True),
-    ("Crèche solidaire du CHRU", OrganisationKind.OTHER, [CHILD], "54547", False),
-    ("Collectif Jarville entraide", ASSO, [LOCAL, FOOD], "54274", False),
-    ("Association nouvelle de Tomblaine", ASSO, [LOCAL], "54526", False),
+    # name, kind, domains, commune's rank by population, whole territory
+    ("Banque alimentaire du {territory}", ASSO, [FOOD], 0, True),
+    ("Secours solidaire {of_commune}", ASSO, [FOOD, LOCAL], 2, False),
+    ("Les Restos {of_commune}", ASSO, [FOOD], 4, False),
+    ("CCAS {of_commune}", COMMUNE, [LOCAL, CONTACT], 0, False),
+    ("Centre social {of_commune}", COMMUNE, [LOCAL, CONTACT], 3, False),
+    ("Mairie {of_commune}", COMMUNE, [LOCAL], 7, False),
+    ("ADMR {of_commune}", HOME_HELP, [LOCAL], 12, False),
+    ("Aide à domicile {of_commune}", HOME_HELP, [LOCAL, CONTACT], 1, False),
+    ("Maison des jeunes {of_commune}", ASSO, [CHILD, CONTACT], 16, False),
+    ("Club ados {of_commune}", ASSO, [CHILD], 1, False),
+    ("Service Enfance du département", OrganisationKind.DEPARTEMENT_SERVICE, [CHILD], 0, True),
+    ("Voisins solidaires {of_commune}", ASSO, [LOCAL], 5, False),
+    ("Croix solidaire {of_commune}", ASSO, [FOOD, CONTACT], 4, False),
+    ("Petits frères {of_commune}", ASSO, [CONTACT], 3, False),
+    ("Épicerie sociale {of_commune}", ASSO, [FOOD], 19, False),
+    ("Lien d'aînés {of_commune}", ASSO, [CONTACT], 6, False),
+    ("Entraide rurale {of_commune}", ASSO, [LOCAL], 20, False),
+    ("Association Soutien scolaire {territory}", ASSO, [CONTACT, CHILD], 0, True),
+    ("Crèche solidaire de l'hôpital", OrganisationKind.OTHER, [CHILD], 1, False),
+    ("Collectif entraide {of_commune}", ASSO, [LOCAL, FOOD], 13, False),
+    ("Association nouvelle {of_commune}", ASSO, [LOCAL], 14, False),
 ]  # fmt: skip
+# The organisation the demo association member belongs to: the CCAS of the territory's largest commune.
+MEMBER_ORGANISATION = 3
 
 MISSIONS = {
     Domain.FOOD_EMERGENCY: [
@@ -61,23 +67,51 @@ MISSIONS = {
 }
 
 
+def of_commune(name: str) -> str:
+    """French "de" before a commune's name: "de Nancy", "d'Ajaccio", "du Tampon", "des Abymes"."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[0] in "AEIOUYÀÂÉÈÊÎÔŒ":
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def territory_communes() -> list[Commune]:
+    """The territory's communes, largest first."""
+    return list(
+        Commune.objects.in_departement(settings.TERRITORY).order_by(F("population").desc(nulls_last=True), "insee")
+    )
+
+
+def organisation_name(index: int, communes: list[Commune]) -> str:
+    name, _kind, _domains, rank, _whole = ORGANISATIONS[index]
+    return name.format(territory=settings.TERRITORY, of_commune=of_commune(communes[rank % len(communes)].name))
+
+
 def demo_identifiers(index: int) -> tuple[str, str]:
     """A well-formed RNA and a SIRET whose Luhn key is right, both fictitious."""
-    rna = f"W54{index:07d}"
+    rna = f"W{settings.TERRITORY}{index:0{9 - len(settings.TERRITORY)}d}"
     base = f"9{index:012d}"
     siret = next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
     return rna, siret
 
 
+def demo_member_organisation() -> Association:
+    return Association.objects.get(name=organisation_name(MEMBER_ORGANISATION, territory_communes()))
+
+
 def demo_associations_create(*, member=None) -> int:
-    if Association.objects.filter(name=ORGANISATIONS[0][0]).exists():
+    communes = territory_communes()
+    if Association.objects.filter(name=organisation_name(0, communes)).exists():
         return 0
     rng = random.Random(54)
-    communes = Commune.objects.in_bulk([row[3] for row in ORGANISATIONS])
     today = timezone.localdate()
-    for index, (name, kind, domains, insee, whole) in enumerate(ORGANISATIONS):
+    for index, (_name, kind, domains, rank, whole) in enumerate(ORGANISATIONS):
+        name = organisation_name(index, communes)
         rna, siret = demo_identifiers(index)
-        commune = communes[insee]
+        commune = communes[rank % len(communes)]
         association = Association.objects.create(
             name=name,
             kind=kind,
@@ -90,7 +124,7 @@ def demo_associations_create(*, member=None) -> int:
             description=f"{name} agit auprès des habitants depuis de nombreuses années.",
             contact_email=f"contact{index}@demo.entraide54.fr",
         )
-        if not whole:
+        if not whole and commune.epci_id:  # a few islands belong to no EPCI
             association.epcis_covered.add(commune.epci_id)
         for domain in domains:
             for title, description in MISSIONS[domain]:

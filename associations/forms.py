@@ -58,7 +58,7 @@ class AssociationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["epcis_covered"].queryset = Epci.objects.filter(
-            communes__departement=settings.DEPARTEMENT
+            communes__departement=settings.TERRITORY
         ).distinct()
         self.fields["contact_email"].required = True
         if self.instance.pk:
@@ -84,7 +84,7 @@ class AssociationForm(forms.ModelForm):
                 % {"max": MAX_COVERED_COMMUNES}
             )
         communes, unknown = [], []
-        in_departement = Commune.objects.in_departement(settings.DEPARTEMENT)
+        in_departement = Commune.objects.in_departement(settings.TERRITORY)
         for name in names:
             found = CommuneField.by_name(in_departement, name)
             (communes.append(found[0]) if len(found) == 1 else unknown.append(name))

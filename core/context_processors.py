@@ -4,7 +4,7 @@ from django.conf import settings
 def portal(request):
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
-        "DEPARTEMENT": settings.DEPARTEMENT,
+        "DEPARTEMENT": settings.TERRITORY,
         "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
         "HOTLINE_PHONE": settings.HOTLINE_PHONE,
     }

@@ -60,7 +60,7 @@ class CommuneField(forms.Field):
             return None
         if len(text) > self.max_length or "\x00" in text:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
-        communes = Commune.objects.in_departement(settings.DEPARTEMENT)
+        communes = Commune.objects.in_departement(settings.TERRITORY)
         if text.isdigit() and len(text) == 5:
             found = list(communes.filter(postal_codes__contains=text).order_by("-population", "name")[:6])
             if len(found) > 1:

@@ -1,4 +1,4 @@
-"""Loading of the reference data every environment needs: help types and the département's communes.
+"""Loading of the reference data every environment needs: help types and the territory's communes.
 
 Both loaders are idempotent: they create what is missing and update what changed, keyed on stable codes.
 """
@@ -11,8 +11,7 @@ from django.db import transaction
 
 from core.enums import Domain
 from core.models import Arrondissement, Commune, Epci, HelpType, search_key
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from core.territories import territory_file
 
 HELP_TYPES = [
     # code, name, domain, remote_ok, needs_vehicle_hint
@@ -32,10 +31,6 @@ class CommuneLoadResult:
     created: int
     updated: int
     total: int
-
-
-def communes_file(departement: str) -> Path:
-    return DATA_DIR / f"communes-{departement}.json"
 
 
 def load_help_types() -> int:
@@ -58,7 +53,8 @@ def load_help_types() -> int:
 
 @transaction.atomic
 def load_communes(departement: str, path: Path | None = None) -> CommuneLoadResult:
-    path = path or communes_file(departement)
+    """Loads one département's communes, with the EPCIs and arrondissements they belong to."""
+    path = path or territory_file(departement)
     data = json.loads(path.read_text(encoding="utf-8"))
     if data["departement"] != departement:
         raise ValueError(f"{path} holds département {data['departement']}, not {departement}.")

@@ -36,7 +36,7 @@ COMMUNE_SUGGESTIONS = 10
 def commune_search(request: HttpRequest) -> JsonResponse:
     """Suggestions for the commune field, by name (accents optional) or postal code."""
     text = request.GET.get("q", "")[:60]
-    communes = Commune.objects.in_departement(settings.DEPARTEMENT).search(text)[:COMMUNE_SUGGESTIONS] if text else []
+    communes = Commune.objects.in_departement(settings.TERRITORY).search(text)[:COMMUNE_SUGGESTIONS] if text else []
     return JsonResponse({"results": [{"insee": c.insee, "label": str(c)} for c in communes]})
 
 

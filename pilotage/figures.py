@@ -307,7 +307,7 @@ def requests_per_epci(scope: Scope) -> list[Ranked]:
         scope.requests_filed().values_list("commune__epci").annotate(n=Count("pk")).order_by().values_list(
             "commune__epci", "n")
     )  # fmt: skip
-    epcis = Commune.objects.in_departement(settings.DEPARTEMENT).filter(epci__isnull=False)
+    epcis = Commune.objects.in_departement(settings.TERRITORY).filter(epci__isnull=False)
     if scope.epci:
         epcis = epcis.filter(epci=scope.epci)
     if scope.arrondissement:

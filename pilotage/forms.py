@@ -39,7 +39,7 @@ class ScopeForm(forms.Form):
     def __init__(self, data=None, *, today: date | None = None):
         self.today = today or timezone.localdate()
         super().__init__(data)
-        self.fields["epci"].queryset = Epci.objects.filter(communes__departement=settings.DEPARTEMENT).distinct()
+        self.fields["epci"].queryset = Epci.objects.filter(communes__departement=settings.TERRITORY).distinct()
         self.fields["du"].widget.attrs["max"] = self.fields["au"].widget.attrs["max"] = self.today.isoformat()
 
     def clean(self):

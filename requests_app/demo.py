@@ -3,6 +3,7 @@
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from associations.models import Association
@@ -17,14 +18,14 @@ LAST_NAMES = (
 )
 NEEDS = {
     "shopping": ["Courses de la semaine : pain, lait, légumes, eau. Je ne peux plus porter.",
-                 "Besoin de courses, ma fille est bloquée à Strasbourg et je ne conduis plus."],
+                 "Besoin de courses, ma fille est bloquée loin d'ici et je ne conduis plus."],
     "medicine": ["Ordonnance à retirer à la pharmacie du centre, je suis à l'isolement.",
                  "Retirer mes médicaments pour le cœur, la pharmacie a mon ordonnance."],
     "meal_delivery": ["Repas du midi en complément de l'aide à domicile qui ne passe plus le week-end."],
     "phone_call": ["Ma mère vit seule et ne voit plus personne depuis le confinement, un appel lui ferait du bien.",
                    "Je me sens seule, j'aimerais qu'on m'appelle de temps en temps."],
     "homework_help": ["Mon fils en CM2 a besoin d'aide en mathématiques, nous n'avons qu'un téléphone."],
-    "childcare": ["Infirmière au CHRU, je cherche une garde pour mes deux enfants les jours de garde."],
+    "childcare": ["Infirmière à l'hôpital, je cherche une garde pour mes deux enfants les jours de garde."],
     "food_parcel": ["Plus de revenus depuis la fermeture du restaurant, besoin d'un colis pour trois personnes."],
     "other": ["Mon chien doit être promené, je suis en fauteuil depuis une chute."],
 }  # fmt: skip
@@ -35,7 +36,9 @@ def demo_requests_create(count: int, *, seed: int = 54) -> int:
     if HelpRequest.objects.exists():
         return 0
     rng = random.Random(seed)
-    communes = list(Commune.objects.filter(population__isnull=False).order_by("insee"))
+    communes = list(
+        Commune.objects.in_departement(settings.TERRITORY).filter(population__isnull=False).order_by("insee")
+    )
     weights = [c.population for c in communes]
     help_types = {h.code: h for h in HelpType.objects.active()}
     now = timezone.now()

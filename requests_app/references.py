@@ -12,22 +12,27 @@ import secrets
 from django.conf import settings
 
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-REFERENCE_PATTERN = re.compile(r"^E\d{2,3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+# E, the territory's code (54, 2A, 974), then two groups of four.
+REFERENCE_PATTERN = re.compile(r"^E(?:\d{2,3}|2[AB])-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+# The same once spaces and dashes are gone, the prefix optional: the body is always eight characters, which tells
+# E974 + 8 from E97 + 9 and keeps a typed prefix of another territory (a request filed before TERRITORY changed).
+TYPED_PATTERN = re.compile(r"^(?:(?P<prefix>E(?:\d{2,3}|2[AB])))?(?P<body>[0-9A-Z]{8})$")
 
 
 def new_reference() -> str:
     random_part = "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(8))
-    return f"E{settings.DEPARTEMENT}-{random_part[:4]}-{random_part[4:]}"
+    return f"E{settings.TERRITORY}-{random_part[:4]}-{random_part[4:]}"
 
 
 def normalise_reference(typed: str) -> str:
-    """What staff type in a search box: lower case, spaces, and the letters Crockford reads as digits."""
+    """What staff type in a search box: lower case, spaces or no dashes, the letters Crockford reads as digits."""
     cleaned = typed.strip().upper().replace(" ", "")
-    body = cleaned.removeprefix(f"E{settings.DEPARTEMENT}").replace("-", "")
-    body = body.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
-    if len(body) == 8:
-        return f"E{settings.DEPARTEMENT}-{body[:4]}-{body[4:]}"
-    return cleaned
+    match = TYPED_PATTERN.match(cleaned.replace("-", ""))
+    if not match:
+        return cleaned
+    prefix = match["prefix"] or f"E{settings.TERRITORY}"
+    body = match["body"].translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
 def new_tracking_token() -> str:

@@ -1,20 +1,24 @@
-"""Extract the current communes of one département from @etalab/decoupage-administratif.
+"""Extract the current communes of every département from @etalab/decoupage-administratif.
 
 Usage:
-    python scripts/extract_communes.py PATH_TO_PACKAGE_DATA_DIR DEPARTEMENT > core/data/communes-DEPARTEMENT.json
+    python scripts/extract_communes.py PATH_TO_PACKAGE_DATA_DIR core/data/territories
 
-PATH_TO_PACKAGE_DATA_DIR is the ``data`` folder of the unpacked npm package (it holds communes.json,
-epci.json and arrondissements.json). The result is a JSON document with one commune per line, sorted by
-INSEE code. Anything that cannot be resolved (a commune without EPCI or arrondissement) is reported on
-stderr and written as null; nothing is invented.
+PATH_TO_PACKAGE_DATA_DIR is the ``data`` folder of the unpacked npm package (it holds communes.json, epci.json,
+arrondissements.json and departements.json). The script writes one ``<code>.json`` per département (the 96 of
+metropolitan France, Corsica's 2A and 2B included, and the five overseas départements 971 to 976) and an
+``index.json`` naming them. Each file holds one commune per line, sorted by INSEE code. Anything that cannot be
+resolved (a commune without EPCI or arrondissement) is reported on stderr and written as null; nothing is invented.
 """
 
 import argparse
 import json
 import sys
+from collections import defaultdict
 from pathlib import Path
 
-DATA_FILES = ("communes.json", "epci.json", "arrondissements.json")
+DATA_FILES = ("communes.json", "epci.json", "arrondissements.json", "departements.json")
+# The overseas collectivities (975, 977, 978, 984, 986 to 989) are not départements: no EPCI, no arrondissement.
+DEPARTEMENT_ZONES = {"metro", "drom"}
 LICENCE = (
     "Data: Licence Ouverte 2.0 / Open Licence 2.0 (Etalab) - INSEE Code officiel géographique, DGCL EPCI list, "
     "La Poste postal codes, INSEE legal populations. Package code: MIT."
@@ -40,69 +44,73 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def extract(data_dir: Path, departement: str) -> dict:
-    communes = [
-        c
-        for c in load(data_dir, "communes.json")
-        if c["type"] == "commune-actuelle" and c["departement"] == departement
-    ]
-    if not communes:
-        sys.exit(f"error: no current commune found for département {departement!r}")
-    communes.sort(key=lambda c: c["code"])
-    codes = {c["code"] for c in communes}
+def extract(data_dir: Path) -> tuple[dict[str, str], dict[str, dict]]:
+    """Returns the départements' names by code and, by code, the document of each département."""
+    names = {d["code"]: d["nom"] for d in load(data_dir, "departements.json") if d["zone"] in DEPARTEMENT_ZONES}
+
+    communes_of = defaultdict(list)
+    for c in load(data_dir, "communes.json"):
+        if c["type"] == "commune-actuelle" and c["departement"] in names:
+            communes_of[c["departement"]].append(c)
+    if missing := set(names) - set(communes_of):
+        sys.exit(f"error: no current commune found for département(s) {sorted(missing)}")
 
     # The package's communes carry no EPCI field: membership comes from epci.json "membres".
-    epci_names = {}
-    epci_of = {}
+    epci_of, epci_names = {}, {}
     for epci in load(data_dir, "epci.json"):
+        epci_names[epci["code"]] = epci["nom"]
         for member in epci["membres"]:
-            if member["code"] not in codes:
-                continue
             if member["code"] in epci_of:
                 sys.exit(f"error: commune {member['code']} belongs to several EPCIs")
             epci_of[member["code"]] = epci["code"]
-            epci_names[epci["code"]] = epci["nom"]
 
-    arrondissements = {
-        a["code"]: a["nom"] for a in load(data_dir, "arrondissements.json") if a["departement"] == departement
-    }
+    arrondissements_of = defaultdict(dict)
+    for a in load(data_dir, "arrondissements.json"):
+        arrondissements_of[a["departement"]][a["code"]] = a["nom"]
 
-    rows = []
-    for c in communes:
-        epci = epci_of.get(c["code"])
-        if epci is None:
-            warn(f"commune {c['code']} {c['nom']} has no EPCI")
-        arrondissement = c.get("arrondissement")
-        if arrondissement not in arrondissements:
-            warn(f"commune {c['code']} {c['nom']} has no known arrondissement ({arrondissement!r})")
-            arrondissement = None
-        rows.append(
-            {
-                "insee": c["code"],
-                "name": c["nom"],
-                "postal_codes": sorted(c.get("codesPostaux", [])),
-                "epci": epci,
-                "arrondissement": arrondissement,
-                "population": c.get("population"),
-            }
-        )
-
-    return {
-        "source": package_label(data_dir),
-        "licence": LICENCE,
-        "departement": departement,
-        "arrondissements": [{"code": code, "name": name} for code, name in sorted(arrondissements.items())],
-        "epcis": [{"siren": siren, "name": name} for siren, name in sorted(epci_names.items())],
-        "communes": rows,
-    }
+    label = package_label(data_dir)
+    documents = {}
+    for code, name in names.items():
+        arrondissements = arrondissements_of[code]
+        rows = []
+        for c in sorted(communes_of[code], key=lambda c: c["code"]):
+            epci = epci_of.get(c["code"])
+            if epci is None:
+                warn(f"commune {c['code']} {c['nom']} has no EPCI")
+            arrondissement = c.get("arrondissement")
+            if arrondissement not in arrondissements:
+                warn(f"commune {c['code']} {c['nom']} has no known arrondissement ({arrondissement!r})")
+                arrondissement = None
+            rows.append(
+                {
+                    "insee": c["code"],
+                    "name": c["nom"],
+                    "postal_codes": sorted(c.get("codesPostaux", [])),
+                    "epci": epci,
+                    "arrondissement": arrondissement,
+                    "population": c.get("population"),
+                }
+            )
+        epcis = sorted({row["epci"] for row in rows if row["epci"]})
+        documents[code] = {
+            "source": label,
+            "licence": LICENCE,
+            "departement": code,
+            "name": name,
+            "arrondissements": [{"code": a, "name": n} for a, n in sorted(arrondissements.items())],
+            "epcis": [{"siren": siren, "name": epci_names[siren]} for siren in epcis],
+            "communes": rows,
+        }
+    return names, documents
 
 
 def dumps(document: dict) -> str:
-    """Serialise with one list item per line, so that diffs stay readable."""
+    """Serialise with one list item per line, so that diffs stay readable, and no padding, so that 101 files
+    stay small."""
     parts = []
     for key, value in document.items():
         if isinstance(value, list):
-            items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
+            items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in value)
             parts.append(f"{json.dumps(key)}: [\n{items}\n]")
         else:
             parts.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
@@ -112,10 +120,15 @@ def dumps(document: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, help="the data/ folder of the unpacked npm package")
-    parser.add_argument("departement", help="département code, e.g. 54, 2A or 971")
+    parser.add_argument("out_dir", type=Path, help="where to write <code>.json and index.json")
     args = parser.parse_args()
-    sys.stdout.reconfigure(encoding="utf-8")
-    sys.stdout.write(dumps(extract(args.data_dir, args.departement)))
+    names, documents = extract(args.data_dir)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    for code, document in documents.items():
+        (args.out_dir / f"{code}.json").write_text(dumps(document), encoding="utf-8")
+    index = {"source": package_label(args.data_dir), "licence": LICENCE, "territories": names}
+    (args.out_dir / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(documents)} départements written to {args.out_dir}", file=sys.stderr)
 
 
 if __name__ == "__main__":

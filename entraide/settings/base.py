@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.territories import territory_code, territory_names
 from entraide.settings.env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,15 +28,19 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# The département the portal serves: its communes are loaded from core/data/communes-<code>.json.
-DEPARTEMENT = env_str("DEPARTEMENT", "54")
-DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME", "Meurthe-et-Moselle")
-PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {DEPARTEMENT}")
+# The département the portal serves: its communes come from core/data/territories/<code>.json, its code prefixes
+# the requests' references. DEPARTEMENT is the setting's former name, still read in this release only.
+TERRITORY = territory_code(env_str("TERRITORY") or env_str("DEPARTEMENT") or "54")
+DEPARTEMENT = TERRITORY  # for code not yet moved to TERRITORY; removed with the DEPARTEMENT variable
+DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME") or territory_names()[TERRITORY]
+PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {TERRITORY}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run PORT=8123` serves there, so the links sent by email and SMS follow the port unless SITE_URL is set.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 # The proxies whose X-Forwarded-For is believed (addresses or CIDR networks), for the client address that rate
 # limits and lockouts count (core/client_ip.py). None by default: the address is the direct peer's.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
@@ -313,7 +318,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <ne-pas-repondre@entraide{DEPARTEMENT}.fr>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <ne-pas-repondre@entraide{TERRITORY.lower()}.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for EMAIL_BACKEND "filebased"

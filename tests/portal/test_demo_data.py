@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from associations.demo import ORGANISATIONS
 from associations.models import Association, Mission
+from core.reference_data import load_communes
 from notifications.models import Notification
 from portal.management.commands.load_demo_data import (
     ASSOCIATION_EMAIL,
@@ -41,3 +42,16 @@ def test_demo_data_is_refused_outside_debug(settings):
     with pytest.raises(CommandError):
         call_command("load_demo_data")
     assert not User.objects.exists()
+
+
+def test_demo_data_take_the_communes_of_the_territory(settings):
+    settings.DEBUG, settings.TERRITORY = True, "974"
+    load_communes("974")
+    call_command("load_demo_data", verbosity=0)
+
+    assert set(Association.objects.values_list("commune__departement", flat=True)) == {"974"}
+    assert set(HelpRequest.objects.values_list("commune__departement", flat=True)) == {"974"}
+    assert User.objects.get(email=VOLUNTEER_EMAIL).volunteer_profile.home_commune.name == "Saint-Denis"
+    member_of = User.objects.get(email=ASSOCIATION_EMAIL).memberships.get().association
+    assert member_of.name == "CCAS de Saint-Denis"
+    assert Association.objects.filter(name="Les Restos de Saint-André").exists()

@@ -53,3 +53,26 @@ def test_the_tracking_token_is_long_and_separate_from_the_reference():
 )  # fmt: skip
 def test_references_typed_by_staff_are_normalised(typed, expected):
     assert normalise_reference(typed) == expected
+
+
+@pytest.mark.parametrize(("territory", "prefix"), [("2A", "E2A-"), ("974", "E974-"), ("54", "E54-")])
+def test_the_reference_prefix_is_the_territory_code(settings, territory, prefix):
+    settings.TERRITORY = territory
+    reference = new_reference()
+    assert reference.startswith(prefix)
+    assert REFERENCE_PATTERN.match(reference)
+
+
+@pytest.mark.parametrize(
+    ("territory", "typed", "expected"),
+    [("2A", "e2a-7k3q-9pxd", "E2A-7K3Q-9PXD"), ("2A", "e2a7k3q9pxd", "E2A-7K3Q-9PXD"),
+     ("2A", "7k3q 9pxd", "E2A-7K3Q-9PXD"), ("2B", "E2B 7K3Q 9PXO", "E2B-7K3Q-9PX0"),
+     ("974", "e974 7k3q 9pxd", "E974-7K3Q-9PXD"), ("974", "e9747k3q9pxd", "E974-7K3Q-9PXD"),
+     ("974", "7K3Q-9PXD", "E974-7K3Q-9PXD"),
+     # A request filed before the territory changed keeps its own prefix.
+     ("974", "e54-7k3q-9pxd", "E54-7K3Q-9PXD")],
+)  # fmt: skip
+def test_references_of_any_territory_are_recognised_however_typed(settings, territory, typed, expected):
+    settings.TERRITORY = territory
+    assert normalise_reference(typed) == expected
+    assert REFERENCE_PATTERN.match(normalise_reference(typed))

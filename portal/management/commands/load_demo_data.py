@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import staff_group_ensure
-from associations.demo import demo_associations_create
+from associations.demo import demo_associations_create, demo_member_organisation, territory_communes
 from associations.enums import MemberRole
-from associations.models import Association, Membership
+from associations.models import Membership
 from core.enums import Domain, domains_to_mask
-from core.models import Commune
 from core.slots import ALL_SLOTS
 from matching.services import proposal_create
 from notifications import outbox
@@ -25,7 +24,6 @@ STAFF_EMAIL = "agent@demo.entraide54.fr"
 ASSOCIATION_EMAIL = "association@demo.entraide54.fr"
 VOLUNTEER_EMAIL = "benevole@demo.entraide54.fr"
 DEMO_REQUESTS = 150
-MEMBER_ASSOCIATION = "CCAS de Nancy"
 
 
 class Command(BaseCommand):
@@ -36,9 +34,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "Les données de démonstration ne se chargent qu'avec DEBUG=1 : leurs mots de passe sont publics."
             )
-        nancy = Commune.objects.filter(insee="54395").first() or Commune.objects.first()
-        if nancy is None:
-            raise CommandError("Chargez d'abord le référentiel : python manage.py load_reference_data")
+        communes = territory_communes()
+        if not communes:
+            raise CommandError(
+                f"Aucune commune du territoire {settings.TERRITORY} : chargez d'abord le référentiel "
+                "(python manage.py load_reference_data)."
+            )
+        largest = communes[0]
 
         with transaction.atomic(), outbox.muted():
             staff = self.demo_user(STAFF_EMAIL, "Claire", "Agent", is_staff=True)
@@ -46,11 +48,11 @@ class Command(BaseCommand):
 
             member = self.demo_user(ASSOCIATION_EMAIL, "Karim", "Associatif")
             demo_associations_create()
-            association = Association.objects.get(name=MEMBER_ASSOCIATION)
+            association = demo_member_organisation()
             Membership.objects.get_or_create(association=association, user=member, defaults={"role": MemberRole.ADMIN})
 
             volunteer = self.demo_user(VOLUNTEER_EMAIL, "Lucie", "Bénévole")
-            profile = self.demo_volunteer_profile(volunteer, nancy)
+            profile = self.demo_volunteer_profile(volunteer, largest)
             created_requests = demo_requests_create(DEMO_REQUESTS)
             if created_requests:
                 self.demo_proposal(profile, staff)
