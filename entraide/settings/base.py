@@ -32,6 +32,8 @@ DEPARTEMENT = env_str("DEPARTEMENT", "54")
 DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME", "Meurthe-et-Moselle")
 PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {DEPARTEMENT}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
+# Shown after the number wherever it appears (core/templatetags/hotline.py); empty to show none.
+HOTLINE_HOURS = env_str("HOTLINE_HOURS", "7 jours sur 7 de 9 h à 18 h")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
