@@ -4,6 +4,8 @@ from functools import cache
 
 import phonenumbers
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
 # The default hours are French text kept in the catalogue so English readers get them translated; hours an
@@ -22,5 +24,20 @@ def tel_href() -> str:
     return _tel_href(settings.HOTLINE_PHONE)
 
 
-def hours() -> str:
+def opening_hours() -> str:
     return gettext(settings.HOTLINE_HOURS) if settings.HOTLINE_HOURS else ""
+
+
+def link(*, hours: bool = True, css_class: str = "") -> SafeString:
+    """The number as a tappable link, with the opening hours unless `hours=False` (templates/includes/hotline.html)."""
+    html = render_to_string(
+        "includes/hotline.html",
+        {
+            "number": settings.HOTLINE_PHONE,
+            "href": tel_href(),
+            "hours": opening_hours() if hours else "",
+            "css_class": css_class,
+        },
+    )
+    # No trailing newline: the link sits inside a sentence, before its punctuation.
+    return mark_safe(html.strip())
