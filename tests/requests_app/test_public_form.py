@@ -83,6 +83,14 @@ def test_email_alone_is_enough_to_be_contacted(client):
     assert HelpRequest.objects.get().requester_email == "monique.petit@exemple.fr"
 
 
+def test_the_required_consent_box_is_marked_like_every_required_field(client):
+    page = client.get(URL).content.decode()
+    consent_label = page[page.index('<label class="fr-label" for="id_consent">') :]
+    consent_label = consent_label[: consent_label.index("</label>")]
+    assert consent_label.endswith('<span aria-hidden="true">*</span>')
+    assert '<label class="fr-label" for="id_lives_alone">La personne vit seule</label>' in page  # optional: no mark
+
+
 def filed_message(client, **overrides) -> str:
     """The message on the tracking page that follows filing the form."""
     response = client.post(URL, valid_form_data(**overrides), follow=True)
