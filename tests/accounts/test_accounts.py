@@ -43,6 +43,25 @@ def test_an_unverified_account_cannot_log_in_until_the_email_is_confirmed(client
     assert client.session.get("_auth_user_id") == str(User.objects.get(email="nouvelle@exemple.fr").pk)
 
 
+def test_confirming_the_email_from_the_browser_that_signed_up_signs_the_volunteer_in(client, mailoutbox):
+    sign_up(client)
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    assert client.get(link).status_code == 200
+    response = client.post(link, follow=True)
+    assert response.wsgi_request.user.is_authenticated
+    assert response.wsgi_request.user.email == "nouvelle@exemple.fr"
+    assert response.redirect_chain[-1][0] != reverse("account_login")
+
+
+def test_a_confirmation_link_opened_in_another_browser_confirms_without_signing_in(client, mailoutbox):
+    sign_up(client)
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    client.cookies.clear()
+    response = client.post(link, follow=True)
+    assert not response.wsgi_request.user.is_authenticated
+    assert User.objects.get(email="nouvelle@exemple.fr").emailaddress_set.get().verified
+
+
 def test_the_email_is_the_login(client):
     user = UserFactory()
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
