@@ -24,7 +24,7 @@ def fill_request(page, *, name: str, email: str) -> None:
     page.locator("label", has_text="Courses").first.click()
     page.get_by_label("Décrivez le besoin").fill("Des courses pour la semaine : pain, lait, légumes.")
     page.locator("label", has_text="La personne vit seule").click()
-    page.locator("label", has_text="Par courriel").click()
+    page.locator("label", has_text="Par message électronique").click()
     page.locator("label[for='id_consent']").click()
 
 
