@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from core import hotline
+
 
 def portal(request):
     return {
@@ -7,4 +9,5 @@ def portal(request):
         "DEPARTEMENT": settings.TERRITORY,
         "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
         "HOTLINE_PHONE": settings.HOTLINE_PHONE,
+        "HOTLINE_TEL": hotline.tel_href(),
     }

@@ -82,7 +82,7 @@ class RequesterRelation(models.TextChoices):
 
 class ContactChannel(models.TextChoices):
     SMS = "sms", _("Par SMS")
-    EMAIL = "email", _("Par courriel")
+    EMAIL = "email", _("Par message électronique")
     PHONE = "phone", _("Par un appel téléphonique")
 
 

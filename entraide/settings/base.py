@@ -35,6 +35,8 @@ DEPARTEMENT = TERRITORY  # for code not yet moved to TERRITORY; removed with the
 DEPARTEMENT_NAME = env_str("DEPARTEMENT_NAME") or territory_names()[TERRITORY]
 PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {TERRITORY}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
+# Shown after the number wherever it appears (core/templatetags/hotline.py); empty to show none.
+HOTLINE_HOURS = env_str("HOTLINE_HOURS", "7 jours sur 7 de 9 h à 18 h")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
@@ -266,6 +268,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming from the browser that signed up finishes that sign-in (allauth keeps it pending in the session);
+# a link opened elsewhere still leads to the login page.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"

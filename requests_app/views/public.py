@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import hotline
 from core.client_ip import client_ip
 from core.forms import status_for
 from core.ratelimit import allow, allow_each
+from requests_app.enums import ContactChannel
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed
 from requests_app.services import help_request_create
@@ -32,13 +35,37 @@ def new_request(request: HttpRequest) -> HttpResponse:
         if not allow_each("request-form-contact", form.contacts(), settings.RATE_LIMIT_REQUEST_FORM_CONTACT):
             return _too_many(request, form)
         help_request = help_request_create(help_request=form.build())
-        messages.success(
-            request,
-            _("Votre demande est enregistrée sous la référence %(ref)s. Gardez le lien de cette page pour la suivre.")
-            % {"ref": help_request.reference},
-        )
+        messages.success(request, _filed_message(help_request))
         return redirect("requests:track", token=help_request.tracking_token)
     return render(request, "requests_app/new.html", {"form": form}, status=status_for(form))
+
+
+def _filed_message(help_request: HelpRequest) -> str:
+    """What to keep after filing depends on how the person will hear from us: whoever chose a call never receives
+    the tracking link, so the reference is what they note down."""
+    ref = help_request.reference
+    if help_request.preferred_channel == ContactChannel.EMAIL:
+        return _(
+            "Votre demande est enregistrée sous la référence %(ref)s. Le lien pour la suivre vous est envoyé à "
+            "votre adresse électronique."
+        ) % {"ref": ref}
+    if help_request.preferred_channel == ContactChannel.SMS:
+        return _(
+            "Votre demande est enregistrée sous la référence %(ref)s. Le lien pour la suivre vous est envoyé par SMS."
+        ) % {"ref": ref}
+    message = format_html(
+        _(
+            "Votre demande est enregistrée. Notez votre référence {ref} : un agent vous rappellera ; donnez-la si "
+            "vous appelez le {phone}."
+        ),
+        ref=ref,
+        phone=hotline.link(),
+    )
+    if help_request.requester_email:
+        message = format_html(
+            "{} {}", message, _("Le lien pour la suivre vous est aussi envoyé à votre adresse électronique.")
+        )
+    return message
 
 
 def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:

@@ -43,6 +43,43 @@ def test_an_unverified_account_cannot_log_in_until_the_email_is_confirmed(client
     assert client.session.get("_auth_user_id") == str(User.objects.get(email="nouvelle@exemple.fr").pk)
 
 
+def test_confirming_the_email_from_the_browser_that_signed_up_signs_the_volunteer_in(client, mailoutbox):
+    sign_up(client)
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    assert client.get(link).status_code == 200
+    response = client.post(link, follow=True)
+    assert response.wsgi_request.user.is_authenticated
+    assert response.wsgi_request.user.email == "nouvelle@exemple.fr"
+    assert response.redirect_chain[-1][0] != reverse("account_login")
+
+
+def test_a_confirmation_link_opened_in_another_browser_confirms_without_signing_in(client, mailoutbox):
+    sign_up(client)
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    client.cookies.clear()
+    response = client.post(link, follow=True)
+    assert not response.wsgi_request.user.is_authenticated
+    assert User.objects.get(email="nouvelle@exemple.fr").emailaddress_set.get().verified
+
+
+def test_account_pages_say_adresse_electronique_and_never_e_mail_or_courriel(client, mailoutbox):
+    pages = {name: client.get(reverse(name)) for name in ["account_login", "account_signup", "account_reset_password"]}
+    sign_up(client)
+    pages["account_email_verification_sent"] = client.get(reverse("account_email_verification_sent"))
+    link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+    pages["account_confirm_email"] = client.get(link)
+    for name, response in pages.items():
+        page = response.content.decode()
+        assert response.status_code == 200, name
+        assert not re.search(r"(?i)e-mail|courriel", page), name
+        assert "adresse électronique" in page.lower(), name
+    assert (
+        "Confirmez que nouvelle@exemple.fr est bien votre adresse électronique."
+        in pages["account_confirm_email"].content.decode()
+    )
+    assert not re.search(r"(?i)e-mail|courriel", mailoutbox[0].subject + mailoutbox[0].body)
+
+
 def test_the_email_is_the_login(client):
     user = UserFactory()
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})

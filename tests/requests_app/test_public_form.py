@@ -83,6 +83,53 @@ def test_email_alone_is_enough_to_be_contacted(client):
     assert HelpRequest.objects.get().requester_email == "monique.petit@exemple.fr"
 
 
+def test_the_required_consent_box_is_marked_like_every_required_field(client):
+    page = client.get(URL).content.decode()
+    consent_label = page[page.index('<label class="fr-label" for="id_consent">') :]
+    consent_label = consent_label[: consent_label.index("</label>")]
+    assert consent_label.endswith('<span aria-hidden="true">*</span>')
+    assert '<label class="fr-label" for="id_lives_alone">La personne vit seule</label>' in page  # optional: no mark
+
+
+def filed_message(client, **overrides) -> str:
+    """The message on the tracking page that follows filing the form."""
+    response = client.post(URL, valid_form_data(**overrides), follow=True)
+    assert response.redirect_chain, "the request was filed"
+    return html.unescape(str(list(response.context["messages"])[0]))
+
+
+def test_after_filing_by_email_the_link_is_said_to_come_by_email(client):
+    message = filed_message(client, preferred_channel="email")
+    reference = HelpRequest.objects.get().reference
+    assert f"sous la référence {reference}. Le lien pour la suivre vous est envoyé à votre adresse électronique" in (
+        message
+    )
+    assert "Gardez le lien" not in message
+
+
+def test_after_filing_by_sms_the_link_is_said_to_come_by_sms(client):
+    message = filed_message(client, preferred_channel="sms")
+    assert "Le lien pour la suivre vous est envoyé par SMS" in message
+    assert "Gardez le lien" not in message
+
+
+def test_whoever_chose_a_call_is_told_to_note_the_reference_and_given_the_number(client):
+    response = client.post(URL, valid_form_data(preferred_channel="phone", requester_email=""), follow=True)
+    page = response.content.decode()
+    reference = HelpRequest.objects.get().reference
+    assert f"Notez votre référence {reference} : un agent vous rappellera ; donnez-la si vous appelez le " in (
+        html.unescape(page)
+    )
+    assert 'vous appelez le <a class="entraide-hotline" href="tel:+33383945454">03 83 94 54 54</a>' in page
+    assert "lien" not in str(list(response.context["messages"])[0])
+
+
+def test_a_caller_who_also_gave_an_address_is_told_the_link_comes_there_too(client):
+    message = filed_message(client, preferred_channel="phone")
+    assert "Notez votre référence" in message
+    assert "aussi envoyé à votre adresse électronique" in message
+
+
 BAD_INPUTS = [
     ("requester_name", "", "Ce champ est obligatoire"),
     ("requester_name", "M" * 121, "au plus 120 caractères"),

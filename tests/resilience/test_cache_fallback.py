@@ -113,7 +113,7 @@ def test_staff_are_told_on_the_dashboard_that_the_message_queue_is_down(client, 
     pending_message()
     content = client.get(reverse("pilotage:dashboard")).content.decode()
     assert "La file des messages est arrêtée : Redis ne répond pas" in content
-    assert "2 messages (courriels ou SMS) attendent dans la base" in content
+    assert "2 messages (électroniques ou SMS) attendent dans la base" in content
 
 
 def test_staff_are_told_when_messages_are_late_although_redis_answers(client, staff):
