@@ -193,3 +193,17 @@ def test_suspending_a_volunteer_hands_back_what_they_hold(client, volunteer, hel
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED
     dashboard = client.get(reverse("volunteers:dashboard")).content.decode()
     assert "suspendu par le département" in dashboard and "Signalement" not in dashboard
+
+
+def test_a_volunteer_at_capacity_is_told_so_not_that_she_receives_proposals(client, volunteer):
+    volunteer.capacity = 2
+    volunteer.save()
+    proposal_accept(proposal=proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer))
+    dashboard = html.unescape(client.get(reverse("volunteers:dashboard")).content.decode())
+    assert "Vous recevez des propositions" in dashboard
+
+    proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
+    dashboard = html.unescape(client.get(reverse("volunteers:dashboard")).content.decode())
+    assert "Vous recevez des propositions" not in dashboard
+    assert "Vous suivez 2 demandes sur 2 possibles" in dashboard
+    assert "Vous en recevrez de nouveau dès que l'une d'elles sera terminée" in dashboard
