@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.enums import ApplicationStatus, MemberRole, OrganisationKind
 from associations.models import Association, Mission, NewsItem
 from associations.validators import normalise_identifier, validate_rna, validate_siret
-from core.enums import Domain, domain_bit, domains_to_mask, mask_to_domains
+from core.enums import Domain, domains_to_mask, mask_to_domains
 from core.forms import CommuneField, PhoneField, commune_initial_from_instance
 from core.models import Commune, Epci
 
@@ -127,6 +127,9 @@ class InvitationForm(forms.Form):
     )
 
 
+UNDECLARED_DOMAIN = _("Votre structure n'a pas déclaré ce domaine : demandez au département de l'ajouter.")
+
+
 class MissionForm(forms.ModelForm):
     commune = CommuneField(required=False, help_text=_("Laissez vide pour une mission à distance."))
 
@@ -147,6 +150,14 @@ class MissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["volunteers_needed"].widget.attrs.update({"min": 1, "max": 500})
         commune_initial_from_instance(self, "commune")
+        # Only the domains the organisation declared (the department validated them): another one, even forged in
+        # the request, is refused by the field with the message below.
+        declared = mask_to_domains(self.instance.association.domains)
+        domain = self.fields["domain"]
+        domain.choices = [("", _("Choisissez un domaine")), *((code, Domain(code).label) for code in declared)]
+        domain.error_messages["invalid_choice"] = UNDECLARED_DOMAIN
+        if len(declared) == 1 and not self.instance.pk:
+            domain.initial = declared[0]
 
     def clean(self):
         cleaned = super().clean()
@@ -157,11 +168,6 @@ class MissionForm(forms.ModelForm):
             self.add_error("end_date", _("La fin ne peut pas précéder le début."))
         elif end and end < timezone.localdate():
             self.add_error("end_date", _("Cette date est passée : une mission terminée n'a pas à être publiée."))
-        domain = cleaned.get("domain")
-        if domain and not self.instance.association.domains & domain_bit(domain):
-            self.add_error(
-                "domain", _("Votre structure n'a pas déclaré ce domaine : demandez au département de l'ajouter.")
-            )
         needed = cleaned.get("volunteers_needed")
         if self.instance.pk and needed:
             accepted = self.instance.applications.filter(status=ApplicationStatus.ACCEPTED).count()
@@ -190,3 +196,8 @@ class NewsItemForm(forms.ModelForm):
         fields = ["title", "domain", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
         labels = {"domain": _("Domaine concerné (facultatif)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An item without a domain is for every organisation, whatever its domains.
+        self.fields["domain"].choices = [("", _("Tous les domaines")), *Domain.choices]

@@ -7,7 +7,7 @@ The request's own status moves through its methods (`mark_proposed`, `mark_assig
 requests_app and knows a request only through the instance it is given.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -32,8 +32,33 @@ __all__ = [
 ]  # fmt: skip
 
 
-def response_deadline(help_request: "HelpRequest") -> datetime:
-    return timezone.now() + timedelta(hours=settings.PROPOSAL_RESPONSE_HOURS[help_request.urgency])
+# Nobody should have to answer a proposal in the night: outside these local hours a non-urgent proposal's clock
+# stands still (PROPOSAL_ROUND_THE_CLOCK_URGENCIES: the urgent one keeps its plain hours).
+ANSWERING_DAY_STARTS = time(8)
+ANSWERING_DAY_ENDS = time(20)
+
+
+def response_deadline(help_request: "HelpRequest", now: datetime | None = None) -> datetime:
+    """When the volunteer must have answered: PROPOSAL_RESPONSE_HOURS by urgency, counted in daytime hours
+    (08:00 to 20:00, Europe/Paris) except for an urgent request. 18:49 + 12 h is 18:49 the next day."""
+    now = now or timezone.now()
+    allowed = timedelta(hours=settings.PROPOSAL_RESPONSE_HOURS[help_request.urgency])
+    if help_request.urgency in settings.PROPOSAL_ROUND_THE_CLOCK_URGENCIES:
+        return now + allowed
+    # The daytime window has no change of clock in it (those happen at night), so wall-clock arithmetic is exact.
+    cursor = timezone.localtime(now)
+    while True:
+        day_starts = cursor.replace(hour=ANSWERING_DAY_STARTS.hour, minute=0, second=0, microsecond=0)
+        day_ends = cursor.replace(hour=ANSWERING_DAY_ENDS.hour, minute=0, second=0, microsecond=0)
+        if cursor < day_starts:
+            cursor = day_starts
+        if cursor >= day_ends:
+            cursor = timezone.make_aware(datetime.combine(cursor.date() + timedelta(days=1), ANSWERING_DAY_STARTS))
+            continue
+        if cursor + allowed <= day_ends:
+            return cursor + allowed
+        allowed -= day_ends - cursor
+        cursor = day_ends
 
 
 def _counters_move(volunteer_ids, *, live: int = 0, completed: int = 0, assigned_at: datetime | None = None) -> None:

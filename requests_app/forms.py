@@ -12,10 +12,12 @@ from core.forms import CommuneField, PhoneField
 from core.models import HelpType
 from core.slots import days_and_periods, slots_from_days_and_periods
 from requests_app.enums import ContactChannel, RequesterRelation, Urgency
-from requests_app.models import HelpRequest
+from requests_app.models import VOLUNTEER_SUMMARY_MAX_LENGTH, HelpRequest
 
 DESCRIPTION_MAX_LENGTH = 2000
 MARKUP_CHARACTERS = re.compile(r"[<>{}]")
+# Ten digits however spaced or dotted (06 12 34 56 78, +33 6…), or an email address: contact details.
+CONTACT_IN_TEXT = re.compile(r"(?:\+?\d[\s.\-/]?){9,}\d|[^\s@]+@[^\s@]+\.\w+")
 
 
 def is_mobile(phone) -> bool:
@@ -23,6 +25,14 @@ def is_mobile(phone) -> bool:
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
+
+
+def validate_no_contact(value: str) -> None:
+    if CONTACT_IN_TEXT.search(value):
+        raise ValidationError(
+            _("N'écrivez ici ni téléphone ni adresse électronique : le bénévole les reçoit s'il accepte."),
+            code="contact",
+        )
 
 
 def validate_plain_name(value: str) -> None:
@@ -97,6 +107,18 @@ class HelpRequestForm(forms.ModelForm):
             "Quelques phrases suffisent : ce qu'il faut, quand, toute précision utile (2000 caractères au plus)."
         ),
     )
+    volunteer_summary = forms.CharField(
+        label=_("Ce que le bénévole peut savoir avant d'accepter"),
+        max_length=VOLUNTEER_SUMMARY_MAX_LENGTH,
+        required=False,
+        validators=[validate_no_contact],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Facultatif mais conseillé : le bénévole décide avec ces quelques mots, avant de recevoir votre "
+            "description. N'y écrivez ni nom, ni adresse, ni téléphone. Par exemple : « courses pour une "
+            "personne âgée, une dizaine d'articles, le mardi matin » (300 caractères au plus)."
+        ),
+    )
     urgency = forms.TypedChoiceField(
         label=_("Urgence"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
@@ -139,6 +161,7 @@ class HelpRequestForm(forms.ModelForm):
             "address",
             "help_type",
             "description",
+            "volunteer_summary",
             "urgency",
             "lives_alone",
             "aged_70_plus",
@@ -155,8 +178,9 @@ class HelpRequestForm(forms.ModelForm):
 
     field_order = [
         "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
-        "beneficiary_phone", "commune", "address", "help_type", "description", "urgency", "lives_alone",
-        "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel", "consent",
+        "beneficiary_phone", "commune", "address", "help_type", "description", "volunteer_summary", "urgency",
+        "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel",
+        "consent",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -164,6 +188,7 @@ class HelpRequestForm(forms.ModelForm):
         self.fields["consent"].label = self.consent_label()
         # Without maxlength, a pasted text that is too long is not cut silently: the server says so, keeping it.
         self.fields["description"].widget.attrs.pop("maxlength", None)
+        self.fields["volunteer_summary"].widget.attrs.pop("maxlength", None)
         if self.instance.pk or self.instance.preferred_slots:
             days, periods = days_and_periods(self.instance.preferred_slots)
             self.initial.setdefault("days", days)
@@ -249,6 +274,11 @@ class IntakeForm(HelpRequestForm):
         self.fields["preferred_channel"].label = _("Tenir l'appelant informé")
         self.fields["address"].help_text = _("Facultatif : transmise seulement à la personne qui aidera.")
         self.fields["description"].label = _("Besoin décrit par l'appelant")
+        self.fields["volunteer_summary"].help_text = _(
+            "Facultatif mais conseillé : redites le besoin en quelques mots, sans nom, adresse ni téléphone. "
+            "Le bénévole le lit avant d'accepter ; la description ne lui est donnée qu'ensuite "
+            "(300 caractères au plus)."
+        )
 
     def consent_label(self):
         return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")

@@ -22,6 +22,8 @@ from requests_app.enums import (
 )
 from volunteers.models import VolunteerProfile
 
+VOLUNTEER_SUMMARY_MAX_LENGTH = 300
+
 # Statuses in which a request's live proposal stays live: the volunteer is still asked, or helping.
 KEEPS_LIVE_PROPOSAL = frozenset({Status.PROPOSED, Status.ASSIGNED})
 
@@ -89,6 +91,11 @@ class HelpRequest(models.Model):
     # Copied from the help type when the request is filed: statistics keep it even if the catalogue changes.
     domain = models.CharField(_("domaine"), max_length=30, choices=Domain.choices, editable=False)
     description = models.TextField(_("description du besoin"))
+    # What a volunteer reads before accepting, written apart from the description so that it holds nobody's name,
+    # address or number: the description itself is shown only once the volunteer has accepted.
+    volunteer_summary = models.CharField(
+        _("ce que le bénévole peut savoir avant d'accepter"), max_length=VOLUNTEER_SUMMARY_MAX_LENGTH, blank=True
+    )
     urgency = models.PositiveSmallIntegerField(_("urgence"), choices=Urgency.choices, default=Urgency.NORMAL)
     lives_alone = models.BooleanField(_("vit seule"), default=False)
     aged_70_plus = models.BooleanField(_("70 ans ou plus"), default=False)

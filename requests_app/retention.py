@@ -30,6 +30,7 @@ ERASED = {
     "beneficiary_phone": "",
     "address": "",
     "description": "",
+    "volunteer_summary": "",
     "callback_at": None,
 }
 BATCH = 500

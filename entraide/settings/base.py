@@ -241,6 +241,8 @@ PROPOSAL_RESPONSE_HOURS = {
     2: env_int("PROPOSAL_HOURS_NORMAL", 12),
     3: env_int("PROPOSAL_HOURS_FLEXIBLE", 24),
 }
+# The others count only daytime hours, 08:00 to 20:00 (matching.services.response_deadline): no deadline at night.
+PROPOSAL_ROUND_THE_CLOCK_URGENCIES = frozenset({1})
 
 # Matching: propose at once when staff triage a request; after this many declines or expiries, staff take over.
 MATCHING_ON_TRIAGE = env_bool("MATCHING_ON_TRIAGE", True)

@@ -57,6 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "portal/volunteer/dashboard.html",
         {
             "volunteer": volunteer,
+            # The matching offers nothing to a volunteer whose live proposals fill their capacity (matching.ranking).
+            "at_capacity": volunteer.live_count >= volunteer.capacity,
             "pending": [p for p in proposals if p.status == ProposalStatus.PROPOSED],
             "assignments": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
             "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],

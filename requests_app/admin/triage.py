@@ -134,7 +134,7 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
             "beneficiary_phone", "preferred_channel",
         )}),
         (_("Besoin"), {"fields": (
-            "help_type", "domain", "description", "urgency", "commune", "address", "slots",
+            "help_type", "domain", "description", "volunteer_summary", "urgency", "commune", "address", "slots",
             ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
         )}),
         (_("Suivi"), {"fields": ("callback_at", "routed_to", "possible_duplicate_of", "consent_at")}),

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,10 @@ def test_news_from_a_suspended_organisation_disappear(client):
     NewsItem.objects.create(association=AssociationFactory(suspended=True), title="Retirée", body="...")
     member_of(AssociationFactory(), client)
     assert "Retirée" not in client.get(reverse("associations:news")).content.decode()
+
+
+def test_the_news_form_offers_every_domain_in_french_words(client):
+    association = AssociationFactory()
+    member_of(association, client)
+    content = html.unescape(client.get(reverse("associations:space", args=[association.pk])).content.decode())
+    assert '<option value="" selected>Tous les domaines</option>' in content and "---------" not in content

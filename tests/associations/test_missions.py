@@ -1,4 +1,5 @@
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,7 +105,7 @@ def test_an_organisation_not_validated_cannot_publish(client, trait):
         ({"start_date": "32/13/2026"}, "start_date", "Saisissez une date valide"),
         ({"volunteers_needed": "0"}, "volunteers_needed", "supérieure ou égale à 1"),
         ({"volunteers_needed": "501"}, "volunteers_needed", "inférieure ou égale à 500"),
-        ({"domain": "cooking"}, "domain", "Sélectionnez un choix valide"),
+        ({"domain": "cooking"}, "domain", "n'a pas déclaré ce domaine"),
         ({"description": "d" * 5001}, "description", "au plus 5000 caractères"),
     ],
 )
@@ -229,3 +230,32 @@ def test_a_mission_can_be_neither_below_its_accepted_volunteers_nor_outside_decl
     assert "Cette date est passée" in html.unescape(response.content.decode())
     mission.refresh_from_db()
     assert mission.volunteers_needed == 2
+
+
+def test_a_new_mission_offers_only_the_domains_the_organisation_declared(client):
+    association = AssociationFactory()  # food emergency and local solidarity
+    member_of(association, client)
+    url = reverse("associations:mission_new", args=[association.pk])
+    content = html.unescape(client.get(url).content.decode())
+    assert 'value="food_emergency"' in content and 'value="local_solidarity"' in content
+    assert 'value="childcare"' not in content and 'value="isolated_contact"' not in content
+    assert "Choisissez un domaine" in content and "---------" not in content
+
+    # A domain forged into the request is a mistake explained on the form, which keeps what was typed.
+    response = client.post(url, mission_data(domain="childcare", title="Garde du mercredi"))
+    content = html.unescape(response.content.decode())
+    assert "Votre structure n'a pas déclaré ce domaine" in content and "Garde du mercredi" in content
+    assert response.templates[0].name == "associations/mission_form.html"
+    assert not Mission.objects.exists()
+
+
+def test_the_mission_actions_look_alike(client):
+    mission = MissionFactory()
+    member_of(mission.association, client)
+    content = client.get(reverse("associations:space", args=[mission.association.pk])).content.decode()
+    # "Modifier" is a link, "Dupliquer" and "Clore" are buttons of forms: all three wear the same classes.
+    classes = {
+        label: re.search(rf'<(?:a|button) class="([^"]+)"[^>]*>{label}</(?:a|button)>', content).group(1)
+        for label in ("Modifier", "Dupliquer", "Clore")
+    }
+    assert len(set(classes.values())) == 1 and "btn" in classes["Modifier"], classes

@@ -50,6 +50,18 @@ def test_a_proposal_reaches_the_volunteer_by_email_and_sms_without_the_person_s_
         assert_no_personal_data(notification)
 
 
+def test_the_proposal_email_says_in_a_few_words_what_the_need_is_but_not_the_description(help_request):
+    help_request.volunteer_summary = "Courses pour une personne âgée, une dizaine d'articles"
+    help_request.save(update_fields=["volunteer_summary"])
+    proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory(phone="+33698765432"))
+
+    email, sms = rows(Event.PROPOSAL_MADE)
+    assert "En quelques mots : Courses pour une personne âgée, une dizaine d'articles" in email.body
+    assert "une dizaine d'articles" not in sms.body
+    for notification in (email, sms):
+        assert_no_personal_data(notification)  # the description among them
+
+
 # GSM 03.38's basic characters: an SMS written with them only holds 160 of them; one other character (ç, ê, …)
 # and the whole message is sent as Unicode, 70 characters a part.
 GSM_7 = set(
@@ -64,7 +76,11 @@ def test_every_sms_fits_in_one_gsm_message_whole_with_the_longest_names(client, 
     help_type = HelpType.objects.order_by(Length("name").desc()).first()
     help_request = help_request_create(
         help_request=HelpRequestFactory.build(
-            commune=commune, help_type=help_type, requester_phone="+33612345678", preferred_channel="sms"
+            commune=commune,
+            help_type=help_type,
+            requester_phone="+33612345678",
+            preferred_channel="sms",
+            volunteer_summary="a" * 300,  # the summary is for the email and the page: no SMS could hold it
         )
     )
     help_request.triage()

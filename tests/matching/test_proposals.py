@@ -5,6 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +137,7 @@ def test_proposing_by_hand_is_a_post_and_respects_the_rules(client):
     assert not Proposal.objects.exists()
 
 
+@time_machine.travel("2027-03-02 08:00 +01:00", tick=False)
 def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_request):
     profile = VolunteerProfileFactory()
     staff = AgentFactory()
@@ -154,7 +156,7 @@ def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_requ
     proposal = Proposal.objects.get()
     assert (proposal.volunteer, proposal.status, proposal.proposed_by) == (profile, ProposalStatus.PROPOSED, staff)
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.PROPOSED
-    assert timedelta(hours=11) < proposal.respond_by - timezone.now() <= timedelta(hours=12)
+    assert proposal.respond_by - timezone.now() == timedelta(hours=12)  # 08:00 to 20:00, all in daytime
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------------

@@ -204,3 +204,30 @@ def test_an_agent_who_also_volunteers_sees_the_contact_only_once_she_accepts(cli
     for secret in PERSONAL:
         assert secret not in content
     assert not AccessLog.objects.exists()
+
+
+def test_a_volunteer_at_capacity_is_told_so_not_that_she_receives_proposals(client, volunteer):
+    volunteer.capacity = 2
+    volunteer.save()
+    proposal_accept(proposal=proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer))
+    dashboard = html.unescape(client.get(reverse("volunteers:dashboard")).content.decode())
+    assert "Vous recevez des propositions" in dashboard
+
+    proposal_create(help_request=HelpRequestFactory(triaged=True), volunteer=volunteer)
+    dashboard = html.unescape(client.get(reverse("volunteers:dashboard")).content.decode())
+    assert "Vous recevez des propositions" not in dashboard
+    assert "Vous suivez 2 demandes sur 2 possibles" in dashboard
+    assert "Vous en recevrez de nouveau dès que l'une d'elles sera terminée" in dashboard
+
+
+def test_the_summary_for_volunteers_is_shown_before_accepting_and_the_description_is_not(
+    client, volunteer, help_request
+):
+    help_request.volunteer_summary = "Courses pour une personne âgée, une dizaine d'articles"
+    help_request.save(update_fields=["volunteer_summary"])
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    for page in (proposal_url(proposal), reverse("volunteers:dashboard")):
+        content = html.unescape(client.get(page).content.decode())
+        assert "une dizaine d'articles" in content, page
+        for secret in PERSONAL + ("Jean Petit", "Courses pour la semaine"):
+            assert secret not in content, (page, secret)

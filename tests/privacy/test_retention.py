@@ -39,6 +39,7 @@ def closed_request() -> HelpRequest:
             address="3 impasse des Roses",
             callback_at=START + timedelta(days=1),
             description="Ma clé est chez la voisine.",
+            volunteer_summary="Courses pour Lucien, rue des Roses",
             preferred_channel="email",
         ),
         note="Rappelée par l'agent.",
@@ -65,7 +66,7 @@ def test_a_closed_request_is_anonymised_after_the_retention_period_and_its_stati
         assert retention_apply()["anonymised_requests"] == 0  # once
 
     help_request.refresh_from_db()
-    erased = ("requester_name", "requester_email", "beneficiary_name", "address", "description")
+    erased = ("requester_name", "requester_email", "beneficiary_name", "address", "description", "volunteer_summary")
     assert all(getattr(help_request, field) == "" for field in erased)
     assert str(help_request.requester_phone or "") == "" and str(help_request.beneficiary_phone or "") == ""
     assert help_request.callback_at is None

@@ -188,3 +188,24 @@ def test_staff_without_the_permission_cannot_see_requests(client):
     user.user_permissions.add(Permission.objects.get(codename="view_helptype"))
     client.force_login(user)
     assert client.get(CHANGELIST).status_code == 403
+
+
+def test_staff_edit_the_summary_for_volunteers(client, staff):
+    help_request = HelpRequestFactory(volunteer_summary="Courses")
+    url = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+    response = client.get(url)
+    data = {
+        name: value
+        for name, value in response.context["adminform"].form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data["requester_phone"], data["beneficiary_phone"] = str(help_request.requester_phone), ""
+    data["commune"] = help_request.commune_id
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(key): value for key, value in management.initial.items()})
+    data["volunteer_summary"] = "Courses pour une personne âgée, le mardi matin"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    help_request.refresh_from_db()
+    assert help_request.volunteer_summary == "Courses pour une personne âgée, le mardi matin"

@@ -100,3 +100,11 @@ def test_the_console_lookup_makes_the_same_queries_however_many_earlier_requests
         counts.append(len(queries))
         HelpRequestFactory.create_batch(5, requester_phone="+33612345678")
     assert counts[0] == counts[1]
+
+
+def test_the_operator_writes_the_summary_for_volunteers_apart_from_the_description(client, staff):
+    content = html.unescape(client.get(URL).content.decode())
+    assert "Ce que le bénévole peut savoir avant d'accepter" in content
+    assert "sans nom, adresse ni téléphone" in content
+    client.post(URL, valid_form_data(volunteer_summary="Courses pour une dame âgée", requester_email=""))
+    assert HelpRequest.objects.get().volunteer_summary == "Courses pour une dame âgée"

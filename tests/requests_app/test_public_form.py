@@ -263,3 +263,37 @@ def test_commune_suggestions_come_from_the_departement(client):
     assert results == [{"insee": "54547", "label": "Vandœuvre-lès-Nancy (54500)"}]
     assert client.get("/communes/recherche/", {"q": "<script>"}).json() == {"results": []}
     assert len(client.get("/communes/recherche/", {"q": "54300"}).json()["results"]) == 10
+
+
+def test_the_summary_for_volunteers_is_asked_apart_from_the_description_and_kept_when_the_form_comes_back(client):
+    content = html.unescape(client.get(URL).content.decode())
+    assert "Ce que le bénévole peut savoir avant d'accepter" in content
+    assert "N'y écrivez ni nom, ni adresse, ni téléphone" in content
+
+    summary = "Courses pour une personne âgée, le mardi matin"
+    response = client.post(URL, valid_form_data(volunteer_summary=summary, consent=None))
+    assert response.status_code == 400
+    assert summary in html.unescape(response.content.decode())
+
+    client.post(URL, valid_form_data(volunteer_summary=summary))
+    assert HelpRequest.objects.get().volunteer_summary == summary
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Appelez-moi au 06 12 34 56 78", "N'écrivez ici ni téléphone ni adresse électronique"),
+        ("Écrire à jeanne@exemple.fr", "N'écrivez ici ni téléphone ni adresse électronique"),
+        ("a" * 301, "au plus 300 caractères"),
+    ],
+)
+def test_the_summary_for_volunteers_refuses_contact_details_and_long_texts_keeping_them(client, value, message):
+    response = client.post(URL, valid_form_data(volunteer_summary=value))
+    content = html.unescape(response.content.decode())
+    assert response.status_code == 400 and message in content and value in content
+    assert not HelpRequest.objects.exists()
+
+
+def test_the_summary_for_volunteers_is_optional(client):
+    client.post(URL, valid_form_data(volunteer_summary=""))
+    assert HelpRequest.objects.get().volunteer_summary == ""
