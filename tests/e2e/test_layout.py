@@ -1,0 +1,23 @@
+"""Pages that hold their layout: what axe and the journeys did not see (every mission card once stood 5,000 px
+tall, the page 127,000 px on a phone, and nothing failed)."""
+
+import pytest
+
+from tests.associations.factories import MissionFactory
+from tests.e2e.conftest import DESKTOP, PHONE
+
+SCREEN_HEIGHTS_AT_MOST = 3  # no single card may be taller than this many screens
+
+
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_mission_list_shows_cards_as_tall_as_their_text_and_never_wider_than_the_screen(pages, device):
+    MissionFactory.create_batch(5)
+    page = pages.open("/missions/", **device)
+    screen = device["viewport"]
+    cards = page.locator(".entraide-card")
+    assert cards.count() == 5
+    tallest = max(cards.nth(index).bounding_box()["height"] for index in range(cards.count()))
+    # A card holds a title, a few lines of description, two tags and a line of detail: a screen at most.
+    assert tallest < screen["height"], f"a mission card is {tallest:.0f} px tall"
+    assert page.evaluate("document.documentElement.scrollWidth") <= screen["width"]
+    assert page.evaluate("document.documentElement.scrollHeight") < SCREEN_HEIGHTS_AT_MOST * 5 * screen["height"]
