@@ -1,14 +1,12 @@
 """Two members accepting at the same moment must not go past "volunteers needed": the mission row is locked."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from associations.enums import ApplicationStatus
 from associations.models import Application
 from associations.services import AssociationError, application_decide
 from tests.associations.factories import ApplicationFactory, MissionFactory
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,23 +14,13 @@ from tests.associations.factories import ApplicationFactory, MissionFactory
 def test_concurrent_acceptances_never_exceed_the_places():
     mission = MissionFactory(volunteers_needed=1)
     applications = ApplicationFactory.create_batch(4, mission=mission)
-    start = threading.Barrier(len(applications))
-    refusals = []
-
-    def accept(application):
-        try:
-            start.wait()
-            application_decide(application=application, accept=True, by=None)
-        except AssociationError as refusal:
-            refusals.append(refusal)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(application,)) for application in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = run_at_once(
+        *[
+            lambda a=application: application_decide(application=a, accept=True, by=None)
+            for application in applications
+        ]
+    )
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, AssociationError)]
 
     assert Application.objects.filter(status=ApplicationStatus.ACCEPTED).count() == 1
     assert len(refusals) == 3

@@ -1,12 +1,10 @@
 """The proposal lifecycle: triage proposes, the volunteer answers or lets it expire, the next candidate or staff
 take over; the rules that hold whoever acts, and however many act at once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +26,7 @@ from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory
+from tests.concurrency import run_at_once
 from tests.matching.factories import ProposalFactory
 from tests.matching.test_ranking import VANDOEUVRE, request_in, volunteer_in
 from tests.requests_app.factories import HelpRequestFactory
@@ -160,27 +159,6 @@ def test_staff_propose_a_request_by_hand_from_the_triage_queue(client, help_requ
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------------
-
-
-def run_at_once(*jobs):
-    start = threading.Barrier(len(jobs))
-    outcomes = []
-
-    def run(job):
-        try:
-            start.wait()
-            outcomes.append(job())
-        except (ProposalError, Exception) as refusal:  # noqa: B014 - any refusal counts as "not proposed"
-            outcomes.append(refusal)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,12 +1,10 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote
 from requests_app.services import MergeNotAllowed, help_request_create, help_request_merge
 from tests.accounts.factories import UserFactory
+from tests.concurrency import run_at_once
 from tests.requests_app.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,23 +83,8 @@ def test_identical_requests_filed_at_the_same_instant_all_point_at_the_first():
         HelpRequestFactory.build(reference="", requester_phone="+33612345678", requester_email="monique@exemple.fr")
         for _ in range(20)
     ]
-    start = threading.Barrier(len(filings))
-    failures = []
-
-    def submit(help_request):
-        try:
-            start.wait()
-            help_request_create(help_request=help_request)
-        except Exception as error:  # reported by the assertion below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(help_request,)) for help_request in filings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once(*[lambda h=help_request: help_request_create(help_request=h) for help_request in filings])
+    failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
 
     assert failures == []
     # Saved in turn under the lock, so the first saved (the lowest id) is the one that found nothing. Not the
