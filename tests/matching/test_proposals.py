@@ -27,7 +27,7 @@ from requests_app.models import HelpRequest
 from tests.accounts.factories import AgentFactory
 from tests.associations.factories import AssociationFactory
 from tests.concurrency import run_at_once
-from tests.matching.factories import ProposalFactory
+from tests.matching.factories import PERSONAL, ProposalFactory, paulette_s_request
 from tests.matching.test_ranking import VANDOEUVRE, request_in, volunteer_in
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory, unverified
@@ -36,19 +36,10 @@ from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL = ("Paulette Petit", "12 rue des Lilas", "06 99 88 77 66", "+33699887766")
-
 
 @pytest.fixture
 def help_request():
-    return HelpRequestFactory(
-        triaged=True,
-        requester_name="Jean Petit",
-        beneficiary_name="Paulette Petit",
-        beneficiary_phone="+33699887766",
-        address="12 rue des Lilas",
-        description="Courses pour la semaine",
-    )
+    return paulette_s_request()
 
 
 @pytest.fixture

@@ -16,26 +16,17 @@ from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from requests_app.models import AccessLog, HelpRequest
 from tests.accounts.factories import AgentFactory
-from tests.matching.factories import ProposalFactory
+from tests.matching.factories import PERSONAL, ProposalFactory, paulette_s_request
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 from volunteers.services import volunteer_suspend
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL = ("Paulette Petit", "12 rue des Lilas", "06 99 88 77 66", "+33699887766")
-
 
 @pytest.fixture
 def help_request():
-    return HelpRequestFactory(
-        triaged=True,
-        requester_name="Jean Petit",
-        beneficiary_name="Paulette Petit",
-        beneficiary_phone="+33699887766",
-        address="12 rue des Lilas",
-        description="Courses pour la semaine",
-    )
+    return paulette_s_request()
 
 
 @pytest.fixture
