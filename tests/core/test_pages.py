@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import ROOT
+
 pytestmark = pytest.mark.django_db
 
 
@@ -80,3 +82,12 @@ def test_french_plurals_follow_the_french_rule(client):
     # "0 mission", as French says, not "0 missions": the French catalogue carries the plural rule.
     content = client.get("/missions/").content.decode()
     assert "0 mission<" in content or "0 mission\n" in content
+
+
+def test_every_page_and_the_admin_name_the_portal_s_own_icon_so_browsers_never_ask_for_a_missing_favicon(
+    client, staff
+):
+    for url in (reverse("core:home"), reverse("admin:index")):
+        content = client.get(url).content.decode()
+        assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in content, url
+    assert (ROOT / "static" / "img" / "favicon.svg").read_text().startswith("<svg")

@@ -3,8 +3,11 @@ tall, the page 127,000 px on a phone, and nothing failed)."""
 
 import pytest
 
+from tests.accounts.factories import AgentFactory
 from tests.associations.factories import MissionFactory
+from tests.e2e.browser import at
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.test_volunteer import sign_in
 
 SCREEN_HEIGHTS_AT_MOST = 3  # no single card may be taller than this many screens
 
@@ -21,3 +24,19 @@ def test_the_mission_list_shows_cards_as_tall_as_their_text_and_never_wider_than
     assert tallest < screen["height"], f"a mission card is {tallest:.0f} px tall"
     assert page.evaluate("document.documentElement.scrollWidth") <= screen["width"]
     assert page.evaluate("document.documentElement.scrollHeight") < SCREEN_HEIGHTS_AT_MOST * 5 * screen["height"]
+
+
+def test_the_dashboard_s_filters_show_their_choice_in_full_at_1280_px(pages):
+    page = pages.open("/pilotage/")
+    sign_in(page, AgentFactory().email)
+    page.wait_for_url(at("/pilotage/"))
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('form select')].filter((select) => {
+            const style = getComputedStyle(select);
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = style.font;
+            const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            return context.measureText(select.options[select.selectedIndex].text).width > room;
+        }).map((select) => select.name)"""
+    )
+    assert cut == [], f"filters whose choice is cut: {cut}"
