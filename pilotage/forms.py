@@ -26,9 +26,7 @@ class ScopeForm(forms.Form):
 
     du = forms.DateField(label=_("Du"), required=False, widget=DateInput)
     au = forms.DateField(label=_("Au"), required=False, widget=DateInput)
-    domaine = forms.ChoiceField(
-        label=_("Domaine"), choices=[("", _("Tous")), *Domain.choices], required=False
-    )
+    domaine = forms.ChoiceField(label=_("Domaine"), choices=[("", _("Tous")), *Domain.choices], required=False)
     epci = forms.ModelChoiceField(
         label=_("Intercommunalité"), queryset=Epci.objects.none(), required=False, empty_label=_("Toutes")
     )
