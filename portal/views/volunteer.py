@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -88,7 +89,11 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, get_own_live_proposal_or_404(request.user, pk))
 
 
-def _act(request: HttpRequest, pk: int, form_class, action, success: str, template_form: str):
+def _act(
+    request: HttpRequest, pk: int, form_class, action, success: str, template_form: str, then: str = ""
+) -> HttpResponse:
+    """Runs a volunteer's answer on her own live proposal: the page again with the form's errors, the dashboard
+    with the refusal, or `then` (the dashboard by default) with the thanks."""
     proposal = get_own_live_proposal_or_404(request.user, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
@@ -99,48 +104,45 @@ def _act(request: HttpRequest, pk: int, form_class, action, success: str, templa
         messages.error(request, str(refusal))
         return redirect("volunteers:dashboard")
     messages.success(request, success)
-    return None
+    return redirect(then or "volunteers:dashboard")
 
 
 @login_required
 @require_POST
 def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _act(
-        request, pk, None, lambda p, data: proposal_accept(proposal=p), _("Merci ! Vous suivez cette demande."), ""
-    )
-    return response or redirect("volunteers:proposal", pk=pk)
+    return _act(
+        request, pk, None, lambda p, data: proposal_accept(proposal=p), _("Merci ! Vous suivez cette demande."), "",
+        then=reverse("volunteers:proposal", args=[pk]),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _act(
+    return _act(
         request, pk, DeclineForm, lambda p, data: proposal_decline_and_offer_next(proposal=p, reason=data["reason"]),
         _("C'est noté : la demande sera proposée à quelqu'un d'autre."), "decline_form",
     )  # fmt: skip
-    return response or redirect("volunteers:dashboard")
 
 
 @login_required
 @require_POST
 def proposal_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _act(
+    return _act(
         request, pk, CompleteForm,
         lambda p, data: proposal_complete(proposal=p, report=data["report"], concern=data["concern"]),
         _("Merci pour votre aide ! Le compte rendu est transmis au département."), "complete_form",
     )  # fmt: skip
-    return response or redirect("volunteers:dashboard")
 
 
 @login_required
 @require_POST
 def proposal_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _act(
+    return _act(
         request, pk, HandBackForm,
         lambda p, data: proposal_hand_back_and_offer_next(proposal=p, note=data["note"], by=request.user),
         _("La demande est rendue au département, qui va trouver une autre solution."), "hand_back_form",
     )  # fmt: skip
-    return response or redirect("volunteers:dashboard")
 
 
 @login_required
