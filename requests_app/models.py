@@ -301,6 +301,20 @@ class RequestNote(models.Model):
         return f"note n° {self.pk}"
 
 
+def _logged_subject(model, verbose_name) -> models.ForeignKey:
+    """A record an access-log line is about. No database constraint and nothing done on deletion: deleting an
+    account, a request or an organisation must not rewrite the log, and the log keeps the number."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class AccessLog(models.Model):
     """Who saw a beneficiary's personal data, when, and why: append-only, readable by staff, editable by nobody
     (the model refuses updates and deletions; on PostgreSQL a trigger refuses them too)."""
@@ -317,34 +331,10 @@ class AccessLog(models.Model):
         verbose_name=_("compte"),
     )
     user_email = models.CharField(_("adresse du compte"), max_length=254)
-    help_request = models.ForeignKey(
-        HelpRequest,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("demande"),
-    )
+    help_request = _logged_subject(HelpRequest, _("demande"))
     # An export also takes volunteers' and organisations' contact details out of the portal: one line for each.
-    volunteer = models.ForeignKey(
-        VolunteerProfile,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bénévole"),
-    )
-    association = models.ForeignKey(
-        "associations.Association",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("structure"),
-    )
+    volunteer = _logged_subject(VolunteerProfile, _("bénévole"))
+    association = _logged_subject("associations.Association", _("structure"))
     reason = models.CharField(_("motif"), max_length=12, choices=AccessReason.choices)
     path = models.CharField(_("page"), max_length=300)
     # What was typed in the search box and the filters chosen, which the path leaves out. It may hold a name or a
