@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from core import hotline
+from core.brand import brand, colours_version
 
 
 def portal(request):
@@ -10,4 +11,6 @@ def portal(request):
         "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
         "HOTLINE_PHONE": settings.HOTLINE_PHONE,
         "HOTLINE_TEL": hotline.tel_href(),
+        "BRAND": brand(),
+        "BRAND_CSS_VERSION": colours_version(),
     }

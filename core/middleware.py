@@ -143,6 +143,8 @@ class PrivateByDefaultMiddleware:
         "requests:new", "associations:directory", "associations:public", "missions:list", "missions:detail",
         "volunteers:charter",
     })  # fmt: skip
+    # The same for everyone, signed in or not, and versioned by its address: cached for a year.
+    SHARED_ASSETS = frozenset({"core:brand_css"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -151,6 +153,8 @@ class PrivateByDefaultMiddleware:
         response = self.get_response(request)
         match = request.resolver_match
         # A form posted back with its errors shows what was typed in it (a name, a phone number): never public.
+        if match is not None and match.view_name in self.SHARED_ASSETS:
+            return response
         public = request.method in ("GET", "HEAD") and match is not None and match.view_name in self.PUBLIC_PAGES
         if not public or request.user.is_authenticated:
             add_never_cache_headers(response)

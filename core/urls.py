@@ -12,4 +12,5 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("sante/complet/", views.health_full, name="health_full"),
     path("communes/recherche/", views.commune_search, name="commune_search"),
+    path("marque.css", views.brand_css, name="brand_css"),
 ]

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
+
+from core.brand import colour_variables
 
 from core.enums import Domain
 from core.health import DOWN, OK, dependencies_status
@@ -28,6 +31,14 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "access_log_days": settings.ACCESS_LOG_DAYS,
     }
     return render(request, "core/privacy.html", context)
+
+
+@require_safe
+@cache_control(public=True, max_age=365 * 24 * 3600, immutable=True)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The operator's colours as CSS variables (the strict CSP allows no inline style): its address carries a
+    version of the colours (core.brand.colours_version), so a year's cache never serves old ones."""
+    return render(request, "core/brand.css", colour_variables(), content_type="text/css; charset=utf-8")
 
 
 COMMUNE_SUGGESTIONS = 10

@@ -37,6 +37,31 @@ PORTAL_NAME = env_str("PORTAL_NAME", f"Entraide {TERRITORY}")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "03 83 94 54 54")
 # Shown after the number wherever it appears (core/templatetags/hotline.py); empty to show none.
 HOTLINE_HOURS = env_str("HOTLINE_HOURS", "7 jours sur 7 de 9 h à 18 h")
+# The operator's brand (core/brand.py): who runs the portal, as its pages, emails and legal notice name it. The
+# defaults are the Meurthe-et-Moselle's; another département sets its own. A colour pair under WCAG AA contrast
+# (4.5:1) stops the portal at start-up (system check entraide.E001).
+OPERATOR_NAME = env_str("OPERATOR_NAME", f"Département de {DEPARTEMENT_NAME}")
+OPERATOR_SHORT_NAME = env_str("OPERATOR_SHORT_NAME", DEPARTEMENT_NAME)
+# A file under static/ (img/logo.svg, the portal's own mark) or an absolute URL or path served elsewhere.
+OPERATOR_LOGO = env_str("OPERATOR_LOGO", "img/logo.svg")
+# The main colour (header, buttons, links on white) and the colour of text drawn on it.
+BRAND_COLOR = env_str("BRAND_COLOR", "#1f5c4a")
+BRAND_TEXT_ON_COLOR = env_str("BRAND_TEXT_ON_COLOR", "#ffffff")
+# A second colour, for the page's accents (the focus ring, the current page in the menu): on white, it too must read.
+BRAND_ACCENT_COLOR = env_str("BRAND_ACCENT_COLOR", "#a4343a")
+# The address written in the legal notice and the privacy notice: the Meurthe-et-Moselle's hôtel du département by
+# default, nothing for another territory until its operator sets it.
+OPERATOR_ADDRESS = env_str(
+    "OPERATOR_ADDRESS", "48 esplanade Jacques-Baudot, CO 900 19, 54035 Nancy Cedex" if TERRITORY == "54" else ""
+)
+# The legal notice's publisher ("éditeur") and its director of publication, as the law asks them named.
+LEGAL_PUBLISHER = env_str(
+    "LEGAL_PUBLISHER",
+    f"{OPERATOR_NAME}, collectivité territoriale ; directeur de la publication : "
+    "le président du conseil départemental",
+)
+# Where people write about their personal data: the data protection officer's electronic or postal address.
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", f"Délégué à la protection des données, {OPERATOR_NAME}")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
@@ -62,7 +87,6 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "phonenumber_field",
-    "dsfr",
     "widget_tweaks",
     "accounts",
     "core",
@@ -115,7 +139,7 @@ TEMPLATES = [
         },
     },
 ]
-# Project templates (templates/) come first, so DSFR widgets can be overridden there.
+# Project templates (templates/) come first, so they override the widgets' own (templates/admin/widgets/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------------
