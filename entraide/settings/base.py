@@ -5,6 +5,7 @@ and messages printed to the console; production sets DATABASE_URL, REDIS_URL, SE
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -405,7 +406,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # An operator's logo served from its own site (OPERATOR_LOGO as an absolute URL) is the one outside image.
+        "img-src": [
+            SELF,
+            "data:",
+            *([urlsplit(OPERATOR_LOGO)._replace(path="").geturl()] if "://" in OPERATOR_LOGO else []),
+        ],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

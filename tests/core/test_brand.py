@@ -115,3 +115,14 @@ def test_the_project_s_own_check_would_see_the_state_s_block():
     assert STATE_IDENTITY.search("font-family: Marianne, arial")
     assert STATE_IDENTITY.search("Liberté<br>Égalité<br>Fraternité")
     assert STATE_IDENTITY.search("django-dsfr==3.6.1")
+
+
+def test_a_logo_served_from_the_operator_s_site_is_allowed_by_the_content_security_policy():
+    show = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    result = run_manage(
+        "shell", "-c", show, env={**PRODUCTION_ENV, "OPERATOR_LOGO": "https://www.isula.corsica/a.svg"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'https://www.isula.corsica'" in result.stdout
+    default = run_manage("shell", "-c", show, env=PRODUCTION_ENV)
+    assert "http" not in default.stdout
