@@ -125,3 +125,15 @@ def test_an_address_is_invited_once_and_other_links_stop_once_one_is_used_or_the
     client.force_login(colleague)
     client.post(reverse("associations:invitation", args=[stale.token]))
     assert not Membership.objects.filter(user=colleague).exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"), [("space", "Tableau de bord"), ("applications", "Candidatures"), ("members", "Membres")]
+)
+def test_the_space_s_menu_marks_the_page_one_is_on_and_only_it(client, association, url_name, label):
+    member_of(association, client)
+    content = client.get(reverse(f"associations:{url_name}", args=[association.pk])).content.decode()
+    menu = re.search(r'<nav[^>]*aria-label="Espace de la structure">(.*?)</nav>', content, re.S).group(1)
+    current = re.findall(r'<a class="nav-link active" href="[^"]+" aria-current="page">([^<]+)</a>', menu)
+    assert current == [label]
+    assert menu.count('aria-current="page"') == 1
