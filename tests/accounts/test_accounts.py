@@ -102,7 +102,11 @@ def test_a_wrong_password_gives_a_french_message_and_keeps_the_email(client):
     ("data", "field", "message"),
     [
         ({"email": "", "password1": PASSWORD, "password2": PASSWORD}, "email", "Ce champ est obligatoire"),
-        ({"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD}, "email", "adresse électronique valide"),
+        (
+            {"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD},
+            "email",
+            "adresse électronique valide",
+        ),
         ({"email": "a@exemple.fr", "password1": "court", "password2": "court"}, "password1", "trop court"),
         (
             {"email": "a@exemple.fr", "password1": PASSWORD, "password2": "autre-chose-x"},
