@@ -68,6 +68,9 @@ def test_account_pages_say_adresse_electronique_and_never_e_mail_or_courriel(cli
     pages["account_email_verification_sent"] = client.get(reverse("account_email_verification_sent"))
     link = re.search(r"https?://testserver(/comptes/confirm-email/\S+/)", mailoutbox[0].body).group(1)
     pages["account_confirm_email"] = client.get(link)
+    pages["a mistyped address"] = client.post(reverse("account_signup"), {"email": "nouvelle.exemple.fr"})
+    client.force_login(User.objects.get(email="nouvelle@exemple.fr"))
+    pages["account_email"] = client.get(reverse("account_email"))
     for name, response in pages.items():
         page = response.content.decode()
         assert response.status_code == 200, name
@@ -91,39 +94,65 @@ def test_a_wrong_password_gives_a_french_message_and_keeps_the_email(client):
     response = client.post(reverse("account_login"), {"login": user.email, "password": "pas-le-bon"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "adresse e-mail ou le mot de passe sont incorrects" in content
+    assert "adresse électronique ou le mot de passe sont incorrects" in content
     assert f'value="{user.email}"' in content
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "field", "message"),
     [
-        ({"email": "", "password1": PASSWORD, "password2": PASSWORD}, "Ce champ est obligatoire"),
-        ({"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD}, "adresse de courriel valide"),
-        ({"email": "a@exemple.fr", "password1": "court", "password2": "court"}, "trop court"),
+        ({"email": "", "password1": PASSWORD, "password2": PASSWORD}, "email", "Ce champ est obligatoire"),
+        (
+            {"email": "pas-une-adresse", "password1": PASSWORD, "password2": PASSWORD},
+            "email",
+            "adresse électronique valide",
+        ),
+        ({"email": "a@exemple.fr", "password1": "court", "password2": "court"}, "password1", "trop court"),
         (
             {"email": "a@exemple.fr", "password1": PASSWORD, "password2": "autre-chose-x"},
+            "password2",
             "deux fois le même mot de passe",
         ),
     ],
 )
-def test_bad_sign_up_input_gives_a_french_message_and_a_refilled_form(client, data, message):
+def test_bad_sign_up_input_gives_a_french_message_and_a_refilled_form(client, data, field, message):
     response = client.post(reverse("account_signup"), data)
     content = response.content.decode()
     assert response.status_code == 200
     assert message in content
-    assert "fr-input-group--error" in content
+    # The message is the field's own, tied to its input: marked invalid and described by it.
+    field_input = re.search(rf'<input[^>]*id="id_{field}"[^>]*>', content).group(0)
+    assert "is-invalid" in field_input and 'aria-invalid="true"' in field_input
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}-erreurs\b', field_input)
+    assert message in re.search(rf'<p id="id_{field}-erreurs"[^>]*>(.*?)</p>', content, re.S).group(1)
     if data["email"]:
         assert f'value="{data["email"]}"' in content
     assert not User.objects.exists()
 
 
-def test_the_login_and_signup_pages_are_in_french_with_the_dsfr(client):
+def test_the_login_and_signup_pages_are_in_french_with_the_portal_s_look(client):
     for name in ["account_login", "account_signup"]:
         content = client.get(reverse(name)).content.decode()
         assert '<html lang="fr"' in content
-        assert "fr-header" in content and "fr-input" in content
+        assert 'class="entraide-header"' in content  # the portal's own header, around allauth's page
+        assert re.search(r'<input[^>]*class="form-control"[^>]*id="id_(login|email)"', content)
         assert "Mot de passe" in content
+        assert not re.search(r'class="[^"]*\bfr-', content) and "dsfr" not in content.lower()
+
+
+def test_the_addresses_page_draws_each_address_as_a_labelled_radio_and_its_errors_on_the_input(client):
+    user = UserFactory()
+    client.force_login(user)
+    content = client.get(reverse("account_email")).content.decode()
+    radio = re.search(r'<input[^>]*type="radio"[^>]*>', content).group(0)
+    assert 'class="form-check-input"' in radio and f'value="{user.email}"' in radio and "checked" in radio
+    radio_id = re.search(r'id="([^"]+)"', radio).group(1)
+    assert re.search(rf'<label class="form-check-label" for="{radio_id}">\s*{re.escape(user.email)}', content)
+
+    content = client.post(reverse("account_email"), {"action_add": "", "email": "pas-une-adresse"}).content.decode()
+    field_input = re.search(r'<input[^>]*name="email"[^>]*id="id_email"[^>]*>', content).group(0)
+    assert "is-invalid" in field_input and re.search(r'aria-describedby="[^"]*\bid_email-erreurs\b', field_input)
+    assert "Saisissez une adresse électronique valide." in content
 
 
 def test_the_admin_sends_visitors_to_the_portal_login(client):

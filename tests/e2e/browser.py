@@ -71,9 +71,9 @@ def focused(page: Page) -> dict | None:
 
 def tab_to(page: Page, matches, *, limit: int = 80, backwards: bool = False) -> dict:
     """Presses Tab (or Shift+Tab) until the focused element satisfies `matches`, checking that every element
-    the focus crosses shows it: an outline or a ring on it, on its drawn parts, on its parent (DSFR rings a
-    whole card or brand block whose link has the focus), or, for DSFR's visually hidden radios and checkboxes,
-    on the drawn box of their label."""
+    the focus crosses shows it: an outline or a ring on it (static/css/entraide.css draws one on every focusable
+    element), on its drawn parts, on its parent (a card or brand block may ring the link that has the focus), or,
+    for a radio or checkbox whose box is drawn by its label, on the drawn box of that label."""
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         state = focused(page)

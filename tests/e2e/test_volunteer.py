@@ -60,7 +60,7 @@ def sign_up_and_fill_the_profile(pages):
     page.locator("label[for='id_charter']").click(position={"x": 4, "y": 8})  # on its words, not its link
     page.get_by_role("button", name="Enregistrer mon profil").click()
     page.wait_for_load_state()
-    assert page.locator(".fr-alert--error, .entraide-error-summary").count() == 0, page.content()[:3000]
+    assert page.locator(".alert-danger, .entraide-error-summary").count() == 0, page.content()[:3000]
     page.goto("/benevoles/")
     check_accessibility(page, "d-5-dashboard-empty")
     return page
