@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "phonenumber_field",
-    "widget_tweaks",
     "accounts",
     "core",
     "requests_app",
