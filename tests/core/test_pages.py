@@ -141,3 +141,11 @@ def test_the_accessibility_statement_names_the_operator_and_not_the_state_s_desi
     assert "Département des Vosges s'engage à rendre ce portail accessible" in page
     assert "système de design de l'État" not in page
 
+
+def test_the_admin_header_shows_the_portal_s_name_in_the_operator_s_colours(client, staff, settings):
+    settings.PORTAL_NAME = "Entraide 88"
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<div id="site-name"><a href="/admin/">Entraide 88 — administration</a></div>' in page
+    assert "| Entraide 88 — administration</title>" in page
+    assert 'href="/static/css/admin.css"' in page and f'href="{reverse("core:brand_css")}?v=' in page
+    assert "#000091" not in (ROOT / "static" / "css" / "admin.css").read_text().lower()
