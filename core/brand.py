@@ -4,9 +4,9 @@ A département runs the portal under its own identity (the State's design system
 sites). Colours are checked at start-up (core/checks.py) with WCAG 2's contrast ratio, so that no operator can
 choose a pair that people with low vision cannot read."""
 
-from dataclasses import dataclass
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -18,7 +18,7 @@ HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
-    """"#1f5c4a" or "#fff" as its three channels; a ValueError for anything else (names, rgb(), typos)."""
+    """ "#1f5c4a" or "#fff" as its three channels; a ValueError for anything else (names, rgb(), typos)."""
     if not HEX_COLOUR.match(colour):
         raise ValueError(f"{colour!r} is not a colour written #rrggbb or #rgb")
     digits = colour[1:]
@@ -52,7 +52,7 @@ class ColourPair:
 
 
 def colour_pairs() -> list[ColourPair]:
-    """Every pair of brand colours the pages draw one on the other (static/css/entraide.css, templates/core/brand.css)."""
+    """Every pair of brand colours drawn one on the other (static/css/entraide.css, templates/core/brand.css)."""
     return [
         ColourPair("BRAND_TEXT_ON_COLOR", settings.BRAND_TEXT_ON_COLOR, settings.BRAND_COLOR, "header and buttons"),
         ColourPair("BRAND_COLOR", settings.BRAND_COLOR, WHITE, "links and outlined buttons on the page"),

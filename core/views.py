@@ -5,7 +5,6 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from core.brand import colour_variables
-
 from core.enums import Domain
 from core.health import DOWN, OK, dependencies_status
 from core.models import Commune
