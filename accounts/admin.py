@@ -1,6 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -24,5 +27,11 @@ class UserAdmin(BaseUserAdmin):
 
 # The admin signs in through allauth, so it gets the same verification and rate limits as the portal.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = _("Entraide — administration")
-admin.site.site_title = _("Entraide — administration")
+
+
+def admin_title() -> str:
+    """The portal's own name (PORTAL_NAME, "Entraide 54"), read when a page is drawn: it follows the settings."""
+    return gettext("%(portal)s — administration") % {"portal": settings.PORTAL_NAME}
+
+
+admin.site.site_header = admin.site.site_title = lazy(admin_title, str)()

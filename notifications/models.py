@@ -74,7 +74,14 @@ class Notification(models.Model):
         message = EmailMultiAlternatives(self.subject, self.body, None, [self.recipient])
         html = render_to_string(
             "notifications/email.html",
-            {"subject": self.subject, "body": self.body, "portal_name": settings.PORTAL_NAME},
+            {
+                "subject": self.subject,
+                "body": self.body,
+                "portal_name": settings.PORTAL_NAME,
+                # The operator's brand (core/brand.py): its name under the portal's, its colour for the top rule.
+                "operator_name": settings.OPERATOR_NAME,
+                "brand_color": settings.BRAND_COLOR,
+            },
         )
         message.attach_alternative(html, "text/html")
         message.send()

@@ -10,14 +10,18 @@ from datetime import date
 
 from django.utils.formats import date_format
 
-WIDTH = 760
-LABEL_WIDTH = 300  # horizontal bars: room for an EPCI's name on the left
-BAR_HEIGHT = 22
-BAR_GAP = 8
-VALUE_ROOM = 60  # horizontal bars: the value is written after the bar
+WIDTH = 760  # time series
+# Horizontal bars: each name on its own line above its bar, so that the name has the chart's whole width and the
+# chart stays narrow: drawn at its own size on a computer (static/css/entraide.css caps it at BARS_WIDTH pixels), it
+# shrinks least on a phone, where the stylesheet also enlarges its text.
+BARS_WIDTH = 480
+BAR_LABEL_HEIGHT = 20  # the line of the name, above the bar
+BAR_HEIGHT = 16
+BAR_GAP = 10
+VALUE_ROOM = 56  # the value is written after the bar
 LINE_HEIGHT = 260
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 12, 36
-X_LABELS = 8  # at most this many dates under a time series
+X_LABELS = 5  # at most this many dates under a time series (they stay apart on a phone, in larger text)
 LABEL_CHARACTERS = 40  # longer names are cut in the chart; the table beside it has them whole
 
 
@@ -36,9 +40,10 @@ def nice_ceiling(value: float, ticks: int = 4) -> tuple[int, int]:
 class HorizontalBar:
     label: str
     value: int
-    y: float
+    y: float  # the bar's top
     width: float
-    text_y: float
+    label_y: float  # the name's baseline, above the bar
+    text_y: float  # the bar's middle, where its value is written
     value_x: float
 
     @property
@@ -47,12 +52,13 @@ class HorizontalBar:
 
 
 def horizontal_bars(items: list[tuple[str, int]]) -> dict:
-    """One bar per item, longest for the largest value."""
+    """One bar per item, longest for the largest value, each under its name."""
     top = max((value for _label, value in items), default=0) or 1
-    room = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    room = BARS_WIDTH - VALUE_ROOM
+    row = BAR_LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP
     bars = []
     for index, (label, value) in enumerate(items):
-        y = index * (BAR_HEIGHT + BAR_GAP)
+        y = index * row + BAR_LABEL_HEIGHT
         width = round(room * value / top, 1)
         bars.append(
             HorizontalBar(
@@ -60,19 +66,13 @@ def horizontal_bars(items: list[tuple[str, int]]) -> dict:
                 value=value,
                 y=y,
                 width=width,
-                text_y=y + BAR_HEIGHT * 0.7,
-                value_x=LABEL_WIDTH + width + 6,
+                label_y=y - 5,
+                text_y=y + BAR_HEIGHT / 2,
+                value_x=width + 6,
             )
         )
-    height = max(len(items) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP, BAR_HEIGHT)
-    return {
-        "bars": bars,
-        "width": WIDTH,
-        "height": height,
-        "bar_height": BAR_HEIGHT,
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
-    }
+    height = max(len(items) * row - BAR_GAP, BAR_LABEL_HEIGHT + BAR_HEIGHT)
+    return {"bars": bars, "width": BARS_WIDTH, "height": height, "bar_height": BAR_HEIGHT}
 
 
 @dataclass

@@ -142,9 +142,6 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
     inlines = [NewNoteInline, RequestNoteInline, ProposalInline, StatusChangeInline]
     action_form = RouteActionForm
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     actions = ["triage", "propose", "route", "cancel", "merge_into_original"]
 
     def has_add_permission(self, request):

@@ -48,7 +48,7 @@ def test_the_hours_follow_the_setting_and_the_link_any_spacing_of_the_number(set
 def test_every_page_showing_the_number_makes_it_tappable(client, path):
     page = client.get(path).content.decode()
     assert_every_number_is_a_link(page)
-    assert 'class="fr-footer__content-desc"' in page
+    assert LINK in page[page.index('<footer class="entraide-footer" id="pied-de-page"') :]  # the footer's number too
 
 
 def test_the_tracking_page_says_which_number_to_call_with_the_reference(client):
@@ -60,7 +60,7 @@ def test_the_tracking_page_says_which_number_to_call_with_the_reference(client):
 
 def test_the_footer_and_the_request_form_show_the_hours(client):
     page = client.get(reverse("requests:new")).content.decode()
-    footer = page[page.index('class="fr-footer__content-desc"') :]
+    footer = page[page.index('<footer class="entraide-footer" id="pied-de-page"') :]
     assert f"appelez le {LINK} " in footer and HOURS in footer
     assert page.count(HOURS) >= 2  # the form's introduction too
 

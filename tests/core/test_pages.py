@@ -91,3 +91,61 @@ def test_every_page_and_the_admin_name_the_portal_s_own_icon_so_browsers_never_a
         content = client.get(url).content.decode()
         assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in content, url
     assert (ROOT / "static" / "img" / "favicon.svg").read_text().startswith("<svg")
+
+
+def operator_settings(settings, address: str = "1 rue de la Préfecture, 88000 Épinal") -> None:
+    settings.OPERATOR_NAME = "Département des Vosges"
+    settings.OPERATOR_ADDRESS = address
+    settings.LEGAL_PUBLISHER = "Département des Vosges, directeur de la publication : le président"
+    settings.PRIVACY_CONTACT = "dpo@vosges.example"
+
+
+def test_the_legal_notice_names_the_operator_s_publisher_address_and_contact_from_the_settings(client, settings):
+    operator_settings(settings)
+    page = client.get(reverse("core:legal_notice")).content.decode()
+    publisher = page[page.index('id="editeur"') :]
+    publisher = publisher[: publisher.index("</address>")]
+    assert "Département des Vosges, directeur de la publication : le président" in publisher
+    assert "1 rue de la Préfecture, 88000 Épinal" in publisher
+    assert "serveurs de l'opérateur du portail (Département des Vosges)" in page
+    assert '<a href="mailto:dpo@vosges.example">dpo@vosges.example</a>' in page
+    assert "Meurthe-et-Moselle" not in page[page.index("<h1>") : page.index("</main>")]
+
+
+def test_the_legal_notice_shows_no_address_line_when_none_is_set(client, settings):
+    operator_settings(settings, address="")
+    page = client.get(reverse("core:legal_notice")).content.decode()
+    publisher = page[page.index('id="editeur"') :]
+    publisher = publisher[: publisher.index("</address>")]
+    assert "<br>" not in publisher and "Épinal" not in page
+
+
+def test_the_privacy_notice_names_the_operator_as_controller_and_its_contact(client, settings):
+    operator_settings(settings)
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Département des Vosges est responsable du traitement des données" in page
+    contact = page[page.index('id="contact-donnees"') :]
+    contact = contact[: contact.index("</address>")]
+    assert '<a href="mailto:dpo@vosges.example">dpo@vosges.example</a>' in contact
+    assert "1 rue de la Préfecture, 88000 Épinal" in contact
+    assert "Meurthe-et-Moselle" not in page[page.index("<h1>") : page.index("</main>")]
+
+    settings.OPERATOR_ADDRESS = ""
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Épinal" not in page
+
+
+def test_the_accessibility_statement_names_the_operator_and_not_the_state_s_design_system(client, settings):
+    operator_settings(settings)
+    page = client.get(reverse("core:accessibility")).content.decode()
+    assert "Département des Vosges s'engage à rendre ce portail accessible" in page
+    assert "système de design de l'État" not in page
+
+
+def test_the_admin_header_shows_the_portal_s_name_in_the_operator_s_colours(client, staff, settings):
+    settings.PORTAL_NAME = "Entraide 88"
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<div id="site-name"><a href="/admin/">Entraide 88 — administration</a></div>' in page
+    assert "| Entraide 88 — administration</title>" in page
+    assert 'href="/static/css/admin.css"' in page and f'href="{reverse("core:brand_css")}?v=' in page
+    assert "#000091" not in (ROOT / "static" / "css" / "admin.css").read_text().lower()

@@ -20,12 +20,12 @@ def fill_request(page, *, name: str, email: str) -> None:
     page.get_by_label("Votre nom et prénom").fill(name)
     page.get_by_label("Votre adresse électronique").fill(email)
     page.get_by_label("Commune").fill("Nancy")
-    # DSFR draws radios and checkboxes on the label and hides the input itself: people tap the label.
+    # People tap a choice's label, a larger target than its box.
     page.locator("label", has_text="Courses").first.click()
     page.get_by_label("Décrivez le besoin").fill("Des courses pour la semaine : pain, lait, légumes.")
     page.locator("label", has_text="La personne vit seule").click()
     page.locator("label", has_text="Par message électronique").click()
-    # The box DSFR draws at the label's start: the label's middle may fall on its link to the privacy notice.
+    # The label's first words: its middle may fall on its link to the privacy notice.
     page.locator("label[for='id_consent']").click(position={"x": 8, "y": 12})
 
 
@@ -51,7 +51,7 @@ def test_a_citizen_files_a_request_on_a_phone_and_follows_it_by_its_link(pages):
     link = re.search(r"https?://\S+/demandes/suivi/\S+/", email.body).group(0)
     later = pages.open(link, **PHONE)  # another day, from the email: no cookie, the link is the key
     assert later.locator(".entraide-reference").inner_text() == reference
-    assert later.locator(".fr-callout__title").inner_text() == "Reçue"
+    assert later.locator(".entraide-callout__title").inner_text() == "Reçue"
     finish(later, "a-4-tracking-phone")
 
 

@@ -52,7 +52,7 @@ def test_a_hotline_operator_enters_a_phone_request_with_the_keyboard_only(pages)
     page.keyboard.press("Enter")
     page.wait_for_load_state()
 
-    message = page.locator(".fr-alert--success").inner_text()
+    message = page.locator(".alert-success").inner_text()
     reference = re.search(r"E54-[0-9A-Z]{4}-[0-9A-Z]{4}", message).group(0)
     help_request = HelpRequest.objects.get(reference=reference)
     assert help_request.source == Source.PHONE

@@ -54,6 +54,27 @@ def test_an_email_has_a_french_text_part_and_an_escaped_html_part(mailoutbox, dj
     assert Notification.objects.get().status == DeliveryStatus.SENT
 
 
+def test_an_email_s_html_carries_the_operator_s_brand_and_not_the_state_s(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.BRAND_COLOR = "#6a1b4d"
+    settings.OPERATOR_NAME = "Département des Vosges"
+    settings.PORTAL_NAME = "Entraide 88"
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.email_add(Event.INVITATION, to="a@exemple.fr", context={
+            "association": type("A", (), {"name": "Les Amis"})(),
+            "invited_by": type("U", (), {"email": "b@exemple.fr"})(),
+            "link": "https://entraide88.fr/associations/invitation/abc/",
+        })  # fmt: skip
+
+    [mail] = mailoutbox
+    html, _mimetype = mail.alternatives[0]
+    assert "border-top:6px solid #6a1b4d" in html  # the top rule in the operator's colour
+    header = html[html.index("<tr>") : html.index("</tr>")]
+    assert header.index("Entraide 88") < header.index("Département des Vosges")  # the operator under the portal
+    assert "Marianne" not in html and "#000091" not in html.lower()
+
+
 def test_a_backend_that_keeps_failing_leaves_the_row_failed_with_its_error(settings):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenEmailBackend"
     settings.NOTIFICATION_MAX_ATTEMPTS = 3

@@ -17,9 +17,21 @@ def test_axes_end_on_a_round_number(value, expected):
 def test_the_longest_bar_is_the_largest_value_and_an_empty_one_stays_empty():
     chart = charts.horizontal_bars([("Nancy", 10), ("Toul", 5), ("Briey", 0)])
     widths = [bar.width for bar in chart["bars"]]
-    assert widths[0] == charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_ROOM
+    assert widths[0] == charts.BARS_WIDTH - charts.VALUE_ROOM
     assert widths[1] == widths[0] / 2 and widths[2] == 0
-    assert chart["height"] == 3 * charts.BAR_HEIGHT + 2 * charts.BAR_GAP
+    assert chart["height"] == 3 * (charts.BAR_LABEL_HEIGHT + charts.BAR_HEIGHT) + 2 * charts.BAR_GAP
+
+
+def test_each_name_sits_above_its_own_bar_and_each_value_after_it():
+    chart = charts.horizontal_bars([("Nancy", 10), ("Toul", 5), ("Briey", 0)])
+    bars = chart["bars"]
+    for bar, following in zip(bars, [*bars[1:], None], strict=True):
+        assert bar.y - charts.BAR_LABEL_HEIGHT < bar.label_y < bar.y  # the name's line, just above the bar
+        assert bar.y < bar.text_y < bar.y + charts.BAR_HEIGHT and bar.value_x > bar.width
+        if following:
+            assert bar.y + charts.BAR_HEIGHT < following.y - charts.BAR_LABEL_HEIGHT  # a gap before the next name
+    assert bars[-1].y + charts.BAR_HEIGHT == chart["height"]
+    assert max(bar.value_x for bar in bars) + charts.VALUE_ROOM - 6 <= chart["width"]  # the longest value fits
 
 
 def test_long_names_are_cut_in_the_chart_only():

@@ -44,7 +44,8 @@ def test_the_dashboard_shows_the_figures_charts_and_their_tables(client, staff, 
 
     content = html.unescape(response.content.decode())
     assert response.status_code == 200
-    assert content.count('<svg class="entraide-chart"') == 5
+    assert content.count('<svg class="entraide-chart"') == 1  # requests per day
+    assert content.count('<svg class="entraide-chart entraide-chart--bars"') == 4
     assert content.count("<details") == 4  # one data table behind each chart or pair of charts
     assert 'role="img"' in content and '<title id="graphique-par-jour-titre">' in content
     assert "style=" not in content.split('<main id="contenu"')[1]  # no inline style: the CSP can forbid them

@@ -85,10 +85,10 @@ def test_email_alone_is_enough_to_be_contacted(client):
 
 def test_the_required_consent_box_is_marked_like_every_required_field(client):
     page = client.get(URL).content.decode()
-    consent_label = page[page.index('<label class="fr-label" for="id_consent">') :]
+    consent_label = page[page.index('<label class="form-check-label" for="id_consent">') :]
     consent_label = consent_label[: consent_label.index("</label>")]
-    assert consent_label.endswith('<span aria-hidden="true">*</span>')
-    assert '<label class="fr-label" for="id_lives_alone">La personne vit seule</label>' in page  # optional: no mark
+    assert consent_label.endswith('<span class="entraide-required" aria-hidden="true">*</span>')
+    assert '<label class="form-check-label" for="id_lives_alone">La personne vit seule</label>' in page  # no mark
 
 
 def filed_message(client, **overrides) -> str:
