@@ -102,8 +102,12 @@ def test_a_page_with_personal_data_is_kept_in_no_cache(client, name):
         assert response.status_code == 200, url
         # Public pages stay cacheable for visitors without an account, as they were (the health check excepted,
         # which a proxy must never answer from a copy).
-        assert private(response) == (name not in PrivateByDefaultMiddleware.PUBLIC_PAGES), url
+        cacheable = PrivateByDefaultMiddleware.PUBLIC_PAGES | PrivateByDefaultMiddleware.SHARED_ASSETS
+        assert private(response) == (name not in cacheable), url
         owner = "volunteer_b"  # a signed-in person's name is in every page's header
+        if name in PrivateByDefaultMiddleware.SHARED_ASSETS:  # no one's name in it: cached for the signed-in too
+            assert not private(visit(client, world, owner, url)), url
+            return
     elif rule.kind == "own" and name.startswith(OWN_PAGES_OF_A_MEMBER):
         owner = "member_b"
     else:

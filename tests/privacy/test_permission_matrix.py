@@ -63,6 +63,7 @@ RULES = {
     "core:health": Rule("public"),
     "core:health_full": Rule("public"),
     "core:commune_search": Rule("public"),
+    "core:brand_css": Rule("public"),  # the operator's colours, the same for everyone
     "requests:new": Rule("public"),
     "associations:directory": Rule("public"),
     "associations:public": Rule("public", lambda w: {"pk": w.association_b.pk}),
