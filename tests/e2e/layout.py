@@ -58,11 +58,16 @@ HORIZONTAL_OVERFLOW = (
 
 # A block may be tall because it holds a list of items, which is what a list page is for; a block tall for any
 # other reason is a fault (every mission card once stood 5,000 px tall). A list is a <ul>, <ol>, <dl> or <tbody>,
-# or any element with at least five children of one tag (cards in a grid, rows of divs); the height between its
-# first item's top and its last item's bottom is excused, in the list and in every block around it. What is left
-# of a block's height once the lists inside it are excused must fit in the limit. An item is a block like any
-# other, so one tall card in a list is caught, even when it holds a small list of its own (its tags). A tall
-# block is reported once, at the outermost one, with the deepest tall block inside it.
+# or any element with at least five children of one tag (cards in a grid, rows of divs, a text's paragraphs); the
+# height between its first item's top and its last item's bottom is excused, in the list and in every block
+# around it. What is left of a block's height once the lists inside it are excused must fit in the limit. An item
+# is a block like any other, so one tall card in a list is caught, even when it holds a small list of its own.
+#
+# A block's height is what a person sees of it: its box when it draws one (a background, a border, a shadow: a
+# card), else the extent of its content. So a layout column stretched beside a long list, empty below its few
+# filters, is not a tall block, while a card stretched the same way is. The page's frame (<main>, and what holds
+# it) is as long as the page and is not checked; what is inside it is. A tall block is reported once, at the
+# outermost one, with the deepest tall block inside it.
 TALL_BLOCKS = (
     """(limit) => {
     """
@@ -75,7 +80,21 @@ TALL_BLOCKS = (
         for (const child of element.children) counts.set(child.tagName, (counts.get(child.tagName) || 0) + 1);
         return [...counts.values()].some((count) => count >= 5);
     };
-    const elements = [document.documentElement, ...document.documentElement.querySelectorAll('body, body *')];
+    const coloured = (colour) => colour && colour !== 'transparent' && !/^rgba\\(.*,\\s*0\\)$/.test(colour);
+    const drawsItsBox = (style) => style.backgroundImage !== 'none' || coloured(style.backgroundColor)
+        || style.boxShadow !== 'none' || ['Top', 'Right', 'Bottom', 'Left'].some((side) =>
+            parseFloat(style[`border${side}Width`]) > 0 && style[`border${side}Style`] !== 'none'
+            && coloured(style[`border${side}Color`]));
+    const seen = (element) => {
+        if (drawsItsBox(getComputedStyle(element))) return element.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return range.getBoundingClientRect();
+    };
+    const main = document.querySelector('main, [role="main"]') || document.body;
+    const frame = new Set();
+    for (let element = main; element; element = element.parentElement) frame.add(element);
+    const elements = [...document.body.querySelectorAll('*')];
     const spans = [];
     for (const element of elements) {
         if (!isList(element)) continue;
@@ -104,7 +123,8 @@ TALL_BLOCKS = (
     };
     const tall = new Map();
     for (const element of elements) {
-        const rect = element.getBoundingClientRect();
+        if (frame.has(element) || element.getBoundingClientRect().height <= limit) continue;
+        const rect = seen(element);
         if (rect.height <= limit) continue;
         const left = unexcusedHeight(element, rect);
         if (left > limit) tall.set(element, {height: rect.height, left});
@@ -117,7 +137,7 @@ TALL_BLOCKS = (
         const inner = [...tall.keys()].filter((other) => other !== element && element.contains(other)
             && ![...tall.keys()].some((deeper) => deeper !== other && other.contains(deeper)));
         const deepest = inner.length
-            ? `; deepest: ${describe(inner[0])} ${Math.round(inner[0].getBoundingClientRect().height)} px` : '';
+            ? `; deepest: ${describe(inner[0])} ${Math.round(tall.get(inner[0]).height)} px` : '';
         report.push(`${describe(element)} is ${Math.round(height)} px tall`
             + (Math.round(left) < Math.round(height) ? ` (${Math.round(left)} px of it outside any list)` : '')
             + deepest);
