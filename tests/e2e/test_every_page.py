@@ -127,6 +127,16 @@ def test_the_checker_reports_a_tel_link_to_another_number_showing_the_hotline_s(
     assert "without a tel: link: <a>" in fault, fault
 
 
+@pytest.mark.django_db
+def test_the_crawler_fills_every_pattern_of_the_url_configuration_from_the_demo_data():
+    """Seconds, where the crawl takes minutes: a new pattern that the crawler cannot fill fails here first."""
+    load_demo_data_and_what_it_lacks()
+    for email in ROLES.values():
+        seeds, problems = seed_paths(Demo(User.objects.get(email=email) if email else None))
+        assert problems == []
+        assert reverse("core:home") in seeds and reverse("admin:index") in seeds
+
+
 def signed_in_context(browser, site: str, email: str | None, size: dict, storage_state=None):
     context = browser.new_context(base_url=site, locale="fr-FR", storage_state=storage_state, **size)
     context.set_default_timeout(15_000)
