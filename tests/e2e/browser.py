@@ -19,20 +19,28 @@ def at(path: str, query: str = ""):
     return lambda url: bool(re.fullmatch(path, urlsplit(url).path)) and query in urlsplit(url).query
 
 
-def check_accessibility(page: Page, name: str) -> None:
-    """Runs axe-core on the page as it stands and fails on any serious or critical violation.
+def blocking_violations(page: Page, record: Path) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands, a line each; all its violations are
+    written to `record`.
 
     axe is evaluated through the DevTools protocol rather than added as a <script>: the portal's
     Content-Security-Policy stays in force, so the journeys also prove the pages work under it."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTEFACTS / f"{name}.axe.json").write_text(json.dumps(results["violations"], indent=1, ensure_ascii=False))
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe-core on {name} ({page.url}):\n" + "\n".join(
-        f"- {v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in blocking
-    )
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(results["violations"], indent=1, ensure_ascii=False))
+    return [
+        f"- {v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def check_accessibility(page: Page, name: str) -> None:
+    """Runs axe-core on the page as it stands and fails on any serious or critical violation."""
+    blocking = blocking_violations(page, ARTEFACTS / f"{name}.axe.json")
+    assert not blocking, f"axe-core on {name} ({page.url}):\n" + "\n".join(blocking)
 
 
 def screenshot(page: Page, name: str) -> Path:

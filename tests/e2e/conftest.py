@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 
 CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH = {"executable_path": str(CHROMIUM), "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
@@ -35,9 +36,7 @@ def browser():
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-    )
+    browser = playwright.chromium.launch(**LAUNCH)
     yield browser
     browser.close()
     playwright.stop()

@@ -1,0 +1,412 @@
+"""The pages a role can reach, found rather than listed, so that a new page is checked without anyone adding it.
+
+Every pattern of the URL configuration (namespaces and the admin included) is filled from the demo data and asked
+for, as the role; what it answers decides whether it is a page: HTML with 200 is one, a redirect leads to one, the
+rest is not (see `Crawler.visit`). Each page's links to the site are followed too, breadth first. A pattern the
+crawler cannot fill fails the crawl, so that it is taught rather than silently left out.
+
+One address per pattern is enough to see its template (and, once, the pattern with a query string: a list's
+filters or its next page). The admin's generic pages (add, history, delete, and the changelists and forms of other
+packages' models) are seen once for all; the portal's own models each have their changelist and change page."""
+
+import re
+from collections import deque
+from collections.abc import Callable, Hashable
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
+from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from playwright.sync_api import BrowserContext, Page
+
+from accounts.models import User
+from associations.enums import MemberRole, MissionStatus
+from associations.models import Application, Association, Invitation, Membership
+from associations.services import application_create, invitation_create
+from associations.views.space import MISSION_ACTIONS
+from core.converters import DecisionConverter
+from matching.enums import LIVE_PROPOSAL_STATUSES
+from matching.models import Proposal
+from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
+from requests_app.enums import AccessReason
+from requests_app.models import HelpRequest
+from requests_app.privacy import access_record
+
+ROOT = Path(__file__).resolve().parents[2]
+# The portal's own apps, each a folder at the top of the repository, as opposed to Django's and the packages'.
+OWN_APPS = frozenset(config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == ROOT)
+ADMIN_PAGES_PER_MODEL = ("changelist_view", "change_view")  # the generic ones are seen once for all models
+
+# Patterns that are never pages, whoever asks. Everything else is asked for, and its answer says whether it is one.
+NOT_PAGES = {
+    # Probes for a load balancer and for monitoring: JSON, and /sante/complet/ waits on every dependency.
+    "core:health",
+    "core:health_full",
+    # Redirects to an object's page on the site, named by content type; the object's own page is crawled.
+    "admin:view_on_site",
+}
+
+
+class MissingDemoObject(Exception):
+    pass
+
+
+class NotTaught(Exception):
+    pass
+
+
+def found(instance, what: str):
+    if instance is None:
+        raise MissingDemoObject(what)
+    return instance
+
+
+def load_demo_data_and_what_it_lacks() -> None:
+    """The demo data (`make run` shows it), plus what it does not hold and some pages need: an application to a
+    mission, an invitation to join an organisation, a line of the access log (so that each of the portal's models
+    has a change page in the admin)."""
+    with override_settings(DEBUG=True):  # the command refuses to run without it: its passwords are public
+        call_command("load_demo_data", verbosity=0)
+    demo = Demo(user=None)
+    organisation = demo.organisation
+    application_create(mission=demo.mission, volunteer=demo.volunteer, message="Disponible le samedi matin.")
+    member = Membership.objects.filter(association=organisation).select_related("user").first()
+    invitation_create(
+        association=organisation, email="nouveau.membre@exemple.fr", role=MemberRole.MEMBER, invited_by=member.user
+    )
+    staff_look = RequestFactory().get(reverse("admin:requests_app_helprequest_changelist"))
+    staff_look.user = User.objects.get(email=STAFF_EMAIL)
+    access_record(staff_look, AccessReason.STAFF_DETAIL, HelpRequest.objects.order_by("pk").first())
+
+
+class Demo:
+    """The demo objects that fill addresses, found by query. `user` is the role's account (None for a visitor)."""
+
+    def __init__(self, user: User | None):
+        self.user = user
+
+    @cached_property
+    def volunteer(self) -> User:
+        return found(User.objects.filter(email=VOLUNTEER_EMAIL).first(), "the demo volunteer")
+
+    @cached_property
+    def account(self) -> User:
+        """Whose email confirmation and password reset keys to open: allauth signs out whoever opens someone
+        else's, which would end the crawl as a visitor."""
+        return self.user or self.volunteer
+
+    @cached_property
+    def organisation(self) -> Association:
+        member_of = Association.objects.filter(memberships__user__email=ASSOCIATION_EMAIL)
+        return found(member_of.order_by("pk").first(), "the demo member's organisation")
+
+    @cached_property
+    def mission(self):
+        missions = self.organisation.missions.filter(status=MissionStatus.PUBLISHED).order_by("pk")
+        return found(missions.first(), "a published mission of the demo organisation")
+
+    @cached_property
+    def membership(self) -> Membership:
+        return found(Membership.objects.filter(association=self.organisation).first(), "a membership")
+
+    @cached_property
+    def application(self) -> Application:
+        applications = Application.objects.filter(mission__association=self.organisation).order_by("pk")
+        return found(applications.first(), "an application to the demo organisation's missions")
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        usable = Invitation.objects.usable().filter(association=self.organisation).order_by("pk")
+        return found(usable.first(), "an invitation to the demo organisation")
+
+    @cached_property
+    def routed_request(self) -> HelpRequest:
+        held = self.organisation.routed_requests.held().order_by("pk")
+        return found(held.first(), "a request routed to the demo organisation")
+
+    @cached_property
+    def proposal(self) -> Proposal:
+        live = Proposal.objects.filter(volunteer__user=self.volunteer, status__in=LIVE_PROPOSAL_STATUSES)
+        return found(live.order_by("pk").first(), "a live proposal to the demo volunteer")
+
+    @cached_property
+    def help_request(self) -> HelpRequest:
+        return found(HelpRequest.objects.order_by("pk").first(), "a help request")
+
+
+def organisation_page(demo: Demo) -> dict:
+    return {"pk": demo.organisation.pk}
+
+
+def routed_page(demo: Demo) -> dict:
+    return {"pk": demo.organisation.pk, "reference": demo.routed_request.reference}
+
+
+def proposal_page(demo: Demo) -> dict:
+    return {"pk": demo.proposal.pk}
+
+
+def tracking_page(demo: Demo) -> dict:
+    return {"token": demo.help_request.tracking_token}
+
+
+def email_confirmation(demo: Demo) -> dict:
+    return {"key": EmailConfirmationHMAC(EmailAddress.objects.get_primary(demo.account)).key}
+
+
+def password_reset(demo: Demo) -> dict:
+    return {"uidb36": user_pk_to_url_str(demo.account), "key": default_token_generator.make_token(demo.account)}
+
+
+# What fills the arguments of each pattern that has some, outside the admin (ADMIN_ARGUMENTS). Form actions
+# (POST only) are filled too: their answer to GET is what tells that they are not pages.
+PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
+    "associations:public": organisation_page,
+    "associations:space": organisation_page,
+    "associations:members": organisation_page,
+    "associations:mission_new": organisation_page,
+    "associations:applications": organisation_page,
+    "associations:news_create": organisation_page,
+    "associations:member_remove": lambda demo: {"pk": demo.organisation.pk, "membership_pk": demo.membership.pk},
+    "associations:mission_edit": lambda demo: {"pk": demo.organisation.pk, "mission_pk": demo.mission.pk},
+    "associations:mission_action": lambda demo: {
+        "pk": demo.organisation.pk,
+        "mission_pk": demo.mission.pk,
+        "action": next(iter(MISSION_ACTIONS)),
+    },
+    "associations:application_decision": lambda demo: {
+        "pk": demo.organisation.pk,
+        "application_pk": demo.application.pk,
+        "decision": DecisionConverter.regex.split("|")[0],
+    },
+    "associations:invitation": lambda demo: {"token": demo.invitation.token},
+    "associations:routed": routed_page,
+    "associations:routed_complete": routed_page,
+    "associations:routed_hand_back": routed_page,
+    "missions:detail": lambda demo: {"pk": demo.mission.pk},
+    "missions:apply": lambda demo: {"pk": demo.mission.pk},
+    "missions:withdraw": lambda demo: {"pk": demo.application.pk},
+    "volunteers:proposal": proposal_page,
+    "volunteers:accept": proposal_page,
+    "volunteers:decline": proposal_page,
+    "volunteers:complete": proposal_page,
+    "volunteers:hand_back": proposal_page,
+    "requests:track": tracking_page,
+    "requests:cancel": tracking_page,
+    "requests:track_short": tracking_page,
+    # The triage's "propose to this volunteer" button, in the admin.
+    "admin:requests_app_helprequest_propose": lambda demo: {
+        "pk": demo.help_request.pk,
+        "volunteer_pk": demo.proposal.volunteer_id,
+    },
+    # The links of allauth's emails, with keys made as allauth makes them.
+    "account_confirm_email": email_confirmation,
+    "account_reset_password_from_key": password_reset,
+}
+
+
+class Route:
+    """A pattern of the URL configuration, with the model it belongs to when it is one of the admin's."""
+
+    def __init__(self, pattern: str, name: str | None, arguments: tuple[str, ...], model=None):
+        self.pattern, self.name, self.arguments, self.model = pattern, name, arguments, model
+
+    def __repr__(self):
+        return f"{self.pattern} ({self.name or 'unnamed'})"
+
+
+def routes() -> list[Route]:
+    admin_root = reverse("admin:index").lstrip("/")
+    admin_models = {
+        f"{admin_root}{model._meta.app_label}/{model._meta.model_name}/": model for model in admin.site._registry
+    }
+    found_routes = []
+
+    def walk(patterns, prefix: str, namespace: str, arguments: tuple[str, ...], model) -> None:
+        for entry in patterns:
+            here = prefix + str(entry.pattern)
+            own_arguments = arguments + tuple(entry.pattern.regex.groupindex)
+            if isinstance(entry, URLResolver):
+                inner = ":".join(part for part in (namespace, entry.namespace) if part)
+                walk(entry.url_patterns, here, inner, own_arguments, admin_models.get(here, model))
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+                found_routes.append(Route(here, name, own_arguments, model))
+
+    walk(get_resolver().url_patterns, "", "", (), None)
+    return found_routes
+
+
+def admin_arguments(route: Route, demo: Demo) -> dict | None:
+    """None when the pattern is one of another package's models that has no object: the generic admin pages it
+    shares are seen through a model that has some."""
+    arguments = {}
+    for argument in route.arguments:
+        if argument == "object_id":
+            first = route.model._default_manager.order_by("pk").first()
+            if first is None and route.model._meta.app_label not in OWN_APPS:
+                return None
+            arguments[argument] = found(first, f"an object of {route.model._meta.label}").pk
+        elif argument == "app_label":
+            listed = {model._meta.app_label for model in admin.site._registry}
+            arguments[argument] = sorted(listed & OWN_APPS)[0]
+        elif argument == "id":  # a user's password form: the staff member's own
+            arguments[argument] = demo.account.pk
+        else:
+            raise NotTaught(argument)
+    return arguments
+
+
+def seed_paths(demo: Demo) -> tuple[list[str], list[str]]:
+    """Every pattern, filled: the crawl's start. Also what could not be filled, a line each."""
+    paths, problems = [], []
+    for route in routes():
+        if route.name in NOT_PAGES:
+            continue
+        in_admin = route.pattern.startswith(reverse("admin:index").lstrip("/"))
+        if route.name is None:
+            # The admin's unnamed patterns: an object's old address (a redirect to its change page) and the
+            # catch-all that sends any other address under /admin/ to the login page or a 404.
+            if not in_admin:
+                problems.append(f"{route}: an unnamed pattern; name it, or list it in NOT_PAGES with why")
+            continue
+        try:
+            if route.name in PAGE_ARGUMENTS:
+                arguments = PAGE_ARGUMENTS[route.name](demo)
+            elif in_admin and route.arguments:
+                arguments = admin_arguments(route, demo)
+                if arguments is None:
+                    continue
+            elif route.arguments:
+                raise NotTaught(", ".join(route.arguments))
+            else:
+                arguments = {}
+            paths.append(reverse(route.name, kwargs=arguments))
+        except NotTaught as unknown:
+            problems.append(
+                f"{route}: the crawler does not know what fills {unknown}; teach it (PAGE_ARGUMENTS in "
+                "tests/e2e/crawl.py), or list the pattern in NOT_PAGES with why"
+            )
+        except MissingDemoObject as missing:
+            problems.append(f"{route}: the demo data holds no {missing}; add it (load_demo_data_and_what_it_lacks)")
+        except NoReverseMatch as error:
+            problems.append(f"{route}: the crawler's arguments do not fit: {error}")
+    return paths, problems
+
+
+def page_key(path: str, query: str) -> Hashable | None:
+    """What makes two addresses the same page for the crawl; None for what is never a page. Raises Resolver404."""
+    match = resolve(unquote(path))
+    if match.view_name in NOT_PAGES:
+        return None
+    model_admin = getattr(match.func, "model_admin", None)
+    if model_admin is not None:
+        kind, label = match.func.__name__, model_admin.model._meta.label
+        own = model_admin.model._meta.app_label in OWN_APPS and kind in ADMIN_PAGES_PER_MODEL
+        return ("admin", kind, label if own else None)
+    return (match.view_name, bool(query))
+
+
+class Crawler:
+    """Breadth first from the seeds, in one browser context (the role's cookies), at most `cap` pages. `check` is
+    called on each page once loaded; the pages found are in `pages`, what went wrong in `problems`."""
+
+    def __init__(self, context: BrowserContext, site: str, check: Callable[[Page, str], None], *, cap: int):
+        self.context, self.site, self.check, self.cap = context, site, check, cap
+        self.page = context.new_page()
+        self.origin = urlsplit(site)[:2]
+        self.admin_root = reverse("admin:index")
+        self.queue: deque[tuple[str, str | None]] = deque()
+        self.queued: set[str] = set()
+        self.taken: set[Hashable] = set()
+        self.sign_in_pages = {reverse(settings.LOGIN_URL), reverse("admin:login")}
+        self.sent_to_sign_in: set[Hashable] = set()
+        self.pages: list[str] = []
+        self.problems: list[str] = []
+
+    def crawl(self, seeds: list[str]) -> list[str]:
+        for seed in seeds:
+            self.enqueue(seed, found_on=None)
+        while self.queue:
+            self.visit(*self.queue.popleft())
+            if len(self.pages) >= self.cap and self.queue:
+                self.problems.append(f"the crawl stopped at {self.cap} pages, {len(self.queue)} addresses left")
+                break
+        return self.pages
+
+    def enqueue(self, url: str, found_on: str | None) -> None:
+        scheme, netloc, path, query, _fragment = urlsplit(urljoin(self.site + (found_on or "/"), url))
+        if (scheme, netloc) != self.origin or path.startswith(settings.STATIC_URL):
+            return  # another site, or a file WhiteNoise serves
+        if path.startswith(self.admin_root):
+            query = ""  # the admin's filter and sort links show the same changelist again
+        else:  # where to go after signing in changes nothing on the page
+            parameters = parse_qsl(query, keep_blank_values=True)
+            query = urlencode([(name, value) for name, value in parameters if name != REDIRECT_FIELD_NAME])
+        address = f"{path}?{query}" if query else path
+        if address not in self.queued:
+            self.queued.add(address)
+            self.queue.append((address, found_on))
+
+    def visit(self, address: str, found_on: str | None) -> None:
+        link = f" (from {found_on})" if found_on else ""
+        path, _, query = address.partition("?")
+        try:
+            key = page_key(path, query)
+        except Resolver404:
+            self.problems.append(f"{address}{link}: no such page in the URL configuration")
+            return
+        if key is None or key in self.taken or (found_on is None and key in self.sent_to_sign_in):
+            return
+        response = self.context.request.get(self.site + address, max_redirects=0, fail_on_status_code=False)
+        status = response.status
+        if 300 <= status < 400:  # not a page itself: where it leads may be one
+            location = response.headers["location"]
+            if found_on is None and urlsplit(location).path in self.sign_in_pages:
+                # The other seeds of its kind would send there too: for anyone but staff, the admin's hundred.
+                self.sent_to_sign_in.add(key)
+            self.enqueue(location, found_on or address)
+            return
+        if status == 405:  # a form's action, POST only
+            return
+        if status >= 500 or (found_on and status >= 400):
+            self.problems.append(f"{address}{link}: answers {status}")
+            return
+        if status >= 400:  # a page of another role's, or of another person's objects
+            return
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return  # a file: CSV and JSON exports, recovery codes, translations for scripts
+        self.taken.add(key)
+        self.pages.append(address)
+        self.page.goto(address)
+        self.check(self.page, address)
+        for href in self.page.eval_on_selector_all("a[href]", "links => links.map((link) => link.href)"):
+            self.enqueue(href, address)
+
+    def admin_models_missed(self) -> list[str]:
+        """Once the admin is among the role's pages, each of the portal's own models must have its changelist and
+        change page there."""
+        if (resolve(self.admin_root).view_name, False) not in self.taken:
+            return []
+        return [
+            f"the admin's {kind} of {model._meta.label} was not reached"
+            for model in admin.site._registry
+            if model._meta.app_label in OWN_APPS
+            for kind in ADMIN_PAGES_PER_MODEL
+            if ("admin", kind, model._meta.label) not in self.taken
+        ]
+
+
+def screenshot_name(address: str) -> str:
+    path, _, query = address.partition("?")
+    name = "-".join(part for part in path.split("/") if part) or "home"
+    return re.sub(r"[^\w.-]+", "_", f"{name}--{query}" if query else name)[:150]
