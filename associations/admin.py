@@ -20,7 +20,7 @@ class AssociationAdmin(BaseAdmin):
     list_select_related = ("commune",)
     search_fields = ("name", "=rna", "=siret", "contact_email")
     autocomplete_fields = ("commune", "communes_covered")
-    filter_horizontal = ("epcis_covered",)
+    checkbox_fields = ("epcis_covered",)
     readonly_fields = ("status", "status_reason", "status_changed_at", "created_at")
     inlines = [MembershipInline]
     action_form = SuspensionReasonForm

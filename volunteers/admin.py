@@ -35,7 +35,7 @@ class VolunteerProfileAdmin(BaseAdmin):
     search_fields = ("user__email", "user__last_name", "user__first_name", "home_commune__name")
     autocomplete_fields = ("home_commune",)
     raw_id_fields = ("user",)
-    filter_horizontal = ("skills",)
+    checkbox_fields = ("skills",)
     readonly_fields = (
         "status", "status_reason", "domains_display", "availability_display", "charter_accepted_at", "created_at",
         "updated_at",
