@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -70,14 +71,12 @@ def _filed_message(help_request: HelpRequest) -> str:
 
 def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
     """Nothing is stored, and nothing typed is lost: the form comes back filled, with the way to call instead."""
-    form.add_error(
-        None,
-        _(
-            "Trop de demandes ont été envoyées d'ici ou pour ce contact en peu de temps. Réessayez plus tard, "
-            "ou appelez le %(phone)s : un agent prendra votre demande."
-        )
-        % {"phone": settings.HOTLINE_PHONE},
+    message = _(
+        "Trop de demandes ont été envoyées d'ici ou pour ce contact en peu de temps. Réessayez plus tard, "
+        "ou appelez le %(phone)s : un agent prendra votre demande."
     )
+    # The number as a link that dials it, like everywhere else: whoever is refused here most needs to call.
+    form.add_error(None, mark_safe(conditional_escape(message) % {"phone": hotline.link()}))  # both parts escaped
     return render(request, "requests_app/new.html", {"form": form}, status=429)
 
 
