@@ -242,46 +242,117 @@ class HelpRequestForm(forms.ModelForm):
 
 
 class IntakeForm(HelpRequestForm):
-    """The hotline operator's version: same checks, consent given orally, a callback and a note."""
+    """The hotline operator's version: same checks, consent given orally, a callback and a note.
+
+    The operator asks the questions and types the answers during the call: labels and hints speak to them ("Demandez…",
+    "Lisez-lui…") and name the caller and the person helped, where the public form says "vous"."""
+
+    # Field: (label, hint). Only the console's wording: the public form keeps its own.
+    OPERATOR_WORDING = {
+        "requester_phone": (
+            _("Téléphone de l'appelant"),
+            _("Le numéro où le joindre : ses demandes déjà reçues s'affichent sous « Qui appelle ? »."),
+        ),
+        "requester_name": (_("Nom et prénom de l'appelant"), _("Faites-lui épeler son nom s'il le faut.")),
+        "requester_email": (
+            _("Adresse électronique de l'appelant"),
+            _("Facultative s'il a donné un téléphone. Faites-la épeler."),
+        ),
+        "requester_relation": (_("L'appelant demande"), ""),
+        "beneficiary_name": (
+            _("Nom et prénom de la personne aidée"),
+            _("Si l'appelant demande pour un proche, un voisin ou en tant que professionnel."),
+        ),
+        "beneficiary_phone": (
+            _("Téléphone de la personne aidée"),
+            _("Si elle en a un : c'est elle que la personne qui aidera appellera."),
+        ),
+        "commune": (_("Commune de la personne aidée"), _("Demandez où aider : nom de la commune ou code postal.")),
+        "address": (
+            _("Adresse de la personne aidée"),
+            _("Facultative. Dites-lui qu'elle n'est transmise qu'à la personne qui viendra aider."),
+        ),
+        "help_type": (_("Type d'aide demandé"), ""),
+        "description": (
+            _("Besoin décrit par l'appelant"),
+            _("Demandez ce qu'il faut, pour quand, et ce qui aidera sur place (accès, horaires, animaux)."),
+        ),
+        "volunteer_summary": (
+            _("Ce que le bénévole peut savoir avant d'accepter"),
+            _(
+                "Facultatif mais conseillé : redites le besoin en quelques mots, sans nom, adresse ni téléphone. "
+                "Le bénévole le lit avant d'accepter ; la description ne lui est donnée qu'ensuite "
+                "(300 caractères au plus)."
+            ),
+        ),
+        "urgency": (_("Urgence"), _("Demandez pour quand il faut l'aide.")),
+        # Under the legend "Sa situation", which names the person helped.
+        "lives_alone": (_("Vit seule"), ""),
+        "aged_70_plus": (_("A 70 ans ou plus"), ""),
+        "has_disability": (_("Est en situation de handicap"), ""),
+        "no_internet": (_("N'a pas accès à internet"), ""),
+        "days": (_("Jours qui conviennent"), _("Aucun coché : n'importe quel jour.")),
+        "periods": (_("Moments de la journée"), _("Aucun coché : à tout moment.")),
+        "preferred_channel": (
+            _("Comment tenir l'appelant informé ?"),
+            _("Demandez-lui ce qu'il préfère ; un SMS n'arrive que sur un portable."),
+        ),
+    }
+    # The choices as the operator says them to the caller ("pour soi-même" rather than the public "pour moi-même").
+    RELATION_CHOICES = [
+        (RequesterRelation.SELF, _("Pour soi-même")),
+        (RequesterRelation.RELATIVE, _("Pour un proche")),
+        (RequesterRelation.NEIGHBOUR, _("Pour un voisin ou une connaissance")),
+        (RequesterRelation.PROFESSIONAL, _("En tant que professionnel (travailleur social, soignant…)")),
+    ]
 
     consent = forms.BooleanField(
+        help_text=_("Lisez-lui la notice « À lire à l'appelant », puis demandez-lui s'il est d'accord."),
         error_messages={"required": _("Recueillez l'accord oral de la personne avant d'enregistrer.")},
     )
     callback_at = forms.DateTimeField(
         label=_("Rappel prévu le"),
         required=False,
+        help_text=_("Si vous convenez de le rappeler : le jour et l'heure."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     note = forms.CharField(
-        label=_("Note de l'appel"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note de l'appel"),
+        required=False,
+        max_length=2000,
+        help_text=_("Pour l'équipe du département, jamais montrée au bénévole : ce qui n'entre pas ailleurs."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta(HelpRequestForm.Meta):
         fields = [*HelpRequestForm.Meta.fields, "callback_at"]
 
-    field_order = ["requester_phone", *HelpRequestForm.field_order, "callback_at", "note"]
+    # The order of the console's page (templates/requests_app/intake.html), which the error summary follows.
+    field_order = [
+        "requester_phone", "requester_name", "requester_email", "requester_relation", "beneficiary_name",
+        "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus", "has_disability", "no_internet",
+        "help_type", "description", "volunteer_summary", "urgency", "days", "periods", "consent",
+        "preferred_channel", "callback_at", "note",
+    ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requester_name"].label = _("Nom et prénom de l'appelant")
-        self.fields["requester_phone"].label = _("Téléphone de l'appelant")
-        self.fields["requester_email"].label = _("Adresse électronique de l'appelant")
-        self.fields["requester_relation"].label = _("L'appelant demande")
+        for name, (label, hint) in self.OPERATOR_WORDING.items():
+            self.fields[name].label, self.fields[name].help_text = label, hint
+        self.fields["requester_relation"].choices = self.RELATION_CHOICES
+        self.fields["description"].widget.attrs["rows"] = 3
+        self.fields["help_type"].error_messages["required"] = _("Choisissez le type d'aide demandé.")
         self.fields["preferred_channel"].initial = ContactChannel.PHONE
-        # The operator reads the questions to the caller, so they speak of "the person", not "you".
-        self.fields["help_type"].label = _("Type d'aide demandé")
-        self.fields["preferred_channel"].label = _("Tenir l'appelant informé")
-        self.fields["address"].help_text = _("Facultatif : transmise seulement à la personne qui aidera.")
-        self.fields["description"].label = _("Besoin décrit par l'appelant")
-        self.fields["volunteer_summary"].help_text = _(
-            "Facultatif mais conseillé : redites le besoin en quelques mots, sans nom, adresse ni téléphone. "
-            "Le bénévole le lit avant d'accepter ; la description ne lui est donnée qu'ensuite "
-            "(300 caractères au plus)."
-        )
+        # The operator's browser would fill in the operator's own name, phone and address: the caller's are typed.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.EmailInput):
+                field.widget.attrs["autocomplete"] = "off"
+        # static/js/caller-history.js shows this number's earlier requests as it is typed.
+        self.fields["requester_phone"].widget.attrs["data-caller-phone"] = True
 
     def consent_label(self):
-        return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")
+        return _("L'appelant a entendu la notice et donne son accord oral au traitement des données")
 
 
 class CancelForm(forms.Form):
@@ -295,6 +366,10 @@ class CancelForm(forms.Form):
 
 class PhoneLookupForm(forms.Form):
     telephone = PhoneField(label=_("Numéro de l'appelant"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["telephone"].widget.attrs["autocomplete"] = "off"  # the caller's number, not the operator's
 
 
 class HandBackForm(forms.Form):

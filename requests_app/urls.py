@@ -11,4 +11,5 @@ urlpatterns = [
     # The tracking link in an SMS, 13 characters shorter: an SMS holds 160.
     path("s/<token:token>/", public.track_short, name="track_short"),
     path("accueil-telephonique/", intake.console, name="intake"),
+    path("accueil-telephonique/historique/", intake.caller_history, name="intake_history"),
 ]

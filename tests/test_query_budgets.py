@@ -192,6 +192,15 @@ def hotline(client, rows):
     return "/accueil-telephonique/?telephone=0611223344"
 
 
+# The panel the console fetches as a number is typed in its form: the user and its two permission lookups, the
+# requests from the number, the access log's one INSERT for all of them.
+@page("hotline console, caller's history panel", 5)
+def hotline_history(client, rows):
+    client.force_login(AgentFactory())
+    HelpRequestFactory.create_batch(rows, requester_phone="+33611223344", source=Source.PHONE)
+    return "/accueil-telephonique/historique/?telephone=0611223344"
+
+
 @page("admin: help requests", 10)
 def admin_requests(client, rows):
     client.force_login(AgentFactory())

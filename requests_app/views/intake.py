@@ -1,12 +1,14 @@
+import json
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.roles import can_take_calls, power_required
+from accounts.roles import can_see_contact_details, can_take_calls, power_required
 from core.forms import status_for
 from requests_app.enums import AccessReason, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
@@ -15,6 +17,24 @@ from requests_app.privacy import contacts_shown
 from requests_app.services import help_request_create
 
 EARLIER_REQUESTS_SHOWN = 20
+
+
+def looked_up_phone(lookup: PhoneLookupForm):
+    return lookup.cleaned_data["telephone"] if lookup.is_valid() else None
+
+
+def earlier_requests(request: HttpRequest, phone) -> list[HelpRequest]:
+    """The requests where this number appears, newest first, each written to the access log as it is shown; none for
+    staff who may not see contact details."""
+    if not phone:
+        return []
+    return contacts_shown(
+        request,
+        HelpRequest.objects.from_contact(phone=str(phone))
+        .select_related("help_type", "commune")
+        .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN],
+        AccessReason.HOTLINE_LOOKUP,
+    )
 
 
 def caller_details(phone, earlier: list[HelpRequest]) -> dict:
@@ -38,21 +58,25 @@ def caller_details(phone, earlier: list[HelpRequest]) -> dict:
     }
 
 
+def as_typed(details: dict) -> dict[str, str]:
+    """The details as the console's inputs show them (a phone in the national format, a commune with its postal
+    code): what static/js/caller-history.js fills in."""
+    form = IntakeForm(initial=details)
+    typed = {}
+    for name in details:
+        shown = form[name].field.widget.format_value(form[name].value())
+        typed[name] = (shown[0] if isinstance(shown, list) else shown) or ""
+    return typed
+
+
 @power_required(can_take_calls)
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:
     """The hotline operator's screen: who is calling (earlier requests from this number), then a new request."""
     lookup = PhoneLookupForm(request.GET or None)
-    phone = lookup.cleaned_data["telephone"] if lookup.is_valid() else None
-    earlier = []
-    if phone:
-        earlier = contacts_shown(
-            request,
-            HelpRequest.objects.from_contact(phone=str(phone))
-            .select_related("help_type", "commune")
-            .order_by("-created_at")[:EARLIER_REQUESTS_SHOWN],
-            AccessReason.HOTLINE_LOOKUP,
-        )
+    phone = looked_up_phone(lookup)
+    earlier = earlier_requests(request, phone)
+    details = caller_details(phone, earlier)
 
     if request.method == "POST":
         form = IntakeForm(request.POST)
@@ -71,13 +95,40 @@ def console(request: HttpRequest) -> HttpResponse:
             # Back to an empty console: the operator is ready for the next call.
             return redirect("requests:intake")
     else:
-        form = IntakeForm(initial=caller_details(phone, earlier))
+        form = IntakeForm(initial=details)
     # The operator's next keystroke goes where the call is: the number first, then the caller's name.
     (form.fields["requester_name"] if phone else lookup.fields["telephone"]).widget.attrs["autofocus"] = True
 
     return render(
         request,
         "requests_app/intake.html",
-        {"form": form, "lookup": lookup, "phone": phone, "earlier": earlier},
+        {
+            "form": form,
+            "lookup": lookup,
+            "phone": phone,
+            "earlier": earlier,
+            "history_hidden": not can_see_contact_details(request.user),
+            # A known caller's details are in the form as it opens: the panel says so.
+            "prefilled": not form.is_bound and len(details) > 1,
+        },
         status=status_for(form),
     )
+
+
+@power_required(can_take_calls)
+@require_safe
+def caller_history(request: HttpRequest) -> HttpResponse:
+    """The console's panel of earlier requests for a number typed in the form, fetched by
+    static/js/caller-history.js: the same lookup as the console's, without leaving what is being typed."""
+    phone = looked_up_phone(PhoneLookupForm(request.GET))
+    earlier = earlier_requests(request, phone)
+    details = caller_details(phone, earlier)
+    # Only a known caller's details are worth offering: the number itself is already in the form.
+    offered = json.dumps(as_typed(details)) if len(details) > 1 else ""
+    context = {
+        "phone": phone,
+        "earlier": earlier,
+        "history_hidden": not can_see_contact_details(request.user),
+        "details": offered,
+    }
+    return render(request, "requests_app/_caller_history.html", context)

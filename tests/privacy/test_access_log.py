@@ -1,6 +1,7 @@
 """Every path that shows a beneficiary's personal data to someone other than the requester leaves a line in
 the access log, which nobody can edit."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -73,6 +74,16 @@ def test_the_hotline_lookup_logs_each_earlier_request_it_shows(client, staff):
     )
     # The log outlives the requests it names: it keeps the page, not the number typed in the search box.
     assert set(AccessLog.objects.values_list("path", flat=True)) == {reverse("requests:intake")}
+
+
+def test_the_console_s_history_panel_logs_each_earlier_request_it_shows(client, staff):
+    first = HelpRequestFactory(requester_phone="+33612345678")
+    second = HelpRequestFactory(beneficiary_phone="+33612345678")
+    client.get(reverse("requests:intake_history"), {"telephone": "06 12 34 56 78"})
+    assert sorted(lines()) == sorted(
+        [(staff.email, AccessReason.HOTLINE_LOOKUP, first.pk), (staff.email, AccessReason.HOTLINE_LOOKUP, second.pk)]
+    )
+    assert set(AccessLog.objects.values_list("path", flat=True)) == {reverse("requests:intake_history")}
 
 
 def test_a_personal_data_export_is_logged_and_the_open_data_one_is_not(client, staff):
@@ -248,4 +259,8 @@ def test_the_hotline_shows_earlier_requests_only_to_whoever_may_see_contact_deta
     response = client.get(reverse("requests:intake"), {"telephone": "06 12 34 56 78"})
     assert response.status_code == 200
     assert response.context["earlier"] == []
+    assert not AccessLog.objects.exists()
+    response = client.get(reverse("requests:intake_history"), {"telephone": "06 12 34 56 78"})
+    assert response.status_code == 200
+    assert "Votre compte ne permet pas de voir les demandes" in html.unescape(response.content.decode())
     assert not AccessLog.objects.exists()

@@ -85,6 +85,7 @@ RULES = {
     "requests:track_short": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "associations:invitation": Rule("token", lambda w: {"token": w.invitation.token}),
     "requests:intake": Rule("staff"),
+    "requests:intake_history": Rule("staff"),
     "pilotage:dashboard": Rule("staff"),
     "pilotage:export_requests": Rule("staff"),
     "pilotage:export_volunteers": Rule("staff"),
