@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,8 @@ from core.enums import DayPeriod, Weekday
 from core.forms import CommuneField, PhoneField
 from core.models import HelpType
 from core.slots import days_and_periods, slots_from_days_and_periods
-from requests_app.enums import ContactChannel, RequesterRelation, Urgency
+from requests_app.callbacks import CallbackPlan
+from requests_app.enums import CallbackOrigin, ContactChannel, RequesterRelation, Urgency
 from requests_app.models import VOLUNTEER_SUMMARY_MAX_LENGTH, HelpRequest
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -41,6 +44,8 @@ def validate_plain_name(value: str) -> None:
 
 
 HONEYPOT_FIELD = "site_web"
+# A callback time typed on the console may be this much in the past (the minute it was typed): earlier is a mistake.
+CALLBACK_PAST_TOLERANCE = timedelta(minutes=5)
 
 
 class HoneypotInput(forms.TextInput):
@@ -140,9 +145,21 @@ class HelpRequestForm(forms.ModelForm):
     )
     preferred_channel = forms.ChoiceField(
         label=_("Comment voulez-vous être tenu informé ?"),
-        choices=ContactChannel.choices,
+        choices=[
+            (ContactChannel.SMS, ContactChannel.SMS.label),
+            (ContactChannel.EMAIL, ContactChannel.EMAIL.label),
+            (ContactChannel.PHONE, _("Par un appel : je préfère être rappelé·e")),
+        ],
         initial=ContactChannel.SMS,
         widget=forms.RadioSelect,
+    )
+    callback_periods = forms.TypedMultipleChoiceField(
+        label=_("Si vous préférez être rappelé·e : à quel moment de la journée ?"),
+        choices=DayPeriod.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : à tout moment de la journée."),
     )
     consent = forms.BooleanField(
         error_messages={"required": _("Votre accord est nécessaire pour que nous puissions traiter la demande.")},
@@ -180,7 +197,7 @@ class HelpRequestForm(forms.ModelForm):
         "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "help_type", "description", "volunteer_summary", "urgency",
         "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel",
-        "consent",
+        "callback_periods", "consent",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -240,12 +257,24 @@ class HelpRequestForm(forms.ModelForm):
         )
         return help_request
 
+    def callback_plan(self) -> CallbackPlan | None:
+        """Whoever chose a call is called back, any day, in the periods they ticked. The periods are read only
+        then: ticked with another choice, they would promise a call nobody asked for."""
+        if self.cleaned_data["preferred_channel"] != ContactChannel.PHONE:
+            return None
+        slots = slots_from_days_and_periods([], self.cleaned_data.get("callback_periods") or [])
+        return CallbackPlan(origin=CallbackOrigin.CITIZEN, slots=slots)
+
 
 class IntakeForm(HelpRequestForm):
     """The hotline operator's version: same checks, consent given orally, a callback and a note."""
 
     consent = forms.BooleanField(
         error_messages={"required": _("Recueillez l'accord oral de la personne avant d'enregistrer.")},
+    )
+    callback_periods = None  # the agent agrees a time with the caller instead
+    callback = forms.BooleanField(
+        label=_("À rappeler"), required=False, help_text=_("Sans heure indiquée : dès que possible.")
     )
     callback_at = forms.DateTimeField(
         label=_("Rappel prévu le"),
@@ -257,10 +286,7 @@ class IntakeForm(HelpRequestForm):
         label=_("Note de l'appel"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    class Meta(HelpRequestForm.Meta):
-        fields = [*HelpRequestForm.Meta.fields, "callback_at"]
-
-    field_order = ["requester_phone", *HelpRequestForm.field_order, "callback_at", "note"]
+    field_order = ["requester_phone", *HelpRequestForm.field_order, "callback", "callback_at", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,6 +308,21 @@ class IntakeForm(HelpRequestForm):
 
     def consent_label(self):
         return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")
+
+    def clean_callback_at(self):
+        callback_at = self.cleaned_data["callback_at"]
+        if callback_at and callback_at < timezone.now() - CALLBACK_PAST_TOLERANCE:
+            raise ValidationError(
+                _("Cette heure est passée : laissez l'heure vide pour rappeler dès que possible."), code="past"
+            )
+        return callback_at
+
+    def callback_plan(self) -> CallbackPlan | None:
+        """Ticked without a time: as soon as possible. A time alone asks for a callback too."""
+        callback_at = self.cleaned_data.get("callback_at")
+        if not (self.cleaned_data.get("callback") or callback_at):
+            return None
+        return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=callback_at or timezone.now())
 
 
 class CancelForm(forms.Form):
