@@ -9,7 +9,7 @@ call must not save, or lose, what else is typed on the request's page.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -82,7 +82,8 @@ def duration(delta) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
         return _("%(h)s h %(m)02d") % {"h": hours, "m": minutes}
-    return _("%(d)s j %(h)s h") % {"d": hours // 24, "h": hours % 24}
+    days, hours = divmod(hours, 24)
+    return _("%(d)s j %(h)s h") % {"d": days, "h": hours} if hours else _("%(d)s j") % {"d": days}
 
 
 class CallbackStateFilter(admin.SimpleListFilter):
@@ -261,9 +262,8 @@ class CallbackInline(ReadOnlyInline):
         css = ADMIN_CSS
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("help_request", "created_by").prefetch_related("attempts__by")
-        )
+        tries = Prefetch("attempts", queryset=CallbackAttempt.objects.select_related("by"))
+        return super().get_queryset(request).select_related("created_by").prefetch_related(tries)
 
     @admin.display(description=gettext_lazy("à rappeler"))
     def due(self, obj):
