@@ -9,7 +9,7 @@ from django.utils import timezone
 from associations.models import Association
 from core.enums import DayPeriod
 from core.models import Commune, HelpType
-from core.slots import slots_from_days_and_periods
+from core.slots import next_slot_start, slots_from_days_and_periods
 from requests_app.enums import CallbackOrigin, CallbackOutcome, ContactChannel, RequesterRelation, Source, Urgency
 from requests_app.models import Callback, CallbackAttempt, HelpRequest
 from requests_app.services import help_request_create
@@ -100,11 +100,15 @@ def demo_callbacks_create(*, seed: int) -> None:
         if citizen:
             help_request.preferred_channel = ContactChannel.PHONE
             help_request.save(update_fields=["preferred_channel"])
+        slots = slots_from_days_and_periods([], [rng.choice(DayPeriod.values)]) if citizen else 0
+        late = rng.random() < 0.4
         callback = Callback.objects.create(
             help_request=help_request,
             origin=CallbackOrigin.CITIZEN if citizen else CallbackOrigin.AGENT,
-            preferred_slots=slots_from_days_and_periods([], [rng.choice(DayPeriod.values)]) if citizen else 0,
-            due_at=now + timedelta(minutes=rng.randrange(-150, 300, 5)),
+            preferred_slots=slots,
+            due_at=now - timedelta(minutes=rng.randrange(5, 150, 5))
+            if late
+            else next_slot_start(slots, now + timedelta(minutes=rng.randrange(20, 600, 5))),
             created_at=help_request.created_at,
         )
         for tries in range(rng.choice([0, 0, 1, 2])):

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import can_see_contact_details, can_take_calls
 from core.admin import BaseAdmin, ReadOnlyInline
 from requests_app.callbacks import CallbackClosed, callback_attempt_record
-from requests_app.enums import CallbackOutcome, CallbackState
-from requests_app.models import Callback, CallbackAttempt
+from requests_app.enums import CallbackOrigin, CallbackOutcome, CallbackState
+from requests_app.models import Callback, CallbackAttempt, callback_when
 from requests_app.privacy import SearchAccessLogged
 
 ADMIN_CSS = {"all": ["css/admin-callbacks.css"]}
@@ -55,7 +55,7 @@ def attempt_controls(callback: Callback):
         choose=_("Résultat…"),
         options=options,
         note_label=_("Note sur l'appel, facultative (rappel n° %(pk)s)") % {"pk": callback.pk},
-        note=_("note (facultative)"),
+        note=_("note"),
         record=_("Noter"),
     )
 
@@ -64,8 +64,8 @@ def due_display(callback: Callback, now=None):
     """The due time, and how late it is or how soon it comes, in words an agent reads at a glance."""
     now = now or timezone.now()
     when = timezone.localtime(callback.due_at)
-    day = _("aujourd'hui") if when.date() == timezone.localtime(now).date() else when.strftime("%d/%m")
-    text = f"{day} {when:%H:%M}"
+    # Today's calls by their time alone: most of the list.
+    text = f"{when:%H:%M}" if when.date() == timezone.localtime(now).date() else f"{when:%d/%m %H:%M}"
     if not callback.is_open:
         return text
     if late := callback.overdue_by(now):
@@ -73,6 +73,13 @@ def due_display(callback: Callback, now=None):
             '{}<br><strong class="entraide-late">{}</strong>', text, _("en retard de %(d)s") % {"d": duration(late)}
         )
     return format_html("{}<br><span>{}</span>", text, _("dans %(d)s") % {"d": duration(callback.due_at - now)})
+
+
+def asked_display(callback: Callback) -> str:
+    """Who asked for the call and when it suits the person: "en ligne, le soir", "par Claire Agent"."""
+    if callback.origin == CallbackOrigin.CITIZEN:
+        return _("en ligne, %(when)s") % {"when": callback_when(callback.preferred_slots)}
+    return _("par %(agent)s") % {"agent": callback.created_by} if callback.created_by else _("par un agent")
 
 
 def duration(delta) -> str:
@@ -118,10 +125,10 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
 
     log_unfiltered_list = True
 
-    list_display = ("due", "request_link", "person", "slots", "attempts", "origin", "record_attempt")
+    list_display = ("due", "request_link", "person", "asked", "attempts", "record_attempt")
     list_display_links = None
     list_filter = (CallbackStateFilter, "origin")
-    list_select_related = ("help_request",)
+    list_select_related = ("help_request", "created_by")
     search_fields = ("=help_request__reference",)
     search_help_text = gettext_lazy("Référence de la demande.")
     ordering = ("due_at", "pk")
@@ -190,17 +197,17 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
             phone.as_national,
         )
 
-    @admin.display(description=gettext_lazy("créneaux souhaités"))
-    def slots(self, obj):
-        return obj.slots_display
+    @admin.display(description=gettext_lazy("demandé"))
+    def asked(self, obj):
+        return asked_display(obj)
 
-    @admin.display(description=gettext_lazy("tentatives"), ordering="attempt_count")
+    @admin.display(description=gettext_lazy("essais"), ordering="attempt_count")
     def attempts(self, obj):
         if not obj.attempt_count:
             return "0"
-        return format_html("{} ({})", obj.attempt_count, CallbackOutcome(obj.last_outcome).label.lower())
+        return format_html("{}<br>{}", obj.attempt_count, CallbackOutcome(obj.last_outcome).label.lower())
 
-    @admin.display(description=gettext_lazy("noter une tentative"))
+    @admin.display(description=gettext_lazy("noter un essai"))
     def record_attempt(self, obj):
         return attempt_controls(obj)
 
@@ -255,7 +262,7 @@ class CallbackInline(ReadOnlyInline):
     """A request's callbacks, with what each try gave and, for the open one, the form that records the next."""
 
     model = Callback
-    fields = ("due", "slots", "origin_by", "state", "tries", "record_attempt")
+    fields = ("due", "asked", "state", "tries", "record_attempt")
     verbose_name_plural = gettext_lazy("rappels")
 
     class Media:
@@ -269,14 +276,9 @@ class CallbackInline(ReadOnlyInline):
     def due(self, obj):
         return due_display(obj)
 
-    @admin.display(description=gettext_lazy("créneaux souhaités"))
-    def slots(self, obj):
-        return obj.slots_display
-
-    @admin.display(description=gettext_lazy("demandé par"))
-    def origin_by(self, obj):
-        who = obj.get_origin_display()
-        return f"{who} ({obj.created_by})" if obj.created_by else who
+    @admin.display(description=gettext_lazy("demandé"))
+    def asked(self, obj):
+        return asked_display(obj)
 
     @admin.display(description=gettext_lazy("tentatives"))
     def tries(self, obj):

@@ -50,7 +50,7 @@ def test_the_list_shows_the_calls_to_make_the_latest_first_with_how_late_and_who
     assert [callback.pk for callback in response.context["cl"].result_list] == [late.pk, soon.pk]
     page = text(response)
     assert "Rappels à faire, les plus en retard d'abord" in page
-    assert "aujourd'hui 08:40 en retard de 1 h 20" in page and "aujourd'hui 10:40 dans 40 min" in page
+    assert "08:40 en retard de 1 h 20" in page and "10:40 dans 40 min" in page
     assert "Josiane Colin" in page
     assert 'href="tel:+33612345678"' in response.content.decode()
     assert f'<form id="tentative-{late.pk}" method="post" action="{attempt_url(late)}">' in response.content.decode()
