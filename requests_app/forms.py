@@ -145,11 +145,7 @@ class HelpRequestForm(forms.ModelForm):
     )
     preferred_channel = forms.ChoiceField(
         label=_("Comment voulez-vous être tenu informé ?"),
-        choices=[
-            (ContactChannel.SMS, ContactChannel.SMS.label),
-            (ContactChannel.EMAIL, ContactChannel.EMAIL.label),
-            (ContactChannel.PHONE, _("Par un appel : je préfère être rappelé·e")),
-        ],
+        choices=ContactChannel.choices,
         initial=ContactChannel.SMS,
         widget=forms.RadioSelect,
     )
@@ -203,6 +199,7 @@ class HelpRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = self.consent_label()
+        self.fields["preferred_channel"].choices = self.channel_choices()
         # Without maxlength, a pasted text that is too long is not cut silently: the server says so, keeping it.
         self.fields["description"].widget.attrs.pop("maxlength", None)
         self.fields["volunteer_summary"].widget.attrs.pop("maxlength", None)
@@ -218,6 +215,11 @@ class HelpRequestForm(forms.ModelForm):
             reverse("core:privacy"),
             _("Voir comment vos données sont protégées."),
         )
+
+    def channel_choices(self):
+        """A call is what the person asks for here: to be called back."""
+        labels = {ContactChannel.PHONE: _("Par un appel : je préfère être rappelé·e")}
+        return [(value, labels.get(value, label)) for value, label in ContactChannel.choices]
 
     def clean(self):
         cleaned = super().clean()
@@ -308,6 +310,9 @@ class IntakeForm(HelpRequestForm):
 
     def consent_label(self):
         return _("La personne a donné son accord oral au traitement de ses données (notice lue ou résumée)")
+
+    def channel_choices(self):
+        return ContactChannel.choices
 
     def clean_callback_at(self):
         callback_at = self.cleaned_data["callback_at"]

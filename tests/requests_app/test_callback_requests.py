@@ -129,3 +129,4 @@ def test_the_console_shows_the_callback_fields(client, staff):
     content = html.unescape(client.get(CONSOLE).content.decode())
     assert 'name="callback"' in content and "À rappeler" in content and 'name="callback_at"' in content
     assert 'name="callback_periods"' not in content  # the agent agrees a time with the caller instead
+    assert "Par un appel téléphonique" in content and "je préfère" not in content  # words for the agent
