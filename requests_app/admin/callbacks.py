@@ -6,6 +6,8 @@ drawn after the admin's own (`admin/requests_app/callback/attempt_forms.html`): 
 call must not save, or lose, what else is typed on the request's page.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -68,6 +70,8 @@ def due_display(callback: Callback, now=None):
     text = f"{when:%H:%M}" if when.date() == timezone.localtime(now).date() else f"{when:%d/%m %H:%M}"
     if not callback.is_open:
         return text
+    if abs(callback.due_at - now) < timedelta(minutes=1):
+        return format_html("{}<br><strong>{}</strong>", text, _("maintenant"))
     if late := callback.overdue_by(now):
         return format_html(
             '{}<br><strong class="entraide-late">{}</strong>', text, _("en retard de %(d)s") % {"d": duration(late)}

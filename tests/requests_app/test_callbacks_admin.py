@@ -43,14 +43,15 @@ def test_the_list_shows_the_calls_to_make_the_latest_first_with_how_late_and_who
         due_at=TUESDAY_10H - timedelta(hours=1, minutes=20),
         help_request=HelpRequestFactory(requester_name="Josiane Colin", requester_phone="+33612345678"),
     )
+    due_now = CallbackFactory(due_at=TUESDAY_10H)
     CallbackFactory(state=CallbackState.REACHED, closed_at=TUESDAY_10H)
 
     response = client.get(CALLBACKS)
 
-    assert [callback.pk for callback in response.context["cl"].result_list] == [late.pk, soon.pk]
+    assert [callback.pk for callback in response.context["cl"].result_list] == [late.pk, due_now.pk, soon.pk]
     page = text(response)
     assert "Rappels à faire, les plus en retard d'abord" in page
-    assert "08:40 en retard de 1 h 20" in page and "10:40 dans 40 min" in page
+    assert "08:40 en retard de 1 h 20" in page and "10:00 maintenant" in page and "10:40 dans 40 min" in page
     assert "Josiane Colin" in page
     assert 'href="tel:+33612345678"' in response.content.decode()
     assert f'<form id="tentative-{late.pk}" method="post" action="{attempt_url(late)}">' in response.content.decode()
