@@ -48,6 +48,25 @@ HONEYPOT_FIELD = "site_web"
 CALLBACK_PAST_TOLERANCE = timedelta(minutes=5)
 
 
+class CallbackTimeField(forms.DateTimeField):
+    """When to call someone back, as an agent types it (the browser's picker, or 02/12/2026 10:30); empty for as
+    soon as possible. A time already past is a mistake, except the minute being typed."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        due_at = super().clean(value)
+        if due_at and due_at < timezone.now() - CALLBACK_PAST_TOLERANCE:
+            raise ValidationError(
+                _("Cette heure est passée : laissez l'heure vide pour rappeler dès que possible."), code="past"
+            )
+        return due_at
+
+
 class HoneypotInput(forms.TextInput):
     """Never shows back what was typed: a person whose browser filled it by mistake can send again."""
 
@@ -278,12 +297,7 @@ class IntakeForm(HelpRequestForm):
     callback = forms.BooleanField(
         label=_("À rappeler"), required=False, help_text=_("Sans heure indiquée : dès que possible.")
     )
-    callback_at = forms.DateTimeField(
-        label=_("Rappel prévu le"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    callback_at = CallbackTimeField(label=_("Rappel prévu le"))
     note = forms.CharField(
         label=_("Note de l'appel"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -314,14 +328,6 @@ class IntakeForm(HelpRequestForm):
     def channel_choices(self):
         return ContactChannel.choices
 
-    def clean_callback_at(self):
-        callback_at = self.cleaned_data["callback_at"]
-        if callback_at and callback_at < timezone.now() - CALLBACK_PAST_TOLERANCE:
-            raise ValidationError(
-                _("Cette heure est passée : laissez l'heure vide pour rappeler dès que possible."), code="past"
-            )
-        return callback_at
-
     def callback_plan(self) -> CallbackPlan | None:
         """Ticked without a time: as soon as possible. A time alone asks for a callback too."""
         callback_at = self.cleaned_data.get("callback_at")
@@ -349,3 +355,12 @@ class HandBackForm(forms.Form):
     note = forms.CharField(
         label=_("Pourquoi rendez-vous cette demande ?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CallbackScheduleForm(forms.Form):
+    """On a request's admin page: call the person back, at a time or as soon as possible."""
+
+    due_at = CallbackTimeField(label=_("À rappeler le"), help_text=_("Vide : dès que possible."))
+
+    def plan(self) -> CallbackPlan:
+        return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=self.cleaned_data["due_at"] or timezone.now())

@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import can_see_contact_details, can_take_calls
 from core.admin import BaseAdmin, ReadOnlyInline
-from requests_app.callbacks import CallbackClosed, callback_attempt_record
+from requests_app.callbacks import CallbackClosed, callback_attempt_record, callback_schedule
 from requests_app.enums import CallbackOrigin, CallbackOutcome, CallbackState
-from requests_app.models import Callback, CallbackAttempt, callback_when
+from requests_app.forms import CallbackScheduleForm
+from requests_app.models import Callback, CallbackAttempt, HelpRequest, callback_when
 from requests_app.privacy import SearchAccessLogged
 
 ADMIN_CSS = {"all": ["css/admin-callbacks.css"]}
@@ -167,6 +168,11 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
                 self.admin_site.admin_view(self.attempt_view),
                 name="requests_app_callback_attempt",
             ),
+            path(
+                "demande/<int:help_request_pk>/planifier/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="requests_app_callback_schedule",
+            ),
             *super().get_urls(),
         ]
 
@@ -238,6 +244,27 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
                 self.message_user(request, attempt_message(callback), messages.SUCCESS)
         return HttpResponseRedirect(safe_next(request) or reverse("admin:requests_app_callback_changelist"))
 
+    def schedule_view(self, request: HttpRequest, help_request_pk: int):
+        """A call promised from the request's page: at the time given, or now. One already owed is moved."""
+        if request.method != "POST" or not can_take_calls(request.user):
+            raise PermissionDenied
+        help_request = get_object_or_404(HelpRequest, pk=help_request_pk)
+        page = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+        form = CallbackScheduleForm(request.POST)
+        if help_request.is_closed:
+            self.message_user(request, _("La demande est close : personne n'est à rappeler."), messages.ERROR)
+        elif not form.is_valid():
+            self.message_user(request, " ".join(form.errors["due_at"]), messages.ERROR)
+        else:
+            callback = callback_schedule(help_request=help_request, plan=form.plan(), by=request.user)
+            when = timezone.localtime(callback.due_at)
+            self.message_user(
+                request,
+                _("Rappel prévu le %(date)s à %(time)s.") % {"date": f"{when:%d/%m}", "time": f"{when:%H:%M}"},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(page)
+
 
 def attempt_message(callback: Callback) -> str:
     """What the try led to, said to the agent who recorded it."""
@@ -267,6 +294,7 @@ class CallbackInline(ReadOnlyInline):
 
     model = Callback
     fields = ("due", "asked", "state", "tries", "record_attempt")
+    template = "admin/requests_app/callback/inline.html"  # the table, then "call the person back"
     verbose_name_plural = gettext_lazy("rappels")
 
     class Media:

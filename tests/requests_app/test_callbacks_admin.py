@@ -155,3 +155,46 @@ def test_the_request_page_shows_its_callbacks_their_tries_and_the_form_for_the_n
     assert f'<form id="tentative-{open_one.pk}"' in body and f'id="tentative-{done.pk}"' not in body
     # The try's form is drawn after the request's form: forms cannot nest.
     assert body.index(f'<form id="tentative-{open_one.pk}"') > body.index("</form></div>")
+
+
+def schedule_url(help_request) -> str:
+    return reverse("admin:requests_app_callback_schedule", args=[help_request.pk])
+
+
+def test_staff_promise_a_call_from_the_request_page_at_a_time_or_as_soon_as_possible(client, staff):
+    help_request = HelpRequestFactory()
+    page = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
+    body = client.get(page).content.decode()
+    assert f'<form id="rappel-nouveau" method="post" action="{schedule_url(help_request)}">' in body
+    assert 'name="due_at" form="rappel-nouveau"' in body
+
+    response = client.post(schedule_url(help_request), {"due_at": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == page
+    assert "Rappel prévu le 01/12 à 10:00." in text(response)
+    callback = help_request.callbacks.get()
+    assert (callback.due_at, callback.origin, callback.created_by) == (TUESDAY_10H, "agent", staff)
+
+    client.post(schedule_url(help_request), {"due_at": "2026-12-02T14:30"})
+    callback.refresh_from_db()
+    assert help_request.callbacks.count() == 1 and callback.due_at == datetime(2026, 12, 2, 14, 30, tzinfo=PARIS)
+
+
+def test_a_call_cannot_be_promised_in_the_past_nor_on_a_closed_request(client, staff):
+    help_request = HelpRequestFactory()
+    response = client.post(schedule_url(help_request), {"due_at": "2026-11-30T10:00"}, follow=True)
+    assert "Cette heure est passée" in text(response) and not help_request.callbacks.exists()
+    closed = HelpRequestFactory(cancelled=True)
+    response = client.post(schedule_url(closed), {"due_at": ""}, follow=True)
+    assert "La demande est close" in text(response) and not closed.callbacks.exists()
+    assert (
+        'id="rappel-nouveau"'
+        not in client.get(reverse("admin:requests_app_helprequest_change", args=[closed.pk])).content.decode()
+    )
+
+
+def test_promising_a_call_takes_the_right_to_take_calls(client):
+    user = UserFactory(staff=True)
+    client.force_login(user)
+    help_request = HelpRequestFactory()
+    assert client.post(schedule_url(help_request), {"due_at": ""}).status_code == 403
+    assert not help_request.callbacks.exists()
