@@ -28,6 +28,7 @@ from requests_app.enums import CallbackOrigin, CallbackOutcome, CallbackState
 from requests_app.forms import CallbackScheduleForm
 from requests_app.models import Callback, CallbackAttempt, HelpRequest, callback_when
 from requests_app.privacy import SearchAccessLogged
+from requests_app.references import normalise_reference
 
 ADMIN_CSS = {"all": ["css/admin-callbacks.css"]}
 
@@ -135,7 +136,7 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
     list_filter = (CallbackStateFilter, "origin")
     list_select_related = ("help_request", "created_by")
     search_fields = ("=help_request__reference",)
-    search_help_text = gettext_lazy("Référence de la demande.")
+    search_help_text = gettext_lazy("Référence de la demande, ou téléphone de la personne (06 12 34 56 78).")
     ordering = ("due_at", "pk")
     actions = None
 
@@ -160,6 +161,17 @@ class CallbackAdmin(SearchAccessLogged, BaseAdmin):
     def get_queryset(self, request):
         last_outcome = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("-at", "-pk").values("outcome")
         return super().get_queryset(request).with_attempt_count().annotate(last_outcome=Subquery(last_outcome[:1]))
+
+    def get_search_results(self, request, queryset, search_term):
+        """As staff type them, like the queue: 06 12 34 56 78 (whoever calls back the hotline), e54 7k3q 9pxd."""
+        from requests_app.admin.triage import parse_phone  # triage imports this module, for its inline
+
+        term = search_term.strip()
+        if phone := parse_phone(term):
+            return queryset.filter(help_request__in=HelpRequest.objects.from_contact(phone=phone.as_e164)), False
+        if term:
+            return queryset.filter(help_request__reference=normalise_reference(term)), False
+        return queryset, False
 
     def get_urls(self):
         return [

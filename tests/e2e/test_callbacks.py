@@ -60,8 +60,8 @@ def test_an_agent_works_the_callbacks_from_the_list_and_the_request_s_page(pages
     page.keyboard.press("ArrowDown")  # "Pas de réponse"
     page.keyboard.press("Tab")
     page.keyboard.type("Sonnerie dans le vide")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # back to the list, with the message
+        page.keyboard.press("Enter")
     assert re.search(r"tentative notée ; prochain essai le", page.locator(".messagelist").inner_text())
     attempt = late.attempts.get()
     assert (attempt.outcome, attempt.note) == (CallbackOutcome.NO_ANSWER, "Sonnerie dans le vide")
@@ -71,8 +71,8 @@ def test_an_agent_works_the_callbacks_from_the_list_and_the_request_s_page(pages
     page.wait_for_url(at(f"/admin/requests_app/helprequest/{late.help_request_id}/change/"))
     assert "Pas de réponse" in page.locator("#callbacks-group").inner_text()
     page.locator(f"select[form=tentative-{late.pk}]").select_option(CallbackOutcome.REACHED)
-    page.locator(f"button[form=tentative-{late.pk}]").click()
-    page.wait_for_url(at(f"/admin/requests_app/helprequest/{late.help_request_id}/change/"))
+    with page.expect_navigation():  # back to the same page, with the message
+        page.locator(f"button[form=tentative-{late.pk}]").click()
     assert "personne jointe, rappel terminé" in page.locator(".messagelist").inner_text()
     late.refresh_from_db()
     assert late.state == CallbackState.REACHED

@@ -198,3 +198,13 @@ def test_promising_a_call_takes_the_right_to_take_calls(client):
     help_request = HelpRequestFactory()
     assert client.post(schedule_url(help_request), {"due_at": ""}).status_code == 403
     assert not help_request.callbacks.exists()
+
+
+def test_the_list_finds_a_callback_by_the_person_s_number_or_the_reference_as_typed(client, staff):
+    wanted = CallbackFactory(help_request=HelpRequestFactory(requester_phone="+33612345678"))
+    CallbackFactory.create_batch(2)
+    for typed in ("06 12 34 56 78", wanted.help_request.reference.lower().replace("-", " ")):
+        response = client.get(CALLBACKS, {"q": typed})
+        assert [callback.pk for callback in response.context["cl"].result_list] == [wanted.pk], typed
+    logged = AccessLog.objects.filter(user=staff, path=CALLBACKS, query="q=06 12 34 56 78")
+    assert list(logged.values_list("help_request", flat=True)) == [wanted.help_request_id]
