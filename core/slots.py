@@ -4,11 +4,17 @@ Requests' preferred slots and volunteers' availability share this shape, so that
 single bitwise AND the database can do.
 """
 
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.enums import DayPeriod, Weekday
 
 ALL_SLOTS = (1 << (len(Weekday) * len(DayPeriod))) - 1
+# The local hours each period stands for when someone is to be called in it (start, end). Nobody is called
+# outside them, so a mask with no slot at all means "at one of these hours", never in the night.
+PERIOD_HOURS = {DayPeriod.MORNING: (9, 12), DayPeriod.AFTERNOON: (12, 18), DayPeriod.EVENING: (18, 20)}
 
 
 def slot_bit(day: int, period: int) -> int:
@@ -56,3 +62,20 @@ def slot_labels(mask: int) -> list[str]:
         for period in DayPeriod.values
         if mask & slot_bit(day, period)
     ]
+
+
+def next_slot_start(mask: int, after: datetime) -> datetime:
+    """The first moment from `after` that falls in one of the mask's slots (any slot when the mask is empty): `after`
+    itself when it is inside one, else the start of the next one, in local time."""
+    mask = mask or ALL_SLOTS
+    local = timezone.localtime(after)
+    for day_offset in range(len(Weekday) + 1):
+        day = (local + timedelta(days=day_offset)).date()
+        for period, (start_hour, end_hour) in PERIOD_HOURS.items():
+            if not mask & slot_bit(day.weekday(), period):
+                continue
+            start = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=start_hour))
+            end = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=end_hour))
+            if local < end:
+                return max(start, local)
+    raise ValueError(f"No slot in mask {mask}")  # unreachable: a non-empty mask has a slot every week

@@ -29,3 +29,5 @@ class Event(models.TextChoices):
     NEEDS_STAFF = "needs_staff", _("Demande sans bénévole")
     URGENT_UNASSIGNED = "urgent_unassigned", _("Demande urgente non attribuée")
     DAILY_DIGEST = "daily_digest", _("Résumé quotidien")
+    CALLBACK_OVERDUE = "callback_overdue", _("Rappel en retard")
+    CALLBACK_UNREACHABLE = "callback_unreachable", _("Personne injoignable au rappel")

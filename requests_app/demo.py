@@ -7,9 +7,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from associations.models import Association
+from core.enums import DayPeriod
 from core.models import Commune, HelpType
-from requests_app.enums import ContactChannel, RequesterRelation, Source, Urgency
-from requests_app.models import HelpRequest
+from core.slots import next_slot_start, slots_from_days_and_periods
+from requests_app.enums import CallbackOrigin, CallbackOutcome, ContactChannel, RequesterRelation, Source, Urgency
+from requests_app.models import Callback, CallbackAttempt, HelpRequest
 from requests_app.services import help_request_create
 
 FIRST_NAMES = "Marie Jean Monique Bernard Colette André Josiane Michel Yvette Gérard Sophie Karim Nadia Lucas".split()
@@ -83,4 +85,35 @@ def demo_requests_create(count: int, *, seed: int = 54) -> int:
                 help_request.route_to(rng.choice(partners), note="Partenaire le plus proche.")
         elif rng.random() < 0.05:
             help_request.cancel(note="Le voisin s'en est occupé.")
+    demo_callbacks_create(seed=seed)
     return count
+
+
+def demo_callbacks_create(*, seed: int) -> None:
+    """Calls owed on a dozen open requests, a few of them late and tried already: the "Rappels" list of a busy day.
+    Drawn apart from the requests, so that these stay the same with or without callbacks."""
+    rng = random.Random(seed + 1)
+    now = timezone.now()
+    open_requests = list(HelpRequest.objects.open().order_by("pk"))
+    for help_request in rng.sample(open_requests, k=min(12, len(open_requests))):
+        citizen = help_request.source == Source.WEB
+        if citizen:
+            help_request.preferred_channel = ContactChannel.PHONE
+            help_request.save(update_fields=["preferred_channel"])
+        slots = slots_from_days_and_periods([], [rng.choice(DayPeriod.values)]) if citizen else 0
+        late = rng.random() < 0.4
+        callback = Callback.objects.create(
+            help_request=help_request,
+            origin=CallbackOrigin.CITIZEN if citizen else CallbackOrigin.AGENT,
+            preferred_slots=slots,
+            due_at=now - timedelta(minutes=rng.randrange(5, 150, 5))
+            if late
+            else next_slot_start(slots, now + timedelta(minutes=rng.randrange(20, 600, 5))),
+            created_at=help_request.created_at,
+        )
+        for tries in range(rng.choice([0, 0, 1, 2])):
+            CallbackAttempt.objects.create(
+                callback=callback,
+                outcome=rng.choice([CallbackOutcome.NO_ANSWER, CallbackOutcome.VOICEMAIL]),
+                at=callback.due_at - timedelta(hours=2 * (tries + 1)),
+            )

@@ -96,3 +96,29 @@ class AccessReason(models.TextChoices):
     HOTLINE_LOOKUP = "hotline", _("Recherche par téléphone à l'accueil téléphonique")
     EXPORT = "export", _("Export de données personnelles")
     SEARCH = "search", _("Recherche ou liste filtrée dans l'administration")
+
+
+class CallbackOrigin(models.TextChoices):
+    """Who asked that the person be called back."""
+
+    CITIZEN = "citizen", _("La personne, en ligne")
+    AGENT = "agent", _("Un agent")
+
+
+class CallbackState(models.TextChoices):
+    OPEN = "open", _("À faire")
+    REACHED = "reached", _("Fait : personne jointe")
+    UNREACHABLE = "unreachable", _("Abandonné : confié à un agent")
+    CANCELLED = "cancelled", _("Sans objet : demande close")
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", _("Rappelé·e")
+    NO_ANSWER = "no_answer", _("Pas de réponse")
+    VOICEMAIL = "voicemail", _("Messagerie")
+    WRONG_NUMBER = "wrong_number", _("Faux numéro")
+
+
+# Attempts that did not reach the person: they count towards CALLBACK_MAX_ATTEMPTS. A wrong number ends the
+# callbacks at once: calling it again reaches nobody, so staff must find another way to the person.
+FAILED_OUTCOMES = frozenset({CallbackOutcome.NO_ANSWER, CallbackOutcome.VOICEMAIL, CallbackOutcome.WRONG_NUMBER})

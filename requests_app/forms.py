@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,8 @@ from core.enums import DayPeriod, Weekday
 from core.forms import CommuneField, PhoneField
 from core.models import HelpType
 from core.slots import days_and_periods, slots_from_days_and_periods
-from requests_app.enums import ContactChannel, RequesterRelation, Urgency
+from requests_app.callbacks import CallbackPlan
+from requests_app.enums import CallbackOrigin, ContactChannel, RequesterRelation, Urgency
 from requests_app.models import VOLUNTEER_SUMMARY_MAX_LENGTH, HelpRequest
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -41,6 +44,27 @@ def validate_plain_name(value: str) -> None:
 
 
 HONEYPOT_FIELD = "site_web"
+# A callback time typed on the console may be this much in the past (the minute it was typed): earlier is a mistake.
+CALLBACK_PAST_TOLERANCE = timedelta(minutes=5)
+
+
+class CallbackTimeField(forms.DateTimeField):
+    """When to call someone back, as an agent types it (the browser's picker, or 02/12/2026 10:30); empty for as
+    soon as possible. A time already past is a mistake, except the minute being typed."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        due_at = super().clean(value)
+        if due_at and due_at < timezone.now() - CALLBACK_PAST_TOLERANCE:
+            raise ValidationError(
+                _("Cette heure est passée : laissez l'heure vide pour rappeler dès que possible."), code="past"
+            )
+        return due_at
 
 
 class HoneypotInput(forms.TextInput):
@@ -144,6 +168,14 @@ class HelpRequestForm(forms.ModelForm):
         initial=ContactChannel.SMS,
         widget=forms.RadioSelect,
     )
+    callback_periods = forms.TypedMultipleChoiceField(
+        label=_("Si vous préférez être rappelé·e : à quel moment de la journée ?"),
+        choices=DayPeriod.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : à tout moment de la journée."),
+    )
     consent = forms.BooleanField(
         error_messages={"required": _("Votre accord est nécessaire pour que nous puissions traiter la demande.")},
     )
@@ -180,12 +212,13 @@ class HelpRequestForm(forms.ModelForm):
         "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "help_type", "description", "volunteer_summary", "urgency",
         "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel",
-        "consent",
+        "callback_periods", "consent",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = self.consent_label()
+        self.fields["preferred_channel"].choices = self.channel_choices()
         # Without maxlength, a pasted text that is too long is not cut silently: the server says so, keeping it.
         self.fields["description"].widget.attrs.pop("maxlength", None)
         self.fields["volunteer_summary"].widget.attrs.pop("maxlength", None)
@@ -201,6 +234,11 @@ class HelpRequestForm(forms.ModelForm):
             reverse("core:privacy"),
             _("Voir comment vos données sont protégées."),
         )
+
+    def channel_choices(self):
+        """A call is what the person asks for here: to be called back."""
+        labels = {ContactChannel.PHONE: _("Par un appel : je préfère être rappelé·e")}
+        return [(value, labels.get(value, label)) for value, label in ContactChannel.choices]
 
     def clean(self):
         cleaned = super().clean()
@@ -239,6 +277,14 @@ class HelpRequestForm(forms.ModelForm):
             self.cleaned_data.get("days") or [], self.cleaned_data.get("periods") or []
         )
         return help_request
+
+    def callback_plan(self) -> CallbackPlan | None:
+        """Whoever chose a call is called back, any day, in the periods they ticked. The periods are read only
+        then: ticked with another choice, they would promise a call nobody asked for."""
+        if self.cleaned_data["preferred_channel"] != ContactChannel.PHONE:
+            return None
+        slots = slots_from_days_and_periods([], self.cleaned_data.get("callback_periods") or [])
+        return CallbackPlan(origin=CallbackOrigin.CITIZEN, slots=slots)
 
 
 class IntakeForm(HelpRequestForm):
@@ -310,12 +356,14 @@ class IntakeForm(HelpRequestForm):
         help_text=_("Lisez-lui la notice « À lire à l'appelant », puis demandez-lui s'il est d'accord."),
         error_messages={"required": _("Recueillez l'accord oral de la personne avant d'enregistrer.")},
     )
-    callback_at = forms.DateTimeField(
-        label=_("Rappel prévu le"),
+    callback_periods = None  # the agent agrees a time with the caller instead
+    callback = forms.BooleanField(
+        label=_("À rappeler"),
         required=False,
-        help_text=_("Si vous convenez de le rappeler : le jour et l'heure."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        help_text=_("Cochez si vous convenez de le rappeler ; sans heure indiquée : dès que possible."),
+    )
+    callback_at = CallbackTimeField(
+        label=_("Rappel prévu le"), help_text=_("Si vous convenez d'une heure avec lui : le jour et l'heure.")
     )
     note = forms.CharField(
         label=_("Note de l'appel"),
@@ -325,15 +373,12 @@ class IntakeForm(HelpRequestForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    class Meta(HelpRequestForm.Meta):
-        fields = [*HelpRequestForm.Meta.fields, "callback_at"]
-
     # The order of the console's page (templates/requests_app/intake.html), which the error summary follows.
     field_order = [
         "requester_phone", "requester_name", "requester_email", "requester_relation", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus", "has_disability", "no_internet",
         "help_type", "description", "volunteer_summary", "urgency", "days", "periods", "consent",
-        "preferred_channel", "callback_at", "note",
+        "preferred_channel", "callback", "callback_at", "note",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -353,6 +398,16 @@ class IntakeForm(HelpRequestForm):
 
     def consent_label(self):
         return _("L'appelant a entendu la notice et donne son accord oral au traitement des données")
+
+    def channel_choices(self):
+        return ContactChannel.choices
+
+    def callback_plan(self) -> CallbackPlan | None:
+        """Ticked without a time: as soon as possible. A time alone asks for a callback too."""
+        callback_at = self.cleaned_data.get("callback_at")
+        if not (self.cleaned_data.get("callback") or callback_at):
+            return None
+        return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=callback_at or timezone.now())
 
 
 class CancelForm(forms.Form):
@@ -378,3 +433,12 @@ class HandBackForm(forms.Form):
     note = forms.CharField(
         label=_("Pourquoi rendez-vous cette demande ?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CallbackScheduleForm(forms.Form):
+    """On a request's admin page: call the person back, at a time or as soon as possible."""
+
+    due_at = CallbackTimeField(label=_("À rappeler le"), help_text=_("Vide : dès que possible."))
+
+    def plan(self) -> CallbackPlan:
+        return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=self.cleaned_data["due_at"] or timezone.now())

@@ -1,19 +1,22 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.enums import Domain
-from core.slots import describe_slots
+from core.enums import DayPeriod, Domain
+from core.slots import days_and_periods, describe_slots
 from matching.services import proposals_close_live
 from requests_app.enums import (
     CLOSED_STATUSES,
     NEXT_STEP,
     TRANSITIONS,
     AccessReason,
+    CallbackOrigin,
+    CallbackOutcome,
+    CallbackState,
     ContactChannel,
     RequesterRelation,
     Source,
@@ -58,6 +61,16 @@ class HelpRequestQuerySet(models.QuerySet):
         if email:
             condition |= Q(requester_email__iexact=email)
         return self.filter(condition) if condition else self.none()
+
+    def callbacks_due(self, now=None):
+        """Open requests whose open callback is due by `now`, the longest overdue first (`callback_due_at`)."""
+        due = Callback.objects.open().filter(help_request=OuterRef("pk"), due_at__lte=now or timezone.now())
+        return (
+            self.open()
+            .filter(Exists(due))
+            .annotate(callback_due_at=Subquery(due.values("due_at")[:1]))
+            .order_by("callback_due_at", "pk")
+        )
 
 
 class HelpRequest(models.Model):
@@ -104,7 +117,6 @@ class HelpRequest(models.Model):
     preferred_slots = models.PositiveIntegerField(_("créneaux souhaités"), default=0)
 
     consent_at = models.DateTimeField(_("consentement recueilli le"))
-    callback_at = models.DateTimeField(_("rappel prévu le"), null=True, blank=True)
     routed_to = models.ForeignKey(
         "associations.Association",
         on_delete=models.PROTECT,
@@ -221,6 +233,9 @@ class HelpRequest(models.Model):
         if current in KEEPS_LIVE_PROPOSAL and to not in KEEPS_LIVE_PROPOSAL:
             # Leaving the volunteer's hands ends their proposal at once (details hidden, place freed).
             proposals_close_live(help_request=self)
+        if to in CLOSED_STATUSES:
+            # Nobody is to be called about a request that is over.
+            self.callbacks.open().update(state=CallbackState.CANCELLED, closed_at=self.status_changed_at)
         return StatusChange.objects.create(
             help_request=self, from_status=current, to_status=to, changed_by=by, note=note
         )
@@ -280,6 +295,125 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+CALLBACK_PERIOD_PHRASES = {
+    DayPeriod.MORNING: _("le matin"),
+    DayPeriod.AFTERNOON: _("l'après-midi"),
+    DayPeriod.EVENING: _("le soir"),
+}
+
+
+def callback_when(slots: int) -> str:
+    """When a person who asked to be called will be, in words for them: "le matin ou le soir", "dès que possible"."""
+    periods = days_and_periods(slots)[1] if slots else []
+    if not periods:
+        return str(_("dès que possible"))
+    return str(_(" ou ")).join(str(CALLBACK_PERIOD_PHRASES[period]) for period in periods)
+
+
+class CallbackQuerySet(models.QuerySet):
+    def open(self):
+        """Still to make. A request that closes closes its callbacks (HelpRequest.transition)."""
+        return self.filter(state=CallbackState.OPEN)
+
+    def due(self, now=None):
+        return self.open().filter(due_at__lte=now or timezone.now())
+
+    def with_attempt_count(self):
+        return self.annotate(attempt_count=Count("attempts"))
+
+
+class Callback(models.Model):
+    """A call the hotline owes someone: asked for on the public form ("je préfère être rappelé·e") or promised by
+    an agent on the console. Each try is a CallbackAttempt; a failed one moves `due_at` on (requests_app.callbacks).
+    """
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="callbacks", verbose_name=_("demande")
+    )
+    due_at = models.DateTimeField(_("à rappeler le"))
+    preferred_slots = models.PositiveIntegerField(_("créneaux souhaités"), default=0)
+    origin = models.CharField(_("demandé par"), max_length=10, choices=CallbackOrigin.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    state = models.CharField(_("état"), max_length=12, choices=CallbackState.choices, default=CallbackState.OPEN)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    # Set when staff were told it is late (requests_app.notices.callbacks_overdue_alert): they are told once.
+    overdue_alerted_at = models.DateTimeField(_("retard signalé le"), null=True, blank=True, editable=False)
+
+    objects = CallbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rappel")
+        verbose_name_plural = _("rappels")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["due_at"], condition=Q(state="open"), name="callback_open_due")]
+        constraints = [
+            # One call owed at a time: asking again moves the open callback instead of adding a second one.
+            models.UniqueConstraint(
+                fields=["help_request"], condition=Q(state="open"), name="callback_one_open_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", closed_at__isnull=True) | (~Q(state="open") & Q(closed_at__isnull=False)),
+                name="callback_closed_at_when_closed",
+            ),
+        ]
+
+    def __str__(self):
+        # Not the person's name: this string lands in the admin's history, which retention does not erase.
+        return f"rappel n° {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CallbackState.OPEN
+
+    @property
+    def slots_display(self) -> str:
+        return describe_slots(self.preferred_slots)
+
+    def overdue_by(self, now=None):
+        """How late it is (a timedelta), or None if it is not due yet or no longer open."""
+        late = (now or timezone.now()) - self.due_at
+        return late if self.is_open and late.total_seconds() > 0 else None
+
+    def reschedule(self, due_at) -> None:
+        self.due_at = due_at
+        self.save(update_fields=["due_at"])
+
+    def close(self, state: str, *, at=None) -> None:
+        self.state, self.closed_at = state, at or timezone.now()
+        self.save(update_fields=["state", "closed_at"])
+
+
+class CallbackAttempt(models.Model):
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    outcome = models.CharField(_("résultat"), max_length=12, choices=CallbackOutcome.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("tentative de rappel")
+        verbose_name_plural = _("tentatives de rappel")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({timezone.localtime(self.at):%d/%m %H:%M})"
 
 
 class RequestNote(models.Model):

@@ -18,8 +18,8 @@ from associations.models import Association
 from notifications.enums import Event
 from notifications.models import Notification
 from notifications.outbox import absolute_url, email_add, email_subject, sms_add, staff_email_add
-from requests_app.enums import WAITING_STATUSES, ContactChannel, Status, Urgency
-from requests_app.models import HelpRequest
+from requests_app.enums import WAITING_STATUSES, CallbackOrigin, ContactChannel, Status, Urgency
+from requests_app.models import Callback, HelpRequest, callback_when
 
 
 def _requester(event: Event, help_request, **extra) -> None:
@@ -43,7 +43,14 @@ def _requester(event: Event, help_request, **extra) -> None:
 
 
 def request_received(help_request) -> None:
-    _requester(Event.REQUEST_RECEIVED, help_request, hotline=settings.HOTLINE_PHONE)
+    """Whoever asked online to be called back reads when to expect the call (agents say it on the phone)."""
+    callback = help_request.callbacks.open().filter(origin=CallbackOrigin.CITIZEN).first()
+    _requester(
+        Event.REQUEST_RECEIVED,
+        help_request,
+        hotline=settings.HOTLINE_PHONE,
+        callback_when=callback_when(callback.preferred_slots) if callback else "",
+    )
 
 
 def request_taken(help_request) -> None:
@@ -133,3 +140,43 @@ def urgent_unassigned_alert(now=None) -> int:
             staff_email_add(Event.URGENT_UNASSIGNED, context=context, help_request=help_request)
         alerted += 1
     return alerted
+
+
+def callback_unreachable(callback: Callback, attempts) -> None:
+    """The callbacks ran out (or the number is wrong): the request now waits for staff, who are told why."""
+    help_request = callback.help_request
+    context = {
+        "help_request": help_request,
+        "attempts": attempts,
+        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
+    }
+    staff_email_add(Event.CALLBACK_UNREACHABLE, context=context, help_request=help_request)
+
+
+def callbacks_overdue_alert(now=None) -> int:
+    """Callbacks still not made CALLBACK_OVERDUE_ALERT_MINUTES after they were due are signalled to staff, once per
+    callback: someone who asked to be called must not wait for an agent to think of the list.
+
+    A callback an agent is recording a try on at that moment is locked: it is skipped, and is not late any more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        late = list(
+            Callback.objects.open()
+            .filter(
+                due_at__lte=now - timedelta(minutes=settings.CALLBACK_OVERDUE_ALERT_MINUTES),
+                overdue_alerted_at__isnull=True,
+            )
+            .select_related("help_request__commune", "help_request__help_type")
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("due_at")
+        )
+        for callback in late:
+            context = {
+                "help_request": callback.help_request,
+                "callback": callback,
+                "minutes": int((now - callback.due_at).total_seconds() // 60),
+                "url": absolute_url("admin:requests_app_callback_changelist"),
+            }
+            staff_email_add(Event.CALLBACK_OVERDUE, context=context, help_request=callback.help_request)
+        Callback.objects.filter(pk__in=[callback.pk for callback in late]).update(overdue_alerted_at=now)
+    return len(late)

@@ -2,7 +2,8 @@
 
 A closed request (done or cancelled) keeps who asked, for whom, where and what they wrote for RETENTION_DAYS,
 long enough to answer a follow-up call or a complaint; then all of it is erased and only what statistics need
-remains: help type, domain, commune, urgency, source, dates and statuses. The messages sent about it go too.
+remains: help type, domain, commune, urgency, source, dates and statuses (callbacks and their outcomes included, their
+notes erased). The messages sent about it go too.
 Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access log keeps a year.
 """
 
@@ -20,7 +21,7 @@ from core.ratelimit import expired_counters_delete
 from matching.models import Proposal
 from notifications.models import Notification
 from requests_app.enums import CLOSED_STATUSES
-from requests_app.models import AccessLog, HelpRequest, RequestNote, StatusChange
+from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote, StatusChange
 
 ERASED = {
     "requester_name": "",
@@ -31,7 +32,6 @@ ERASED = {
     "address": "",
     "description": "",
     "volunteer_summary": "",
-    "callback_at": None,
 }
 BATCH = 500
 # The database refuses to delete access-log lines younger than ACCESS_LOG_DAYS, by its own clock: a day more here
@@ -52,6 +52,7 @@ def closed_requests_anonymise(now=None) -> int:
             HelpRequest.objects.filter(pk__in=ids).update(**ERASED, anonymised_at=now)
             RequestNote.objects.filter(help_request__in=ids).delete()
             StatusChange.objects.filter(help_request__in=ids).update(note="")
+            CallbackAttempt.objects.filter(callback__help_request__in=ids).update(note="")
             Proposal.objects.filter(help_request__in=ids).update(report="", decline_reason="", explanation="")
             Notification.objects.filter(help_request__in=ids).delete()
         anonymised += len(ids)

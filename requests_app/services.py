@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from matching.services import propose_best
 from requests_app import notices
+from requests_app.callbacks import CallbackPlan, callback_schedule, callbacks_move
 from requests_app.enums import Status
 from requests_app.models import HelpRequest, RequestNote, StatusChange
 from requests_app.references import new_reference, new_tracking_token
@@ -61,8 +62,11 @@ def contact_keys_lock(help_request: HelpRequest) -> None:
 
 
 @transaction.atomic
-def help_request_create(*, help_request: HelpRequest, created_by=None, note: str = "") -> HelpRequest:
-    """Files a request built by a form: reference, token, duplicate flag, first history line, staff note.
+def help_request_create(
+    *, help_request: HelpRequest, created_by=None, note: str = "", callback: CallbackPlan | None = None
+) -> HelpRequest:
+    """Files a request built by a form: reference, token, duplicate flag, first history line, staff note, and the
+    callback the person asked for or the agent promised.
 
     A duplicate is flagged for staff, never refused: the person asking may really need help twice.
     """
@@ -92,6 +96,8 @@ def help_request_create(*, help_request: HelpRequest, created_by=None, note: str
     )
     if note:
         RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
+    if callback is not None:
+        callback_schedule(help_request=help_request, plan=callback, by=created_by)
     notices.request_received(help_request)
     if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
         propose_best(help_request, by=created_by)
@@ -116,6 +122,7 @@ def help_request_merge(*, duplicate: HelpRequest, into: HelpRequest, by) -> Help
     if into.is_closed:
         raise MergeNotAllowed(_("La demande %(ref)s est close : impossible d'y fusionner un doublon.") % {"ref": into})
     duplicate.notes.update(help_request=into)
+    callbacks_move(duplicate=duplicate, into=into)
     RequestNote.objects.create(
         help_request=into,
         author=by,

@@ -20,3 +20,9 @@ def alert_urgent_unassigned() -> int:
 def send_daily_digests() -> int:
     """Run by beat every morning: each organisation with applications or requests waiting hears of them."""
     return notices.daily_digests()
+
+
+@shared_task
+def alert_overdue_callbacks() -> int:
+    """Run by beat every five minutes: callbacks late by CALLBACK_OVERDUE_ALERT_MINUTES are signalled, once each."""
+    return notices.callbacks_overdue_alert()

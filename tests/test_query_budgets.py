@@ -18,12 +18,12 @@ from associations.enums import AssociationStatus
 from associations.models import NewsItem
 from core.models import Commune
 from matching.enums import ProposalStatus
-from requests_app.enums import Source, Status
-from requests_app.models import RequestNote, StatusChange
+from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
+from requests_app.models import CallbackAttempt, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
 from tests.matching.factories import ProposalFactory
-from tests.requests_app.factories import HelpRequestFactory
+from tests.requests_app.factories import CallbackFactory, HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,27 @@ def admin_request(client, rows):
     RequestNote.objects.bulk_create(
         RequestNote(help_request=help_request, author=author, text=f"Note {i}") for i in range(rows)
     )
+    for i in range(rows):
+        state = CallbackState.OPEN if i == 0 else CallbackState.UNREACHABLE
+        callback = CallbackFactory(
+            help_request=help_request, state=state, closed_at=None if i == 0 else timezone.now()
+        )
+        callback.attempts.create(outcome=CallbackOutcome.VOICEMAIL, by=author, note=f"Essai {i}")
     return f"/admin/requests_app/helprequest/{help_request.pk}/change/"
+
+
+# The user and its two permission lookups, the COUNT for the pages, the page's callbacks with their requests, their
+# tries counted and the last one's outcome in the same query (the access log reads them there), the log's one INSERT.
+@page("admin: callbacks", 6)
+def admin_callbacks(client, rows):
+    client.force_login(AgentFactory())
+    now = timezone.now()
+    for i in range(rows):
+        callback = CallbackFactory(due_at=now - timedelta(minutes=i), preferred_slots=i % 8)
+        CallbackAttempt.objects.bulk_create(
+            CallbackAttempt(callback=callback, outcome=CallbackOutcome.NO_ANSWER) for _ in range(i % 3)
+        )
+    return "/admin/requests_app/callback/"
 
 
 @page("admin: volunteers", 7)

@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-proposals": {"task": "matching.tasks.expire_proposals", "schedule": 5 * 60},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
     "alert-urgent-unassigned": {"task": "requests_app.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
+    "alert-overdue-callbacks": {"task": "requests_app.tasks.alert_overdue_callbacks", "schedule": 5 * 60},
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
@@ -257,6 +258,17 @@ NOTIFICATION_SWEEP_MINUTES = env_int("NOTIFICATION_SWEEP_MINUTES", 3)
 NOTIFICATION_ENQUEUE_RETRY = CELERY_TASK_PUBLISH_RETRY_POLICY
 # Staff are alerted when an urgent request is still not taken this long after it was filed.
 URGENT_ALERT_MINUTES = env_int("URGENT_ALERT_MINUTES", 60)
+
+# --- Callbacks (requests_app/callbacks.py) ------------------------------------------------------
+# Tries that do not reach the person (no answer, voicemail) before the request goes to staff (needs_staff);
+# a wrong number goes at once.
+CALLBACK_MAX_ATTEMPTS = env_int("CALLBACK_MAX_ATTEMPTS", 3)
+if CALLBACK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(f"CALLBACK_MAX_ATTEMPTS must be at least 1, got {CALLBACK_MAX_ATTEMPTS}")
+# After a failed try, the next one is due this much later, moved into the person's preferred slots if it falls out.
+CALLBACK_RETRY_MINUTES = env_int("CALLBACK_RETRY_MINUTES", 60)
+# Staff are alerted once about a callback still not made this long after it was due.
+CALLBACK_OVERDUE_ALERT_MINUTES = env_int("CALLBACK_OVERDUE_ALERT_MINUTES", 30)
 
 # --- Volunteers and proposals -------------------------------------------------------------------
 # Hours a volunteer has to answer a proposal, by the request's urgency (1 urgent, 2 normal, 3 flexible).

@@ -23,6 +23,7 @@ from core.admin import BaseAdmin, ReadOnlyInline
 from matching.models import Proposal
 from matching.ranking import association_suggestions, candidates
 from matching.services import ProposalError, help_request_triage, proposal_create
+from requests_app.admin.callbacks import CallbackInline
 from requests_app.admin.filters import (
     ArrondissementFilter,
     CommuneFilter,
@@ -137,9 +138,10 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
             "help_type", "domain", "description", "volunteer_summary", "urgency", "commune", "address", "slots",
             ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
         )}),
-        (_("Suivi"), {"fields": ("callback_at", "routed_to", "possible_duplicate_of", "consent_at")}),
+        (_("Suivi"), {"fields": ("routed_to", "possible_duplicate_of", "consent_at")}),
     )  # fmt: skip
-    inlines = [NewNoteInline, RequestNoteInline, ProposalInline, StatusChangeInline]
+    # Callbacks: requests_app/admin/callbacks.py.
+    inlines = [CallbackInline, NewNoteInline, RequestNoteInline, ProposalInline, StatusChangeInline]
     action_form = RouteActionForm
 
     actions = ["triage", "propose", "route", "cancel", "merge_into_original"]

@@ -83,7 +83,12 @@ def console(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             help_request = form.build()
             help_request.source = Source.PHONE
-            help_request_create(help_request=help_request, created_by=request.user, note=form.cleaned_data["note"])
+            help_request_create(
+                help_request=help_request,
+                created_by=request.user,
+                note=form.cleaned_data["note"],
+                callback=form.callback_plan(),
+            )
             messages.success(
                 request,
                 format_html(

@@ -11,9 +11,10 @@ from core import hotline
 from core.client_ip import client_ip
 from core.forms import status_for
 from core.ratelimit import allow, allow_each
+from requests_app.callbacks import CallbackPlan
 from requests_app.enums import ContactChannel
 from requests_app.forms import CancelForm, HelpRequestForm
-from requests_app.models import HelpRequest, TransitionNotAllowed
+from requests_app.models import HelpRequest, TransitionNotAllowed, callback_when
 from requests_app.services import help_request_create
 
 
@@ -35,15 +36,16 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not allow_each("request-form-contact", form.contacts(), settings.RATE_LIMIT_REQUEST_FORM_CONTACT):
             return _too_many(request, form)
-        help_request = help_request_create(help_request=form.build())
-        messages.success(request, _filed_message(help_request))
+        plan = form.callback_plan()
+        help_request = help_request_create(help_request=form.build(), callback=plan)
+        messages.success(request, _filed_message(help_request, plan))
         return redirect("requests:track", token=help_request.tracking_token)
     return render(request, "requests_app/new.html", {"form": form}, status=status_for(form))
 
 
-def _filed_message(help_request: HelpRequest) -> str:
-    """What to keep after filing depends on how the person will hear from us: whoever chose a call never receives
-    the tracking link, so the reference is what they note down."""
+def _filed_message(help_request: HelpRequest, plan: CallbackPlan | None) -> str:
+    """What to keep after filing depends on how the person will hear from us: whoever chose a call receives no
+    SMS, so the reference is what they note down, and they are told when to expect the call."""
     ref = help_request.reference
     if help_request.preferred_channel == ContactChannel.EMAIL:
         return _(
@@ -56,10 +58,11 @@ def _filed_message(help_request: HelpRequest) -> str:
         ) % {"ref": ref}
     message = format_html(
         _(
-            "Votre demande est enregistrée. Notez votre référence {ref} : un agent vous rappellera ; donnez-la si "
-            "vous appelez le {phone}."
+            "Votre demande est enregistrée. Notez votre référence {ref} : un agent vous rappellera {when} ; donnez-la "
+            "si vous appelez le {phone}."
         ),
         ref=ref,
+        when=callback_when(plan.slots if plan else 0),
         phone=hotline.link(),
     )
     if help_request.requester_email:

@@ -276,7 +276,7 @@ def test_the_time_a_request_with_a_callback_takes_to_type_by_keyboard_alone(page
 
     reference = re.search(r"E54-[0-9A-Z]{4}-[0-9A-Z]{4}", page.locator(".alert-success").inner_text()).group(0)
     help_request = HelpRequest.objects.get(reference=reference)
-    assert help_request.callback_at == callback
+    assert help_request.callbacks.get().due_at == callback
     assert (help_request.urgency, help_request.help_type.name) == (Urgency.URGENT, "Courses")
     keyboard = page.keyboard
     figures = {

@@ -110,6 +110,10 @@ def test_staff_see_the_candidates_with_reasons_and_propose_to_any_of_them(client
     url = reverse("admin:requests_app_helprequest_change", args=[help_request.pk])
     content = client.get(url).content.decode()
     assert "Bénévoles les mieux placés" in content and "même intercommunalité (+300)" in content
+    # Each button's form is drawn after the request's own: a form inside another is dropped by the browser, and the
+    # button would send nothing.
+    request_form_end = content.index("</form></div>")  # where Django's change_form.html closes the request's form
+    assert content.index(f'<form id="proposer-{chosen.pk}"') > request_form_end
 
     client.post(reverse("admin:requests_app_helprequest_propose", args=[help_request.pk, chosen.pk]))
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from matching.services import proposal_accept, proposal_complete, proposal_create
 from notifications.models import Notification
-from requests_app.enums import Status
-from requests_app.models import AccessLog, HelpRequest, RequestNote
+from requests_app.callbacks import CallbackPlan, callback_attempt_record
+from requests_app.enums import CallbackOrigin, CallbackOutcome, Status
+from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote
 from requests_app.retention import retention_apply
 from requests_app.services import help_request_create
 from tests.accounts.factories import UserFactory
@@ -37,12 +38,15 @@ def closed_request() -> HelpRequest:
             beneficiary_name="Lucien Secret",
             beneficiary_phone="+33611223344",
             address="3 impasse des Roses",
-            callback_at=START + timedelta(days=1),
             description="Ma clé est chez la voisine.",
             volunteer_summary="Courses pour Lucien, rue des Roses",
             preferred_channel="email",
         ),
         note="Rappelée par l'agent.",
+        callback=CallbackPlan(origin=CallbackOrigin.AGENT, due_at=START + timedelta(days=1)),
+    )
+    callback_attempt_record(
+        callback=help_request.callbacks.get(), outcome=CallbackOutcome.REACHED, note="Lucien répond, sa fille aussi."
     )
     help_request.triage()
     proposal = proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
@@ -69,7 +73,8 @@ def test_a_closed_request_is_anonymised_after_the_retention_period_and_its_stati
     erased = ("requester_name", "requester_email", "beneficiary_name", "address", "description", "volunteer_summary")
     assert all(getattr(help_request, field) == "" for field in erased)
     assert str(help_request.requester_phone or "") == "" and str(help_request.beneficiary_phone or "") == ""
-    assert help_request.callback_at is None
+    attempt = CallbackAttempt.objects.get(callback__help_request=help_request)
+    assert (attempt.note, attempt.outcome) == ("", CallbackOutcome.REACHED)  # the call's outcome stays, not its note
     assert help_request.anonymised_at is not None
     # What statistics need stays.
     assert (help_request.status, help_request.help_type.code, help_request.commune.insee) == (

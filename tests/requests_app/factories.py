@@ -2,8 +2,8 @@ import factory
 from django.utils import timezone
 
 from core.models import Commune, HelpType
-from requests_app.enums import Status
-from requests_app.models import HelpRequest
+from requests_app.enums import CallbackOrigin, Status
+from requests_app.models import Callback, HelpRequest
 from requests_app.references import new_reference, new_tracking_token
 
 
@@ -28,6 +28,17 @@ class HelpRequestFactory(factory.django.DjangoModelFactory):
         triaged = factory.Trait(status=Status.TRIAGED)
         cancelled = factory.Trait(status=Status.CANCELLED)
         done = factory.Trait(status=Status.DONE)
+
+
+class CallbackFactory(factory.django.DjangoModelFactory):
+    """A call owed, due now unless told otherwise."""
+
+    class Meta:
+        model = Callback
+
+    help_request = factory.SubFactory(HelpRequestFactory)
+    due_at = factory.LazyFunction(timezone.now)
+    origin = CallbackOrigin.AGENT
 
 
 def valid_form_data(**overrides) -> dict:

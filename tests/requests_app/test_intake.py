@@ -1,15 +1,17 @@
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.enums import Source, Status
+from requests_app.enums import CallbackOrigin, Source, Status
 from requests_app.forms import HONEYPOT_FIELD, HelpRequestForm, IntakeForm
 from requests_app.models import HelpRequest
 from tests.accounts.factories import UserFactory
@@ -25,6 +27,9 @@ SUMMARY = re.compile(r'<div class="entraide-privacy-summary">.*?</div>', re.DOTA
 
 def page(response) -> str:
     return html.unescape(response.content.decode())
+
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_the_console_is_for_staff_only(client):
@@ -69,6 +74,7 @@ def test_a_malformed_lookup_number_gets_a_message_not_an_error(client, staff):
     assert "Numéro de téléphone invalide" in html.unescape(response.content.decode())
 
 
+@time_machine.travel(datetime(2026, 11, 30, 16, 0, tzinfo=PARIS), tick=False)
 def test_an_operator_files_a_phone_request_with_a_callback_and_a_note(client, staff):
     data = valid_form_data(
         preferred_channel="phone",
@@ -80,7 +86,9 @@ def test_an_operator_files_a_phone_request_with_a_callback_and_a_note(client, st
 
     help_request = HelpRequest.objects.get()
     assert (help_request.source, help_request.status, help_request.created_by) == (Source.PHONE, Status.NEW, staff)
-    assert help_request.callback_at.isoformat().startswith("2026-12-01T09:30")  # 10:30 in Paris is 09:30 UTC
+    callback = help_request.callbacks.get()
+    assert callback.due_at.isoformat().startswith("2026-12-01T09:30")  # 10:30 in Paris is 09:30 UTC
+    assert (callback.origin, callback.created_by, callback.is_open) == (CallbackOrigin.AGENT, staff, True)
     assert help_request.notes.get().text == "Appelle de la part de sa mère"
     assert help_request.notes.get().author == staff
     assert help_request.status_changes.get().changed_by == staff

@@ -117,8 +117,9 @@ def test_whoever_chose_a_call_is_told_to_note_the_reference_and_given_the_number
     response = client.post(URL, valid_form_data(preferred_channel="phone", requester_email=""), follow=True)
     page = response.content.decode()
     reference = HelpRequest.objects.get().reference
-    assert f"Notez votre référence {reference} : un agent vous rappellera ; donnez-la si vous appelez le " in (
-        html.unescape(page)
+    assert (
+        f"Notez votre référence {reference} : un agent vous rappellera dès que possible ; "
+        "donnez-la si vous appelez le " in html.unescape(page)
     )
     assert 'vous appelez le <a class="entraide-hotline" href="tel:+33383945454">03 83 94 54 54</a>' in page
     assert "lien" not in str(list(response.context["messages"])[0])
