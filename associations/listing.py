@@ -8,12 +8,9 @@ long a mission that reached its end date stays listed.
 """
 
 import hashlib
-from functools import cache as once
-from pathlib import Path
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.template.loader import get_template
 from django.utils.translation import get_language
 
 from associations.filters import MissionFilter
@@ -44,16 +41,6 @@ def cacheable(params) -> bool:
     )
 
 
-RENDERED_BY = ("associations/_mission_list_results.html", "associations/_mission_card.html")
-
-
-@once
-def rendering() -> str:
-    """The templates' own version: a release that changes them must not serve the previous release's cached HTML."""
-    sources = b"".join(Path(get_template(name).origin.name).read_bytes() for name in RENDERED_BY)
-    return hashlib.sha256(sources).hexdigest()[:12]
-
-
 def key(params) -> str:
     query = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
-    return f"mission-list:{rendering()}:{version()}:{get_language()}:{query}"
+    return f"mission-list:{version()}:{get_language()}:{query}"

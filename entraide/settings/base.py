@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.release import pages_fingerprint
 from core.territories import territory_code, territory_names
 from entraide.settings.env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
@@ -165,11 +166,15 @@ REDIS_CACHE_OPTIONS = {
     # redis-py retries a refused connection three times with a growing pause by default: the fallback is faster.
     "CONNECTION_POOL_KWARGS": {"retry": None},
 }
+# Cached pages and fragments belong to the release that drew them: RELEASE (set by the deployment, e.g. the image's
+# tag) or a digest of the templates and translations (core/release.py). The rate limits' counters keep one prefix.
+RELEASE = env_str("RELEASE") or pages_fingerprint(BASE_DIR)
+CACHE_KEY_PREFIX = f"entraide:{RELEASE}"
 # Created by core's migration 0003 (createcachetable), in every environment, so that setting REDIS_URL later works.
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "core_cache_fallback",
-    "KEY_PREFIX": "entraide",
+    "KEY_PREFIX": CACHE_KEY_PREFIX,
     "OPTIONS": {"MAX_ENTRIES": 50_000},
 }
 if REDIS_URL:
@@ -178,7 +183,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "core.cache.RedisWithDatabaseFallback",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "entraide",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": REDIS_CACHE_OPTIONS,
             "FALLBACK": "database",
         },
