@@ -259,7 +259,9 @@ class HelpRequest(models.Model):
 
 
 class StatusChange(models.Model):
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="status_changes")
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("demande")
+    )
     from_status = models.CharField(_("de"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("vers"), max_length=12, choices=Status.choices)
     changed_by = models.ForeignKey(
@@ -285,7 +287,9 @@ class StatusChange(models.Model):
 class RequestNote(models.Model):
     """What staff write about a request: a call, a callback, what the person said."""
 
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="notes")
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="notes", verbose_name=_("demande")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
     )
