@@ -31,6 +31,7 @@ ADDRESSES = {
     "admin:requests_app_helprequest_propose": lambda w: {
         "pk": w.assigned.pk, "volunteer_pk": w.proposal_b.volunteer_id,
     },
+    "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
     "account_confirm_email": lambda w: {"key": "cle-inconnue"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "cle-inconnue"},
 }  # fmt: skip
