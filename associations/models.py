@@ -55,7 +55,9 @@ class Association(models.Model):
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="associations")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="associations", verbose_name=_("membres")
+    )
 
     objects = AssociationQuerySet.as_manager()
 
@@ -93,10 +95,14 @@ class Association(models.Model):
 
 
 class Membership(models.Model):
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("structure")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("membre")
+    )
     role = models.CharField(_("rôle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("membre depuis le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre")
@@ -116,14 +122,18 @@ class InvitationQuerySet(models.QuerySet):
 
 
 class Invitation(models.Model):
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="invitations")
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("structure")
+    )
     email = models.EmailField(_("adresse électronique"))
     role = models.CharField(_("rôle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(_("jeton"), max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -156,7 +166,9 @@ class MissionQuerySet(models.QuerySet):
 class Mission(models.Model):
     """A need for volunteers posted by an organisation."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="missions")
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="missions", verbose_name=_("structure")
+    )
     title = models.CharField(_("titre"), max_length=150)
     description = models.TextField(_("description"), max_length=5000)
     domain = models.CharField(_("domaine"), max_length=30, choices=Domain.choices)
@@ -172,8 +184,8 @@ class Mission(models.Model):
     skills = models.CharField(_("compétences souhaitées"), max_length=300, blank=True)
     schedule = models.CharField(_("horaires"), max_length=200, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=MissionStatus.choices, default=MissionStatus.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
 
     objects = MissionQuerySet.as_manager()
 
@@ -205,19 +217,30 @@ class Mission(models.Model):
 
 
 class Application(models.Model):
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="applications")
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="applications", verbose_name=_("mission")
+    )
     # Kept with a NULL volunteer when the account is deleted: the organisation's history stays whole.
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="applications",
+        verbose_name=_("bénévole"),
     )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
     )
 
     class Meta:
@@ -244,8 +267,12 @@ class NewsItemQuerySet(models.QuerySet):
 class NewsItem(models.Model):
     """Information one organisation shares with the others: half of the platform's purpose."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="news")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="news", verbose_name=_("structure")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
+    )
     title = models.CharField(_("titre"), max_length=150)
     body = models.TextField(_("texte"), max_length=3000)
     domain = models.CharField(_("domaine"), max_length=30, choices=Domain.choices, blank=True)

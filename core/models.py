@@ -65,9 +65,21 @@ class Commune(models.Model):
     # Space-separated: a commune has one or two codes and a code serves many communes.
     postal_codes = models.CharField(_("codes postaux"), max_length=60)
     departement = models.CharField(_("département"), max_length=3, db_index=True)
-    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="communes", null=True, blank=True)
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+        verbose_name=_("intercommunalité"),
+    )
     arrondissement = models.ForeignKey(
-        Arrondissement, on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+        Arrondissement,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+        verbose_name=_("arrondissement"),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 

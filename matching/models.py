@@ -24,10 +24,17 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(models.Model):
     """A help request offered to one volunteer; once accepted it is the assignment."""
 
-    help_request = models.ForeignKey("requests_app.HelpRequest", on_delete=models.CASCADE, related_name="proposals")
+    help_request = models.ForeignKey(
+        "requests_app.HelpRequest", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("demande")
+    )
     # Kept with a NULL volunteer when the volunteer deletes the account: the request's history stays whole.
     volunteer = models.ForeignKey(
-        "volunteers.VolunteerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        "volunteers.VolunteerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("bénévole"),
     )
     status = models.CharField(
         _("statut"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
@@ -35,7 +42,12 @@ class Proposal(models.Model):
     score = models.IntegerField(_("score"), default=0)
     explanation = models.TextField(_("explication"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposée par"),
     )
     created_at = models.DateTimeField(_("proposée le"), default=timezone.now)
     respond_by = models.DateTimeField(_("réponse attendue avant"))

@@ -1,8 +1,26 @@
+import operator
+from datetime import datetime, timedelta
+from functools import reduce
+
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -12,7 +30,9 @@ from matching.services import proposals_close_live
 from requests_app.enums import (
     CLOSED_STATUSES,
     NEXT_STEP,
+    TAKE_IN_CHARGE_WITHIN,
     TRANSITIONS,
+    WAITING_STATUSES,
     AccessReason,
     CallbackOrigin,
     CallbackOutcome,
@@ -41,13 +61,98 @@ class TransitionNotAllowed(Exception):
             super().__init__(_("Une demande « %(from)s » ne peut pas passer à « %(to)s ».") % labels)
 
 
+class HoldRefused(Exception):
+    """The request was not held: it is closed, or another agent holds it (`holder`, since `held_at`)."""
+
+    def __init__(self, message: str, *, holder=None, held_at: datetime | None = None):
+        super().__init__(message)
+        self.holder, self.held_at = holder, held_at
+
+
+def hold_cutoff(now: datetime | None = None) -> datetime:
+    """Holds taken before this moment are over: HOLD_MINUTES after "je m'en occupe" the request is free again,
+    without anyone or any task releasing it."""
+    return (now or timezone.now()) - timedelta(minutes=settings.HOLD_MINUTES)
+
+
+def live_hold(now: datetime | None = None) -> Q:
+    """Requests an agent holds now (their hold has not expired)."""
+    return Q(held_by__isnull=False, held_at__gt=hold_cutoff(now))
+
+
+def clock(moment: datetime) -> str:
+    """A time of day as staff say it: "14 h 05"."""
+    return time_format(timezone.localtime(moment), "G \\h i")
+
+
+# How much sooner a vulnerable person's request falls due, as a share of the time its urgency allows, flag by flag
+# and added up. Living alone weighs most: nobody else will notice if help does not come.
+VULNERABILITY_HEADSTART = {
+    "lives_alone": 0.25,
+    "aged_70_plus": 0.15,
+    "has_disability": 0.15,
+    "no_internet": 0.10,
+}
+# The queue's order once `with_priority` has annotated the rows.
+PRIORITY_ORDERING = ("queue_rank", "queue_due_at", "pk")
+
+
+def _due_callbacks(now=None):
+    return Callback.objects.open().filter(help_request=OuterRef("pk"), due_at__lte=now or timezone.now())
+
+
+def callback_due(now=None) -> Q:
+    """A request with an open callback due by `now`: the queue's "rappels dus" and the Rappels list agree on it."""
+    return Q(Exists(_due_callbacks(now)))
+
+
 class HelpRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def with_priority(self):
+        """Annotates each request with its place in the triage queue (order by PRIORITY_ORDERING).
+
+        The rule, in one place: first the requests still waiting for someone to take them in charge
+        (WAITING_STATUSES: received, triaged, proposed, back to an agent), then those a volunteer or an organisation
+        has (`queue_rank` 0, then 1). Within each, the request due first comes first. A request is due when the
+        time its urgency allows is up (TAKE_IN_CHARGE_WITHIN: a day for "urgent", a week, two weeks), brought
+        forward for a vulnerable person by a share of that time for each flag (VULNERABILITY_HEADSTART: a quarter
+        for living alone, 15 % at 70 or over, 15 % for a disability, 10 % without internet).
+
+        So urgency, vulnerability and waiting time weigh together: at the same urgency a person living alone who
+        has waited 2 h (due in 24 - 2 - 6 = 16 h) comes before someone who has waited 3 h (due in 21 h); a fresh
+        urgent request (due in 24 h) comes before a "this week" one filed three days ago (due in 4 days), but not
+        before one filed six and a half days ago (due in 12 h); once late, the latest comes first.
+        """
+        allowed = Case(
+            *(When(urgency=urgency, then=Value(within)) for urgency, within in TAKE_IN_CHARGE_WITHIN.items()),
+            output_field=DurationField(),
+        )
+        headstarts = [
+            Case(
+                *(
+                    When(urgency=urgency, **{flag: True}, then=Value(within * share))
+                    for urgency, within in TAKE_IN_CHARGE_WITHIN.items()
+                ),
+                default=Value(timedelta(0)),
+                output_field=DurationField(),
+            )
+            for flag, share in VULNERABILITY_HEADSTART.items()
+        ]
+        due_at = reduce(operator.sub, headstarts, F("created_at") + allowed)
+        return self.annotate(
+            queue_rank=Case(When(status__in=WAITING_STATUSES, then=Value(0)), default=Value(1)),
+            queue_due_at=ExpressionWrapper(due_at, output_field=DateTimeField()),
+        )
+
     def triage_queue(self):
-        """Open requests, the most urgent first, then those that have waited longest."""
-        return self.open().order_by("urgency", "created_at")
+        """Open requests in the queue's order (`with_priority`)."""
+        return self.open().with_priority().order_by(*PRIORITY_ORDERING)
+
+    def held_by_agent(self, user):
+        """The requests `user` holds now."""
+        return self.filter(live_hold(), held_by=user)
 
     def held(self):
         """Routed and not yet done or handed back: through `association.routed_requests`, what it holds now."""
@@ -64,13 +169,10 @@ class HelpRequestQuerySet(models.QuerySet):
 
     def callbacks_due(self, now=None):
         """Open requests whose open callback is due by `now`, the longest overdue first (`callback_due_at`)."""
-        due = Callback.objects.open().filter(help_request=OuterRef("pk"), due_at__lte=now or timezone.now())
-        return (
-            self.open()
-            .filter(Exists(due))
-            .annotate(callback_due_at=Subquery(due.values("due_at")[:1]))
-            .order_by("callback_due_at", "pk")
-        )
+        return self.open().filter(callback_due(now)).with_callback_due_at(now).order_by("callback_due_at", "pk")
+
+    def with_callback_due_at(self, now=None):
+        return self.annotate(callback_due_at=Subquery(_due_callbacks(now).values("due_at")[:1]))
 
 
 class HelpRequest(models.Model):
@@ -153,6 +255,18 @@ class HelpRequest(models.Model):
     status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now, editable=False)
     # Set by the retention task, which erased who and what: the request stays only as a statistic.
     anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True, editable=False)
+    # "Je m'en occupe": the agent working on the request, so that no other does the same work meanwhile. Over after
+    # HOLD_MINUTES (`holder`, `live_hold`) and at any move of status (`transition`).
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("tenue par"),
+    )
+    held_at = models.DateTimeField(_("tenue depuis"), null=True, blank=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -218,6 +332,46 @@ class HelpRequest(models.Model):
     def beneficiary_display(self) -> str:
         return self.beneficiary_name or self.requester_name
 
+    @property
+    def holder(self):
+        """The agent who holds the request now, or None (nobody, or their hold has expired)."""
+        if self.held_by_id is None or self.held_at is None or self.held_at <= hold_cutoff():
+            return None
+        return self.held_by
+
+    @property
+    def hold_ends_at(self) -> datetime | None:
+        return self.held_at + timedelta(minutes=settings.HOLD_MINUTES) if self.holder else None
+
+    def held_by_another(self, user) -> bool:
+        return self.holder is not None and self.held_by_id != user.pk
+
+    @transaction.atomic
+    def hold(self, *, by, take_over: bool = False) -> None:
+        """`by` holds the request for HOLD_MINUTES from now (again, when it is already theirs). A hold of another
+        agent is taken over only when asked (`take_over`), else HoldRefused; a closed request is held by nobody.
+
+        The row is locked and read again, so that two agents pressing "je m'en occupe" at once do not both get it.
+        """
+        current = HelpRequest.objects.select_for_update(of=("self",)).select_related("held_by").get(pk=self.pk)
+        if current.is_closed:
+            raise HoldRefused(_("La demande est close : il n'y a plus rien à faire."))
+        if current.held_by_another(by) and not take_over:
+            raise HoldRefused(
+                _("%(who)s s'en occupe depuis %(since)s.") % {"who": current.holder, "since": clock(current.held_at)},
+                holder=current.holder,
+                held_at=current.held_at,
+            )
+        self.held_by, self.held_at = by, timezone.now()
+        self.save(update_fields=["held_by", "held_at"])
+
+    def release(self, *, by) -> bool:
+        """Lets the request go if `by` holds it; whether they did."""
+        if HelpRequest.objects.filter(pk=self.pk, held_by=by).update(held_by=None, held_at=None):
+            self.held_by, self.held_at = None, None
+            return True
+        return False
+
     @transaction.atomic
     def transition(self, to: str, *, by=None, note: str = "", extra_fields: tuple[str, ...] = ()) -> "StatusChange":
         """Moves the request to another status, or raises TransitionNotAllowed, and records the change.
@@ -229,7 +383,9 @@ class HelpRequest(models.Model):
             raise TransitionNotAllowed(current, to)
         self.status = to
         self.status_changed_at = timezone.now()
-        self.save(update_fields=["status", "status_changed_at", *extra_fields])
+        # Whoever held the request held it for the step it has just left: the next step is anyone's.
+        self.held_by, self.held_at = None, None
+        self.save(update_fields=["status", "status_changed_at", "held_by", "held_at", *extra_fields])
         if current in KEEPS_LIVE_PROPOSAL and to not in KEEPS_LIVE_PROPOSAL:
             # Leaving the volunteer's hands ends their proposal at once (details hidden, place freed).
             proposals_close_live(help_request=self)
@@ -274,7 +430,9 @@ class HelpRequest(models.Model):
 
 
 class StatusChange(models.Model):
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="status_changes")
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("demande")
+    )
     from_status = models.CharField(_("de"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("vers"), max_length=12, choices=Status.choices)
     changed_by = models.ForeignKey(
@@ -419,7 +577,9 @@ class CallbackAttempt(models.Model):
 class RequestNote(models.Model):
     """What staff write about a request: a call, a callback, what the person said."""
 
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="notes")
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="notes", verbose_name=_("demande")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
     )

@@ -85,6 +85,9 @@ class SearchAccessLogged:
     whose plain list does show contact details sets `log_unfiltered_list`."""
 
     log_unfiltered_list = False
+    # Parameters that choose one of the list's saved views (a step of the work, such as "to triage"), which finds
+    # nobody: alone, they leave the list unlogged like the plain list; with a search or a filter, they are logged.
+    views_parameters: tuple[str, ...] = ()
 
     def requests_shown(self, objects) -> Iterable[HelpRequest]:
         return objects
@@ -95,7 +98,8 @@ class SearchAccessLogged:
         # Any parameter that narrows the list counts, not only the admin's declared filters: a field lookup typed in
         # the address (`?requester_name__icontains=…`) finds people as surely as the search box.
         query = query_of(request.GET, ignored=NOT_A_FILTER)
-        if changelist is not None and (self.log_unfiltered_list or query):
+        searched = query_of(request.GET, ignored=(*NOT_A_FILTER, *self.views_parameters))
+        if changelist is not None and (self.log_unfiltered_list or searched):
             # The page's rows are read here and kept by the queryset: the template reuses them, no second query.
             access_records(request, AccessReason.SEARCH, self.requests_shown(changelist.result_list), query=query)
         return response

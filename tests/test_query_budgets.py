@@ -18,6 +18,7 @@ from associations.enums import AssociationStatus
 from associations.models import NewsItem
 from core.models import Commune
 from matching.enums import ProposalStatus
+from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
 from requests_app.models import CallbackAttempt, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
@@ -210,10 +211,34 @@ def admin_requests(client, rows):
     return "/admin/requests_app/helprequest/"
 
 
-# The user and its two permission lookups, the filters' help types, EPCIs and arrondissements, the COUNT, the
-# page's rows (the access log reads them there: no second SELECT), the log's one INSERT for all the requests on
-# the page, the organisations of the routing action.
-@page("admin: help requests, searched by phone", 10)
+def queue_of(client, rows: int) -> None:
+    """Requests in every state the queue's saved views sort out, half of them held: by the agent signed in (for
+    "mes demandes"), by another."""
+    agent, other = AgentFactory(), AgentFactory()
+    client.force_login(agent)
+    original = HelpRequestFactory()
+    states = [Status.NEW, Status.TRIAGED, Status.NEEDS_STAFF, Status.PROPOSED]
+    for i in range(rows):
+        help_request = HelpRequestFactory(
+            status=states[i % len(states)], lives_alone=bool(i % 2), possible_duplicate_of=original if i % 3 else None
+        )
+        help_request.hold(by=other if i % 2 else agent)
+
+
+# The user and its two permission lookups, the saved views' counts (one query for all), the filters' help types,
+# EPCIs and arrondissements, the COUNT, the page's rows with their help type, commune, duplicate and holder, the
+# organisations of the routing action. No access log: a saved view finds nobody.
+for view in SAVED_VIEWS:
+
+    @page(f"admin: help requests, saved view {view}", 10)
+    def admin_requests_view(client, rows, view=view):
+        queue_of(client, rows)
+        return f"/admin/requests_app/helprequest/?file={view}"
+
+
+# The same, and the access log's one INSERT for all the requests on the page (it reads them with the page: no
+# second SELECT).
+@page("admin: help requests, searched by phone", 11)
 def admin_requests_search(client, rows):
     client.force_login(AgentFactory())
     HelpRequestFactory.create_batch(rows, requester_phone="+33611223344")

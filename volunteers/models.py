@@ -57,7 +57,9 @@ class VolunteerProfileQuerySet(models.QuerySet):
 
 
 class VolunteerProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile", verbose_name=_("compte")
+    )
     phone = PhoneNumberField(_("téléphone"), blank=True)
     home_commune = models.ForeignKey(
         "core.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune de résidence")
@@ -96,8 +98,8 @@ class VolunteerProfile(models.Model):
         output_field=models.IntegerField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = VolunteerProfileQuerySet.as_manager()
 

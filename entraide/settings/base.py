@@ -285,6 +285,10 @@ PROPOSAL_RESPONSE_HOURS = {
 # The others count only daytime hours, 08:00 to 20:00 (matching.services.response_deadline): no deadline at night.
 PROPOSAL_ROUND_THE_CLOCK_URGENCIES = frozenset({1})
 
+# Triage queue: "je m'en occupe" holds a request for an agent this long (minutes); past it, the request is free
+# again without anyone releasing it (requests_app.models.hold_cutoff).
+HOLD_MINUTES = env_int("HOLD_MINUTES", 30)
+
 # Matching: propose at once when staff triage a request; after this many declines or expiries, staff take over.
 MATCHING_ON_TRIAGE = env_bool("MATCHING_ON_TRIAGE", True)
 MATCHING_MAX_ATTEMPTS = env_int("MATCHING_MAX_ATTEMPTS", 3)

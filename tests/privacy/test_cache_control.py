@@ -33,6 +33,7 @@ ADDRESSES = {
     },
     "admin:requests_app_callback_attempt": lambda w: {"pk": 0},
     "admin:requests_app_callback_schedule": lambda w: {"help_request_pk": 0},
+    "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
     "account_confirm_email": lambda w: {"key": "cle-inconnue"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "cle-inconnue"},
 }  # fmt: skip

@@ -1,3 +1,4 @@
+import html
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.enums import OrganisationKind
+from core.enums import Domain, domains_to_mask
 from core.models import Commune, HelpType
 from requests_app.enums import Status, Urgency
 from requests_app.models import HelpRequest
@@ -15,6 +17,7 @@ from requests_app.services import help_request_create
 from tests.accounts.factories import UserFactory
 from tests.associations.factories import AssociationFactory
 from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:requests_app_helprequest_changelist")
@@ -119,18 +122,61 @@ def run_action(client, action, requests, **extra):
     )
 
 
-def test_the_triage_action_moves_new_requests_and_explains_refusals(client, staff):
-    new = HelpRequestFactory()
+def said(response) -> list[str]:
+    """The messages as read on the page (some carry a link, their text escaped)."""
+    return [html.unescape(str(m)) for m in response.context["messages"]]
+
+
+def test_the_triage_action_says_for_each_request_to_whom_it_was_proposed_or_why_to_nobody(client, staff):
+    volunteer = VolunteerProfileFactory(user__first_name="Camille", user__last_name="Durand")
+    shopping = HelpRequestFactory()
+    childcare = HelpRequestFactory(help_type=HelpType.objects.get(code="childcare"), commune=Commune.objects.get(
+        name="Toul"
+    ))  # fmt: skip
+    volunteer.domains = domains_to_mask([Domain.LOCAL_SOLIDARITY])  # she does shopping, not childcare
+    volunteer.save()
     already = HelpRequestFactory(triaged=True)
 
-    response = run_action(client, "triage", [new, already])
+    response = run_action(client, "triage", [shopping, childcare, already])
 
-    assert HelpRequest.objects.get(pk=new.pk).status == Status.NEEDS_STAFF  # triaged; no volunteer exists here
+    assert HelpRequest.objects.get(pk=shopping.pk).status == Status.PROPOSED
+    assert HelpRequest.objects.get(pk=childcare.pk).status == Status.NEEDS_STAFF
     assert not already.status_changes.exists()
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(m.startswith("1 demande(s) triée(s)") for m in messages)
-    assert any(already.reference in m and "déjà « Étudiée par le département »" in m for m in messages)
-    assert new.status_changes.first().changed_by == staff
+    messages = said(response)
+    assert f"{shopping.reference} : triée et proposée à Camille Durand." in messages
+    assert (
+        f"{childcare.reference} : triée ; aucun bénévole disponible ne correspond (Garde d'enfants à Toul) : passée "
+        "en attente d'un agent, à proposer à la main ou à confier à une structure."
+    ) in messages
+    assert f"{already.reference} : La demande est déjà « Étudiée par le département »." in messages
+    assert shopping.status_changes.first().changed_by == staff
+
+
+def test_the_triage_action_says_when_automatic_proposals_are_off(client, staff, settings):
+    settings.MATCHING_ON_TRIAGE = False
+    help_request = HelpRequestFactory()
+    messages = said(run_action(client, "triage", [help_request]))
+    assert messages == [
+        f"{help_request.reference} : triée ; la proposition automatique est désactivée : proposez-la à un bénévole."
+    ]
+
+
+def test_the_propose_route_and_merge_actions_say_what_they_did_to_each_request(client, staff):
+    volunteer = VolunteerProfileFactory(user__first_name="Camille", user__last_name="Durand")
+    to_propose = HelpRequestFactory(triaged=True)
+    messages = said(run_action(client, "propose", [to_propose], volunteer_email=volunteer.user.email))
+    assert messages == [f"{to_propose.reference} : proposée à Camille Durand."]
+
+    ccas = AssociationFactory(name="CCAS de Nancy", kind=OrganisationKind.COMMUNE)
+    to_route = HelpRequestFactory(triaged=True)
+    messages = said(run_action(client, "route", [to_route], association=ccas.pk))
+    assert messages == [f"{to_route.reference} : confiée à CCAS de Nancy."]
+
+    original = HelpRequestFactory()
+    duplicate, lone = HelpRequestFactory(possible_duplicate_of=original), HelpRequestFactory()
+    messages = said(run_action(client, "merge_into_original", [duplicate, lone], confirmer="1"))
+    assert f"{duplicate.reference} : fusionnée dans {original.reference}." in messages
+    assert f"{lone.reference} : aucun doublon signalé, rien n'a été fait." in messages
 
 
 def test_the_route_action_hands_requests_to_the_chosen_organisation(client, staff):
