@@ -45,7 +45,9 @@ def empty_cache():
     """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next.
     Only the cache's own keys go: the Celery broker's queues live in the same database."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    # The pages' cache keys carry the release, the rate limits' counters do not (settings CACHES): both go.
+    prefixes = {settings.CACHES[alias]["KEY_PREFIX"] for alias in ("default", "counters")}
+    keys = {key for prefix in prefixes for key in client.scan_iter(f"{prefix}:*", count=1000)}
     if keys:
         client.delete(*keys)
 
