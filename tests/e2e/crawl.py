@@ -38,7 +38,7 @@ from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
 from requests_app.enums import AccessReason
-from requests_app.models import HelpRequest
+from requests_app.models import Callback, HelpRequest
 from requests_app.privacy import access_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +122,10 @@ class Demo:
     def application(self) -> Application:
         applications = Application.objects.filter(mission__association=self.organisation).order_by("pk")
         return found(applications.first(), "an application to the demo organisation's missions")
+
+    @cached_property
+    def callback(self):
+        return found(Callback.objects.open().order_by("pk").first(), "an open callback (the demo's Rappels)")
 
     @cached_property
     def invitation(self) -> Invitation:
@@ -208,6 +212,10 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
         "pk": demo.help_request.pk,
         "volunteer_pk": demo.proposal.volunteer_id,
     },
+    # The triage's "je m'en occupe", and a callback's try and scheduling (forms' targets, in the admin).
+    "admin:requests_app_helprequest_hold": lambda demo: {"pk": demo.help_request.pk},
+    "admin:requests_app_callback_attempt": lambda demo: {"pk": demo.callback.pk},
+    "admin:requests_app_callback_schedule": lambda demo: {"help_request_pk": demo.callback.help_request_id},
     # The links of allauth's emails, with keys made as allauth makes them.
     "account_confirm_email": email_confirmation,
     "account_reset_password_from_key": password_reset,
