@@ -53,6 +53,9 @@ NOT_PAGES = {
     "core:health_full",
     # Redirects to an object's page on the site, named by content type; the object's own page is crawled.
     "admin:view_on_site",
+    # A piece of the hotline console (the caller's earlier requests), fetched into it as a number is typed; the
+    # console, crawled, shows it.
+    "requests:intake_history",
 }
 
 
