@@ -43,11 +43,13 @@ def staff(client):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next.
-    Only the cache's own keys go: the Celery broker's queues live in the same database."""
+    Only the caches' own keys go: the Celery broker's queues live in the same database. The counters keep a prefix of
+    their own, without the release the pages' prefix carries."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    for alias in ("default", "counters"):
+        keys = list(client.scan_iter(f"{settings.CACHES[alias]['KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 @pytest.fixture(scope="session")
