@@ -19,7 +19,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.roles import staff_emails
 from core import health
-from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
+from core.sms import cut_to_one_sms, fits_one_sms, gsm7_spelling
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
@@ -68,14 +68,18 @@ def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Not
 
 def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=None) -> Notification | None:
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
-    and tests check it. The templates fit in 160 GSM characters with the longest names (tested); should one
-    not, the text is cut rather than lost with its event, and the error logged so the template gets fixed."""
+    and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
+    a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
+    instead. Should a text still not fit, it is cut rather than lost with its event, and the error logged so that
+    the template gets fixed."""
     if not to or _muted.get():
         return None
     body = render(event, "sms.txt", context)
-    if len(body) > SMS_MAX_LENGTH:
-        logger.error("SMS for %s is %s characters long: cut to %s", event, len(body), SMS_MAX_LENGTH)
-        body = body[: SMS_MAX_LENGTH - 3] + "..."
+    if not fits_one_sms(body):
+        body = gsm7_spelling(body)
+    if not fits_one_sms(body):
+        logger.error("SMS for %s is %s characters long: cut to one SMS", event, len(body))
+        body = cut_to_one_sms(body)
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
     return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
 
