@@ -9,9 +9,11 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +21,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.roles import staff_emails
 from core import health
-from core.sms import cut_to_one_sms, fits_one_sms, gsm7_spelling
+from core.sms import SmsQuotaExhausted, cut_to_one_sms, fits_one_sms, gsm7_spelling
+from notifications.delivery import sms_paused
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
@@ -106,11 +109,34 @@ def retry(notifications) -> int:
     """Staff's "try again" on failed rows: a fresh series of attempts, starting now."""
     ids = list(notifications.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), provider_message_id="",
+        reported_at=None,
+    )  # fmt: skip
     for notification_id in ids:
         deliver_notification.enqueue_on_commit(notification_id)
     return len(ids)
+
+
+WAITING_SMS_FILTER = "?channel__exact=sms&status__exact=pending"  # the admin's list of the SMS a pause holds
+
+
+@receiver(sms_paused)
+def sms_paused_alert(sender, *, error, until, **kwargs) -> None:
+    """Staff learn that no SMS leaves, and why, once for each pause: topping up the provider's credit is theirs to
+    do, and meanwhile whoever waits for an SMS may need a call."""
+    pause = timedelta(minutes=settings.SMS_PAUSE_MINUTES)
+    if Notification.objects.filter(event=Event.SMS_PAUSED, created_at__gt=timezone.now() - pause).exists():
+        return
+    context = {
+        "credit": isinstance(error, SmsQuotaExhausted),
+        "provider": settings.SMS_BACKEND,
+        "waiting": Notification.objects.pending().filter(channel=Channel.SMS).count(),
+        "until": until,
+        "minutes": settings.SMS_PAUSE_MINUTES,
+        "max_attempts": settings.NOTIFICATION_MAX_ATTEMPTS,
+        "url": absolute_url("admin:notifications_notification_changelist") + WAITING_SMS_FILTER,
+    }
+    staff_email_add(Event.SMS_PAUSED, context=context)
 
 
 @dataclass(frozen=True)
