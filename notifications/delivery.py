@@ -1,5 +1,6 @@
-"""Delivering from the outbox: each row sent once, retried as its error allows, and the rows whose task was lost
-found again. The tasks (tasks.py) call this module; outbox.py writes the rows and queues their tasks.
+"""Delivering from the outbox: each row sent once, retried as its error allows, the rows whose task was lost found
+again, and the SMS providers' delivery reports taken. The tasks (tasks.py) and the report views call this module;
+outbox.py writes the rows and queues their tasks.
 
 What a failed send leads to depends on the error's kind (core/sms.py):
 - permanent (an invalid number, a landline): the row fails at once, with the provider's reason;
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from core.sms import SmsAccountError, SmsPermanentError
+from core.sms import DeliveryReport, SmsAccountError, SmsPermanentError
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
 
@@ -99,6 +100,24 @@ def pause_sms(*, until: datetime, error: SmsAccountError) -> None:
     Notification.objects.filter(pk__in=list(waiting)).update(next_attempt_at=until)
     logger.error("SMS paused until %s: %s", until.isoformat(), type(error).__name__)
     sms_paused.send(sender=Notification, error=error, until=until)
+
+
+@transaction.atomic
+def record_report(report: DeliveryReport) -> bool:
+    """A provider's delivery report on the SMS it names: delivered, or failed with the reason. Returns whether a row
+    changed (a replay, or a report on a message this portal does not know, changes nothing).
+
+    A report that overtakes its own message's commit (the provider answers before the row's id is stored) finds
+    nothing: the message stays "sent", as it would had the provider sent no report."""
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(channel=Channel.SMS, provider_message_id=report.message_id)
+        .first()
+    )
+    if notification is None:
+        logger.info("Delivery report for an unknown SMS id")
+        return False
+    return notification.record_report(report, timezone.now())
 
 
 def claim_overdue(now=None) -> list[int]:

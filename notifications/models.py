@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.sms import send_sms
+from core.sms import DeliveryReport, send_sms
 from notifications.enums import Channel, DeliveryStatus, Event
 
 
@@ -97,3 +97,14 @@ class Notification(models.Model):
         message.attach_alternative(html, "text/html")
         message.send()
         return ""
+
+    def record_report(self, report: DeliveryReport, now) -> bool:
+        """The provider's last word on a sent message, taken once: a replay, or a report on a message already
+        delivered or failed, changes nothing. Returns whether the row changed."""
+        if self.status != DeliveryStatus.SENT:
+            return False
+        self.status = DeliveryStatus.DELIVERED if report.delivered else DeliveryStatus.FAILED
+        self.last_error = "" if report.delivered else report.reason[:2000]
+        self.reported_at = now
+        self.save(update_fields=["status", "last_error", "reported_at"])
+        return True

@@ -249,3 +249,18 @@ def test_an_sms_too_long_for_one_message_is_cut_and_the_template_reported(settin
 
     assert len(row.body) == 160 and row.body.endswith("...")
     assert "SMS for proposal_made is" in caplog.text
+
+
+def test_staff_see_whether_an_sms_arrived_and_find_it_by_the_provider_s_id(client, staff):
+    sms = {"event": Event.REQUEST_RECEIVED, "channel": Channel.SMS, "body": "-", "reported_at": timezone.now()}
+    Notification.objects.create(recipient="+33612345678", status="delivered", provider_message_id="265420001", **sms)
+    Notification.objects.create(
+        recipient="+33698765432", status="failed", provider_message_id="265420002", **sms,
+        last_error="Non remis selon OVHcloud : Unknown subscriber (dlr 16, ptt 2)",
+    )  # fmt: skip
+    changelist = reverse("admin:notifications_notification_changelist")
+
+    page = client.get(changelist, {"status__exact": "delivered"}).content.decode()
+    assert "+33612345678" in page and "Remise" in page and "+33698765432" not in page
+    page = client.get(changelist, {"q": "265420002"}).content.decode()
+    assert "+33698765432" in page and "Unknown subscriber (dlr 16, ptt 2)" in page and "+33612345678" not in page

@@ -3,8 +3,10 @@
 
 import pytest
 from django.core.checks import Error
+from django.urls import reverse
 
 from core.checks import sms_provider_configured
+from core.log_redaction import redact_url
 from core.sms import (
     SmsConfigurationError,
     SmsPermanentError,
@@ -12,7 +14,10 @@ from core.sms import (
     SmsRetryableError,
     send_sms,
 )
-from tests.core.sms_providers.conftest import OVH_KEYS
+from notifications import delivery
+from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.models import Notification
+from tests.core.sms_providers.conftest import OVH_KEYS, OVH_REPORT_TOKEN
 from tests.core.sms_providers.fakes import FakeOvh, ovh_signature
 
 TO, BODY = "+33612345678", "Entraide 54 : demande E54-7K3Q-9PXD enregistrée. Suivi : https://entraide54.fr/s/abc/"
@@ -131,3 +136,89 @@ def test_missing_keys_stop_the_portal_at_start_up_and_send_nothing(ovh_api, sett
     with pytest.raises(SmsConfigurationError):
         send_sms(to=TO, body=BODY)
     assert ovh_api.received == []
+
+
+# --- Delivery reports --------------------------------------------------------------------------------------------
+# OVHcloud calls the SMS account's callback address with the SMS's `id` and its `dlr` (1 delivered, 2 and 16 not
+# delivered, 4 and 8 on the way), a `description` and the operator's `ptt` code, in the query string.
+
+
+def sent_sms() -> Notification:
+    """An SMS of the outbox, sent through OVHcloud by the outbox's own delivery."""
+    sms = Notification.objects.create(event=Event.REQUEST_RECEIVED, channel=Channel.SMS, recipient=TO, body=BODY)
+    delivery.deliver(sms.pk)
+    sms.refresh_from_db()
+    return sms
+
+
+def report_url(token: str = OVH_REPORT_TOKEN) -> str:
+    return reverse("notifications:ovh_report", args=[token])
+
+
+@pytest.mark.django_db
+def test_the_report_of_a_delivered_sms_marks_its_row_delivered(ovh_api, client):
+    sms = sent_sms()
+    assert (sms.status, sms.provider_message_id) == (DeliveryStatus.SENT, "265420001")
+
+    response = client.get(report_url(), {"id": "265420001", "dlr": "1", "description": "Delivered", "ptt": "13"})
+
+    assert response.status_code == 204
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.DELIVERED and sms.reported_at is not None
+
+
+@pytest.mark.django_db
+def test_the_report_of_an_sms_not_delivered_fails_its_row_with_the_reason(ovh_api, client):
+    sms = sent_sms()
+    client.get(
+        report_url(), {"id": sms.provider_message_id, "dlr": "16", "description": "Unknown subscriber", "ptt": "2"}
+    )
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.FAILED
+    assert sms.last_error == "Non remis selon OVHcloud : Unknown subscriber (dlr 16, ptt 2)"
+
+
+@pytest.mark.django_db
+def test_a_report_posted_rather_than_got_is_taken_too(ovh_api, client):
+    sms = sent_sms()
+    assert client.post(report_url(), {"id": sms.provider_message_id, "dlr": "1"}).status_code == 204
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.DELIVERED
+
+
+@pytest.mark.django_db
+def test_a_replayed_or_contradicting_report_changes_nothing(ovh_api, client):
+    sms = sent_sms()
+    delivered = {"id": sms.provider_message_id, "dlr": "1"}
+    client.get(report_url(), delivered)
+    sms.refresh_from_db()
+    first = (sms.status, sms.reported_at, sms.last_error)
+
+    assert client.get(report_url(), delivered).status_code == 204
+    assert client.get(report_url(), {"id": sms.provider_message_id, "dlr": "2"}).status_code == 204
+    sms.refresh_from_db()
+    assert (sms.status, sms.reported_at, sms.last_error) == first
+
+
+@pytest.mark.django_db
+def test_a_step_on_the_way_is_not_an_outcome(ovh_api, client):
+    sms = sent_sms()
+    for dlr in ("4", "8"):
+        client.get(report_url(), {"id": sms.provider_message_id, "dlr": dlr})
+    sms.refresh_from_db()
+    assert (sms.status, sms.reported_at) == (DeliveryStatus.SENT, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("setting, token", [(OVH_REPORT_TOKEN, OVH_REPORT_TOKEN[:-1] + "x"), ("", "x")])
+def test_a_report_without_the_secret_is_refused_and_nothing_is_stored(ovh_api, client, settings, setting, token):
+    settings.OVH_SMS_REPORT_TOKEN = setting  # none set: every report is refused
+    sms = sent_sms()
+    response = client.get(report_url(token), {"id": sms.provider_message_id, "dlr": "2", "description": "forged"})
+    assert response.status_code == 403
+    sms.refresh_from_db()
+    assert (sms.status, sms.reported_at, sms.last_error) == (DeliveryStatus.SENT, None, "")
+
+
+def test_the_secret_in_the_report_address_never_reaches_a_log():
+    assert redact_url(f"{report_url()}?id=265420001&dlr=1") == "/sms/accuses/ovh/<token>/?<query>"
