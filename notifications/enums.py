@@ -17,6 +17,11 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
 
 
+# What counts as reaching the person: for an SMS, the operator's delivery report; for an email, the mail server
+# taking it, the only receipt email gives.
+REACHED = {Channel.EMAIL: {DeliveryStatus.SENT, DeliveryStatus.DELIVERED}, Channel.SMS: {DeliveryStatus.DELIVERED}}
+
+
 class Event(models.TextChoices):
     """What caused a message; each has its templates under templates/notifications/<event>/."""
 
