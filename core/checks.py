@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from core.brand import MINIMUM_TEXT_CONTRAST, colour_pairs, contrast_ratio
+from core.sms import backend_class
 
 CONSOLE_BACKENDS = {
     "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
@@ -46,3 +48,21 @@ def brand_colours_readable(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def sms_provider_configured(app_configs, **kwargs):
+    """A provider chosen without its keys would send nothing, each message failing in turn: stop at start-up."""
+    try:
+        backend = backend_class()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="entraide.E002")]
+    missing = backend.missing_settings() if hasattr(backend, "missing_settings") else []
+    return [
+        Error(
+            f"SMS_BACKEND={settings.SMS_BACKEND} needs {name}.",
+            hint="See the README's settings, section SMS providers.",
+            id="entraide.E002",
+        )
+        for name in missing
+    ]

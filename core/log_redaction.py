@@ -10,12 +10,13 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 # Path segments that are secrets, after the segments that announce them (see the urls.py files): tracking and
-# invitation tokens, allauth's email-confirmation and password-reset keys. Matched anywhere in the path and
-# whatever the case, so that a mistyped URL (a 404) does not leak a token either.
+# invitation tokens, the SMS delivery reports' secret, allauth's email-confirmation and password-reset keys. Matched
+# anywhere in the path and whatever the case, so that a mistyped URL (a 404) does not leak a token either.
 SECRET_SEGMENTS = [
     (re.compile(r"(/demandes/+suivi/+)[^/]+", re.IGNORECASE), "<token>"),
     (re.compile(r"(/s/+)[^/]+", re.IGNORECASE), "<token>"),
     (re.compile(r"(/invitation/+)[^/]+", re.IGNORECASE), "<token>"),
+    (re.compile(r"(/sms/+accuses/+ovh/+)[^/]+", re.IGNORECASE), "<token>"),  # OVHcloud's delivery reports
     (re.compile(r"(/confirm-email/+)[^/]+", re.IGNORECASE), "<key>"),
     # ".../key/done/" is the page that follows a reset, not a key.
     (re.compile(r"(/password/+reset/+key/+)(?!done(?:/|$))[^/]+", re.IGNORECASE), "<key>"),

@@ -8,9 +8,18 @@ class Channel(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    """Pending, then sent (handed to the mail server or the SMS provider) or failed; an SMS whose provider reports
+    on it then becomes delivered, or failed with the reason."""
+
     PENDING = "pending", _("À envoyer")
     SENT = "sent", _("Envoyée")
+    DELIVERED = "delivered", _("Remise")
     FAILED = "failed", _("Échec")
+
+
+# What counts as reaching the person: for an SMS, the operator's delivery report; for an email, the mail server
+# taking it, the only receipt email gives.
+REACHED = {Channel.EMAIL: {DeliveryStatus.SENT, DeliveryStatus.DELIVERED}, Channel.SMS: {DeliveryStatus.DELIVERED}}
 
 
 class Event(models.TextChoices):
@@ -31,3 +40,4 @@ class Event(models.TextChoices):
     DAILY_DIGEST = "daily_digest", _("Résumé quotidien")
     CALLBACK_OVERDUE = "callback_overdue", _("Rappel en retard")
     CALLBACK_UNREACHABLE = "callback_unreachable", _("Personne injoignable au rappel")
+    SMS_PAUSED = "sms_paused", _("Envoi des SMS suspendu")

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.sms import send_sms
+from core.sms import DeliveryReport, send_sms
 from notifications.enums import Channel, DeliveryStatus, Event
 
 
@@ -41,13 +41,18 @@ class Notification(models.Model):
         verbose_name=_("demande"),
     )
     status = models.CharField(
-        _("état"), max_length=7, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, editable=False
+        _("état"), max_length=9, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, editable=False
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0, editable=False)
     last_error = models.TextField(_("dernière erreur"), blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True, editable=False)
+    # The SMS provider's id for the message, by which its delivery report finds the row.
+    provider_message_id = models.CharField(
+        _("identifiant chez le fournisseur"), max_length=64, blank=True, editable=False
+    )
+    reported_at = models.DateTimeField(_("accusé de réception le"), null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -61,16 +66,22 @@ class Notification(models.Model):
                 fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING), name="notification_pending"
             ),
             models.Index(fields=["event", "help_request"], name="notification_event_request"),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="notification_provider_id",
+            ),
+            models.Index(fields=["created_at"], name="notification_created"),  # the dashboard's period
         ]
 
     def __str__(self):
         return f"{self.get_event_display()} → {self.recipient} ({self.get_channel_display()})"
 
-    def send(self) -> None:
-        """Hands the message to the channel's backend; raises whatever the backend raises."""
+    def send(self) -> str:
+        """Hands the message to the channel's backend and returns the provider's id for it ("" for an email);
+        raises whatever the backend raises."""
         if self.channel == Channel.SMS:
-            send_sms(to=self.recipient, body=self.body)
-            return
+            return send_sms(to=self.recipient, body=self.body)
         message = EmailMultiAlternatives(self.subject, self.body, None, [self.recipient])
         html = render_to_string(
             "notifications/email.html",
@@ -85,3 +96,15 @@ class Notification(models.Model):
         )
         message.attach_alternative(html, "text/html")
         message.send()
+        return ""
+
+    def record_report(self, report: DeliveryReport, now) -> bool:
+        """The provider's last word on a sent message, taken once: a replay, or a report on a message already
+        delivered or failed, changes nothing. Returns whether the row changed."""
+        if self.status != DeliveryStatus.SENT:
+            return False
+        self.status = DeliveryStatus.DELIVERED if report.delivered else DeliveryStatus.FAILED
+        self.last_error = "" if report.delivered else report.reason[:2000]
+        self.reported_at = now
+        self.save(update_fields=["status", "last_error", "reported_at"])
+        return True

@@ -9,9 +9,11 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +21,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.roles import staff_emails
 from core import health
-from core.sms import MAX_LENGTH as SMS_MAX_LENGTH
+from core.sms import SmsQuotaExhausted, cut_to_one_sms, fits_one_sms, gsm7_spelling
+from notifications.delivery import sms_paused
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
@@ -68,14 +71,18 @@ def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Not
 
 def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=None) -> Notification | None:
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
-    and tests check it. The templates fit in 160 GSM characters with the longest names (tested); should one
-    not, the text is cut rather than lost with its event, and the error logged so the template gets fixed."""
+    and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
+    a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
+    instead. Should a text still not fit, it is cut rather than lost with its event, and the error logged so that
+    the template gets fixed."""
     if not to or _muted.get():
         return None
     body = render(event, "sms.txt", context)
-    if len(body) > SMS_MAX_LENGTH:
-        logger.error("SMS for %s is %s characters long: cut to %s", event, len(body), SMS_MAX_LENGTH)
-        body = body[: SMS_MAX_LENGTH - 3] + "..."
+    if not fits_one_sms(body):
+        body = gsm7_spelling(body)
+    if not fits_one_sms(body):
+        logger.error("SMS for %s is %s characters long: cut to one SMS", event, len(body))
+        body = cut_to_one_sms(body)
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
     return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
 
@@ -102,11 +109,34 @@ def retry(notifications) -> int:
     """Staff's "try again" on failed rows: a fresh series of attempts, starting now."""
     ids = list(notifications.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), provider_message_id="",
+        reported_at=None,
+    )  # fmt: skip
     for notification_id in ids:
         deliver_notification.enqueue_on_commit(notification_id)
     return len(ids)
+
+
+WAITING_SMS_FILTER = "?channel__exact=sms&status__exact=pending"  # the admin's list of the SMS a pause holds
+
+
+@receiver(sms_paused)
+def sms_paused_alert(sender, *, error, until, **kwargs) -> None:
+    """Staff learn that no SMS leaves, and why, once for each pause: topping up the provider's credit is theirs to
+    do, and meanwhile whoever waits for an SMS may need a call."""
+    pause = timedelta(minutes=settings.SMS_PAUSE_MINUTES)
+    if Notification.objects.filter(event=Event.SMS_PAUSED, created_at__gt=timezone.now() - pause).exists():
+        return
+    context = {
+        "credit": isinstance(error, SmsQuotaExhausted),
+        "provider": settings.SMS_BACKEND,
+        "waiting": Notification.objects.pending().filter(channel=Channel.SMS).count(),
+        "until": until,
+        "minutes": settings.SMS_PAUSE_MINUTES,
+        "max_attempts": settings.NOTIFICATION_MAX_ATTEMPTS,
+        "url": absolute_url("admin:notifications_notification_changelist") + WAITING_SMS_FILTER,
+    }
+    staff_email_add(Event.SMS_PAUSED, context=context)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from associations.models import Association, Mission
 from core.enums import Domain, domain_bit
 from core.models import Arrondissement, Commune, Epci
 from matching.models import Proposal
+from notifications.enums import REACHED, Channel, DeliveryStatus
+from notifications.models import Notification
 from requests_app.enums import (
     CLOSED_STATUSES,
     TAKE_IN_CHARGE_WITHIN,
@@ -419,6 +421,52 @@ def concerns_reported(scope: Scope) -> int:
     ).count()
 
 
+# --- Messages ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelDelivery:
+    """The messages of one channel written during the period: how many reached the person, failed, or wait for
+    news (still in the outbox, or an SMS the operator has not reported on yet)."""
+
+    code: str
+    label: str
+    reached: int
+    failed: int
+    waiting: int
+
+    @property
+    def rate(self) -> float | None:
+        """Reached among the messages whose fate is known."""
+        known = self.reached + self.failed
+        return self.reached / known if known else None
+
+
+def messages_delivery(scope: Scope) -> list[ChannelDelivery]:
+    """Emails and SMS written during the period, by channel and fate, "reached" meaning what notifications.enums says
+    for each channel (an SMS's delivery report, an email taken by the mail server). With a domain or a place, only
+    the messages about the scope's requests. One query."""
+    messages = Notification.objects.filter(created_at__gte=scope.start, created_at__lt=scope.end)
+    if scope.domain or scope.epci or scope.arrondissement:
+        messages = messages.filter(help_request__in=scope.requests().values("pk"))
+    rows = messages.values_list("channel", "status").annotate(n=Count("pk")).order_by()
+    counts = {(channel, status): n for channel, status, n in rows}
+
+    def count(channel: str, statuses) -> int:
+        return sum(counts.get((channel, status), 0) for status in statuses)
+
+    return [
+        ChannelDelivery(
+            code=channel.value,
+            label=channel.label,
+            reached=count(channel, REACHED[channel]),
+            failed=count(channel, [DeliveryStatus.FAILED]),
+            waiting=count(channel, set(DeliveryStatus) - REACHED[channel] - {DeliveryStatus.FAILED}),
+        )
+        for channel in Channel
+    ]
+
+
 # --- Everything the dashboard shows -----------------------------------------------------------------
 
 
@@ -436,4 +484,5 @@ def dashboard_figures(scope: Scope) -> dict:
         "associations": associations_by_status(scope),
         "missions": missions_summary(scope),
         "concerns": concerns_reported(scope),
+        "messages": messages_delivery(scope),
     }

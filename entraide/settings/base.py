@@ -385,6 +385,31 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # 
 # console would put every message into the logs (`check --deploy` warns about it, core/checks.py).
 SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "file")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+# A provider that does not answer within this is tried again later (a task must not hang on it).
+SMS_TIMEOUT_SECONDS = env_float("SMS_TIMEOUT_SECONDS", 10)
+# When the provider's account sends nothing (credit spent, credentials refused), every SMS waits this long before
+# one is tried again, and staff are alerted once for each pause (notifications/delivery.py).
+SMS_PAUSE_MINUTES = env_int("SMS_PAUSE_MINUTES", 60)
+
+# SMS_BACKEND=ovh, the département's default provider: OVHcloud, French, data in France (core/sms_providers/ovh.py).
+# The keys come from https://eu.api.ovh.com/createToken/ with POST /sms/*/jobs granted; the service name is the SMS
+# account's (sms-ab12345-1). Without a declared sender name, messages come from a short number that can be answered.
+OVH_ENDPOINT = env_str("OVH_ENDPOINT", "ovh-eu")
+OVH_APPLICATION_KEY = env_str("OVH_APPLICATION_KEY")
+OVH_APPLICATION_SECRET = env_str("OVH_APPLICATION_SECRET")
+OVH_CONSUMER_KEY = env_str("OVH_CONSUMER_KEY")
+OVH_SMS_SERVICE_NAME = env_str("OVH_SMS_SERVICE_NAME")
+OVH_SMS_SENDER = env_str("OVH_SMS_SENDER")
+# The secret in the delivery reports' address, /sms/accuses/ovh/<token>/: empty, every report is refused.
+OVH_SMS_REPORT_TOKEN = env_str("OVH_SMS_REPORT_TOKEN")
+
+# SMS_BACKEND=twilio (core/sms_providers/twilio.py): from a number, or from a Messaging Service if one is named.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+# Where Twilio reports each message's delivery (notifications/urls.py); empty to rely on the Messaging Service's own.
+TWILIO_STATUS_CALLBACK_URL = env_str("TWILIO_STATUS_CALLBACK_URL", f"{SITE_URL}/sms/accuses/twilio/")
 
 # Numbers typed the French way (06 12 34 56 78) are read as French and stored in E.164.
 PHONENUMBER_DEFAULT_REGION = "FR"
@@ -459,6 +484,8 @@ LOGGING = {
     "loggers": {
         # axes writes a line at INFO for every successful login: warnings (lockouts) are what matters.
         "axes": {"level": "WARNING"},
+        # Twilio's client writes each API call's address and headers at INFO, ten lines an SMS: its errors are enough.
+        "twilio.http_client": {"level": "WARNING"},
         # Django's defaults give these two handlers of their own, unfiltered (and a mail to ADMINS with the whole
         # request): their lines go through the root's handler instead.
         "django": {"handlers": [], "level": "INFO"},

@@ -39,22 +39,26 @@ class AccessLogAdmin(RecordAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(SearchAccessLogged, RecordAdmin):
-    """What was sent to whom, and what failed and why. Read-only: the outbox is a record, not a draft box.
+    """What was sent to whom, what failed and why, and which SMS the provider reported delivered ("Remise") or not
+    (failed, with its reason, and the time of the report). Read-only: the outbox is a record, not a draft box.
     The list shows each recipient's address or phone number, a requester's among them: every look at it is in
     the access log, one line for each request whose messages are on the page. It is registered here, beside the
     access log, because of that: the notifications app knows nothing of requests."""
 
     log_unfiltered_list = True
 
-    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_display = [
+        "created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "reported_at", "last_error",
+    ]  # fmt: skip
     list_filter = ["status", "channel", "event"]
-    search_fields = ["recipient", "help_request__reference"]
+    # The provider's id as its support quotes it, exactly.
+    search_fields = ["recipient", "help_request__reference", "=provider_message_id"]
     date_hierarchy = "created_at"
     list_select_related = ["help_request"]  # for the access log, read with the page
     actions = ["retry"]
     readonly_fields = [
         "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
-        "last_error", "created_at", "next_attempt_at", "sent_at",
+        "last_error", "created_at", "next_attempt_at", "sent_at", "provider_message_id", "reported_at",
     ]  # fmt: skip
     raw_id_fields = ["help_request"]
 

@@ -9,8 +9,9 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from core.sms import LocmemBackend
+from core.sms import LocmemBackend, SmsLength, sms_length
 from notifications import delivery, outbox
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.models import Notification
@@ -218,3 +219,48 @@ def test_a_non_staff_user_cannot_reach_the_outbox(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:notifications_notification_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def proposal_context(commune: str) -> dict:
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    return {
+        "help_request": SimpleNamespace(commune=SimpleNamespace(name=commune)),
+        "proposal": SimpleNamespace(respond_by=timezone.make_aware(datetime(2026, 3, 2, 14, 0))),
+        "url": "https://entraide54.fr/benevoles/propositions/12/",
+    }
+
+
+def test_an_sms_made_unicode_by_a_name_is_spelled_in_gsm_rather_than_cut_to_70(caplog):
+    row = outbox.sms_add(Event.PROPOSAL_MADE, to="+33612345678", context=proposal_context("Fontenoy-la-Joûte"))
+
+    assert row.body == (
+        "Entraide 54 : aide demandée à Fontenoy-la-Joute. Réponse avant 2/03 14h00 : "
+        "https://entraide54.fr/benevoles/propositions/12/"
+    )  # "é" is GSM's: only the circumflex went
+    assert sms_length(row.body) == SmsLength(encoding="GSM-7", units=len(row.body), parts=1)
+    assert not caplog.records
+
+
+def test_an_sms_too_long_for_one_message_is_cut_and_the_template_reported(settings, caplog):
+    settings.PORTAL_NAME = "Entraide " * 20
+    row = outbox.sms_add(Event.PROPOSAL_MADE, to="+33612345678", context=proposal_context("Nancy"))
+
+    assert len(row.body) == 160 and row.body.endswith("...")
+    assert "SMS for proposal_made is" in caplog.text
+
+
+def test_staff_see_whether_an_sms_arrived_and_find_it_by_the_provider_s_id(client, staff):
+    sms = {"event": Event.REQUEST_RECEIVED, "channel": Channel.SMS, "body": "-", "reported_at": timezone.now()}
+    Notification.objects.create(recipient="+33612345678", status="delivered", provider_message_id="265420001", **sms)
+    Notification.objects.create(
+        recipient="+33698765432", status="failed", provider_message_id="265420002", **sms,
+        last_error="Non remis selon OVHcloud : Unknown subscriber (dlr 16, ptt 2)",
+    )  # fmt: skip
+    changelist = reverse("admin:notifications_notification_changelist")
+
+    page = client.get(changelist, {"status__exact": "delivered"}).content.decode()
+    assert "+33612345678" in page and "Remise" in page and "+33698765432" not in page
+    page = client.get(changelist, {"q": "265420002"}).content.decode()
+    assert "+33698765432" in page and "Unknown subscriber (dlr 16, ptt 2)" in page and "+33612345678" not in page

@@ -1,4 +1,5 @@
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,9 +93,9 @@ def _volume(rows: int) -> None:
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_dashboard_makes_as_many_queries_for_1_row_as_for_50(client, staff, rows, django_assert_max_num_queries):
     _volume(rows)
-    # session, user, the two filter lists (EPCI, arrondissements), the eleven figures, the staff's permissions (2),
-    # the messages waiting and late in the outbox (2)
-    with django_assert_max_num_queries(19):
+    # session, user, the two filter lists (EPCI, arrondissements), the twelve figures (the messages' fate among
+    # them), the staff's permissions (2), the messages waiting and late in the outbox (2)
+    with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.context["figures"]["per_day"].total == rows
 
@@ -122,3 +123,16 @@ def test_the_demo_data_fill_the_dashboard(client, settings):
     assert figures["delays"].count > 0  # routed requests
     assert figures["missions"].published > 0
     assert figures["per_epci"][0].count > 0
+
+
+def test_the_dashboard_shows_each_channel_s_delivery_rate(client, staff):
+    from notifications.enums import Channel, DeliveryStatus
+    from notifications.models import Notification
+
+    for status in [DeliveryStatus.DELIVERED] * 3 + [DeliveryStatus.FAILED]:
+        Notification.objects.create(event="request_done", channel=Channel.SMS, recipient="x", body="-", status=status)
+
+    content = html.unescape(client.get(URL).content.decode())
+    table = re.sub(r">\s+<", "><", content.split('id="remise-des-messages"')[1].split("</table>")[0])
+    assert '<th scope="row">SMS</th><td>3</td><td>1</td><td>0</td><td>75 %</td>' in table
+    assert '<th scope="row">Courriel</th><td>0</td><td>0</td><td>0</td><td>—</td>' in table  # nothing known yet

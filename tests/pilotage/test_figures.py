@@ -184,5 +184,36 @@ def test_the_dashboard_figures_take_a_fixed_number_of_queries(crisis, april):
     with CaptureQueriesContext(connection) as queries:
         figures.dashboard_figures(april)
     # open requests, per day, delays, overdue, per EPCI (2), top communes, volunteers, organisations, missions,
-    # concerns
-    assert len(queries) == 11
+    # concerns, messages
+    assert len(queries) == 12
+
+
+def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(frozen_now, april):
+    from notifications.enums import Channel, DeliveryStatus
+    from notifications.models import Notification
+
+    food_request = HelpRequestFactory(domain=FOOD)
+
+    def messages(channel, status, count, *, day=5, help_request=None):
+        for _ in range(count):
+            Notification.objects.create(
+                event="request_received", channel=channel, recipient="x", body="-", status=status,
+                created_at=paris(day, 10), help_request=help_request,
+            )  # fmt: skip
+
+    messages(Channel.EMAIL, DeliveryStatus.SENT, 3)  # taken by the mail server: as far as email goes
+    messages(Channel.EMAIL, DeliveryStatus.FAILED, 1)
+    messages(Channel.SMS, DeliveryStatus.DELIVERED, 5, help_request=food_request)  # the operator reported them
+    messages(Channel.SMS, DeliveryStatus.FAILED, 1)  # refused, or reported not delivered
+    messages(Channel.SMS, DeliveryStatus.SENT, 2)  # no report yet
+    messages(Channel.SMS, DeliveryStatus.PENDING, 1)
+    messages(Channel.SMS, DeliveryStatus.DELIVERED, 4, day=20, help_request=food_request)  # after the period
+
+    email, sms = figures.messages_delivery(april)
+    assert (email.code, email.reached, email.failed, email.waiting, email.rate) == ("email", 3, 1, 0, 0.75)
+    assert (sms.code, sms.reached, sms.failed, sms.waiting) == ("sms", 5, 1, 3)
+    assert sms.rate == 5 / 6  # among the messages whose fate is known
+
+    email, sms = figures.messages_delivery(replace(april, domain=FOOD))  # only the messages about its requests
+    assert (email.reached, email.rate) == (0, None)
+    assert (sms.reached, sms.failed, sms.waiting, sms.rate) == (5, 0, 0, 1.0)

@@ -48,7 +48,8 @@ MAY_SEE = {
 class Rule:
     """kind: "public" (anyone, no personal data), "own" (a signed-in user's own pages, no object in the URL),
     "owned" (an object of `owner`: everyone else is refused), "staff", "token" (reached only with a secret
-    token sent to its holder: a forged one is a 404)."""
+    token sent to its holder: a forged one is a 404), "provider" (an SMS provider's delivery reports, taken only
+    with the provider's signature or secret: every role is refused, staff included)."""
 
     kind: str
     kwargs: callable = field(default=lambda world: {})
@@ -125,6 +126,8 @@ RULES = {
     "volunteers:complete": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:hand_back": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "missions:withdraw": Rule("owned", lambda w: {"pk": w.application_b.pk}, "volunteer_b"),
+    "notifications:twilio_report": Rule("provider"),
+    "notifications:ovh_report": Rule("provider", lambda w: {"token": "x" * 43}),
 }
 
 
@@ -245,6 +248,8 @@ def test_access(client, name, role):
             assert refused(role, response), where
         elif rule.kind == "owned" and role != rule.owner:
             assert refused(role, response), where
+        elif rule.kind == "provider":
+            assert response.status_code in (403, 405), where
 
 
 @pytest.mark.django_db
