@@ -56,6 +56,9 @@ NOT_PAGES = {
     # A piece of the hotline console (the caller's earlier requests), fetched into it as a number is typed; the
     # console, crawled, shows it.
     "requests:intake_history",
+    # The SMS providers' delivery reports: addresses their servers call, answering with an empty body.
+    "notifications:twilio_report",
+    "notifications:ovh_report",
 }
 
 
