@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base PORT=$(PORT)
 
-.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http
+.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http bench-hotline
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ e2e: install services chromium
 # Benchmarks: figures are recorded in BENCHMARKS.md, never asserted in tests.
 bench-triage: install services
 	$(BIN)/python bench/triage.py
+
+# The hotline journey of tests/e2e/test_hotline.py, timed at an operator's pace (the tests' fixtures as plugins).
+bench-hotline: install services chromium
+	$(BIN)/python -m pytest bench/hotline_typing.py -p tests.conftest -p tests.e2e.conftest -q -s
 
 bench-matching: install services
 	$(BIN)/python bench/matching.py
