@@ -42,7 +42,8 @@ HOTLINE_HOURS = env_str("HOTLINE_HOURS", "7 jours sur 7 de 9 h à 18 h")
 # The operator's brand (core/brand.py): who runs the portal, as its pages, emails and legal notice name it. The
 # defaults are the Meurthe-et-Moselle's; another département sets its own. A colour pair under WCAG AA contrast
 # (4.5:1) stops the portal at start-up (system check entraide.E001).
-OPERATOR_NAME = env_str("OPERATOR_NAME", f"Département de {DEPARTEMENT_NAME}")
+# Written as it starts a sentence ("Le département de … enregistre vos informations"), article included.
+OPERATOR_NAME = env_str("OPERATOR_NAME", f"Le département de {DEPARTEMENT_NAME}")
 OPERATOR_SHORT_NAME = env_str("OPERATOR_SHORT_NAME", DEPARTEMENT_NAME)
 # A file under static/ (img/logo.svg, the portal's own mark) or an absolute URL or path served elsewhere.
 OPERATOR_LOGO = env_str("OPERATOR_LOGO", "img/logo.svg")
@@ -63,7 +64,7 @@ LEGAL_PUBLISHER = env_str(
     "le président du conseil départemental",
 )
 # Where people write about their personal data: the data protection officer's electronic or postal address.
-PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", f"Délégué à la protection des données, {OPERATOR_NAME}")
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", f"le délégué à la protection des données — {OPERATOR_NAME}")
 # The portal's public address, for links in emails and SMS sent by workers (which have no request to read it from).
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)

@@ -9,6 +9,7 @@ from associations.models import Membership
 from tests.accounts.factories import PASSWORD, AgentFactory, UserFactory
 from tests.associations.factories import AssociationFactory
 from tests.core.factories import commune
+from tests.core.test_brand import STATE_IDENTITY
 from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_the_login_and_signup_pages_are_in_french_with_the_portal_s_look(client)
         assert 'class="entraide-header"' in content  # the portal's own header, around allauth's page
         assert re.search(r'<input[^>]*class="form-control"[^>]*id="id_(login|email)"', content)
         assert "Mot de passe" in content
-        assert not re.search(r'class="[^"]*\bfr-', content) and "dsfr" not in content.lower()
+        assert not STATE_IDENTITY.search(content)
 
 
 def test_the_addresses_page_draws_each_address_as_a_labelled_radio_and_its_errors_on_the_input(client):

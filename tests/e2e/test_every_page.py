@@ -177,7 +177,7 @@ class Checks:
         page.evaluate("document.fonts.ready")
         faults = layout_faults(page, self.viewport["width"], self.viewport["height"])
         if faults:
-            # Scripts still place things just after the load: DSFR's header once held its closed language menu
+            # Scripts still place things just after the load: the former header once held its closed language menu
             # 11 px past the right edge for a moment. What counts is the page as it stays.
             page.wait_for_timeout(SETTLING_MS)
             faults = layout_faults(page, self.viewport["width"], self.viewport["height"])
