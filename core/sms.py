@@ -65,6 +65,18 @@ class DeliveryReport:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ReceivedSms:
+    """An SMS a person sent to the portal's number, as its provider gives it: the provider's id for it (what makes a
+    replay harmless), the sender's number in E.164, the text, and when the provider received it."""
+
+    provider: str
+    message_id: str
+    sender: str
+    body: str
+    received_at: datetime
+
+
 class ForgedReport(Exception):
     """A delivery report that does not prove it comes from the provider (signature or secret wrong or missing)."""
 

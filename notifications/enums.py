@@ -15,6 +15,8 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Envoyée")
     DELIVERED = "delivered", _("Remise")
     FAILED = "failed", _("Échec")
+    # Never sent, by rule: the number answered STOP (the outbox holds back all but the answers to its own texts).
+    WITHHELD = "withheld", _("Retenue (STOP)")
 
 
 # What counts as reaching the person: for an SMS, the operator's delivery report; for an email, the mail server
@@ -41,3 +43,24 @@ class Event(models.TextChoices):
     CALLBACK_OVERDUE = "callback_overdue", _("Rappel en retard")
     CALLBACK_UNREACHABLE = "callback_unreachable", _("Personne injoignable au rappel")
     SMS_PAUSED = "sms_paused", _("Envoi des SMS suspendu")
+    # Issue 18: SMS both ways.
+    SMS_ANSWER = "sms_answer", _("Réponse automatique à un SMS reçu")
+    STAFF_SMS = "staff_sms", _("SMS d'un agent")
+    PROPOSAL_CONFIRMED = "proposal_confirmed", _("Demande confiée au bénévole (par SMS)")
+    HELP_ARRIVED_ASKED = "help_arrived_asked", _("L'aide est-elle arrivée ?")
+    HELP_NOT_ARRIVED = "help_not_arrived", _("Aide non arrivée")
+    SMS_RECEIVED = "sms_received", _("SMS reçu à lire")
+    SMS_BUDGET = "sms_budget", _("Budget SMS du jour")
+
+
+class InboundKind(models.TextChoices):
+    """What an SMS received says, once read (requests_app/sms_replies.py): what the portal did with it follows."""
+
+    ACCEPT = "accept", _("Accepte une proposition")
+    DECLINE = "decline", _("Refuse une proposition")
+    ARRIVED = "arrived", _("L'aide est arrivée")
+    NOT_ARRIVED = "not_arrived", _("L'aide n'est pas arrivée")
+    STOP = "stop", _("STOP")
+    START = "start", _("Reprise des SMS")
+    HELP = "help", _("Demande d'aide (AIDE)")
+    OTHER = "other", _("Message à lire")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.sms import DeliveryReport, send_sms
-from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -53,6 +53,17 @@ class Notification(models.Model):
         _("identifiant chez le fournisseur"), max_length=64, blank=True, editable=False
     )
     reported_at = models.DateTimeField(_("accusé de réception le"), null=True, blank=True, editable=False)
+    # The SMS received this message answers (AIDE, STOP, OUI…, or staff's answer from the inbox): the only kind a
+    # number that answered STOP still gets, since the person has just written to the portal.
+    in_reply_to = models.ForeignKey(
+        "InboundSms",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("en réponse à"),
+        editable=False,
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -108,3 +119,87 @@ class Notification(models.Model):
         self.reported_at = now
         self.save(update_fields=["status", "last_error", "reported_at"])
         return True
+
+
+class InboundSmsQuerySet(models.QuerySet):
+    def for_staff(self):
+        """The staff inbox, "SMS reçus": what the portal could not act on by itself and no agent has dealt with."""
+        return self.filter(needs_staff=True, handled_at__isnull=True)
+
+
+class InboundSms(models.Model):
+    """An SMS a person sent to the portal's number. Every one is kept, once per provider id (a provider that calls
+    twice stores nothing twice), with what it was read as and what the portal did with it."""
+
+    provider = models.CharField(_("fournisseur"), max_length=20, editable=False)
+    provider_message_id = models.CharField(_("identifiant chez le fournisseur"), max_length=64, editable=False)
+    sender = models.CharField(_("expéditeur"), max_length=20, db_index=True, editable=False)  # E.164
+    body = models.TextField(_("message"), editable=False)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now, editable=False)
+    kind = models.CharField(_("lu comme"), max_length=12, choices=InboundKind.choices, default=InboundKind.OTHER)
+    code = models.CharField(_("code cité"), max_length=16, blank=True)
+    help_request = models.ForeignKey(
+        "requests_app.HelpRequest",
+        on_delete=models.SET_NULL,  # a merged or erased request leaves the message in the record
+        null=True,
+        blank=True,
+        related_name="inbound_sms",
+        verbose_name=_("demande"),
+    )
+    proposal = models.ForeignKey(
+        "matching.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_sms",
+        verbose_name=_("proposition"),
+    )
+    outcome = models.CharField(_("suite donnée"), max_length=300, blank=True)
+    needs_staff = models.BooleanField(_("à lire par un agent"), default=False)
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traité par"),
+    )
+
+    objects = InboundSmsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SMS reçu")
+        verbose_name_plural = _("SMS reçus")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_message_id"], name="inbound_sms_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(needs_staff=True, handled_at__isnull=True),
+                name="inbound_sms_for_staff",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sender} : {self.body[:40]}"
+
+
+class SmsOptOut(models.Model):
+    """A number that answered STOP: the outbox sends it nothing but the answers to its own texts, until it answers
+    START (the row then goes; the SMS received keep the history)."""
+
+    number = models.CharField(_("numéro"), max_length=20, unique=True)  # E.164
+    created_at = models.DateTimeField(_("depuis le"), default=timezone.now)
+    inbound = models.ForeignKey(
+        InboundSms, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("SMS reçu")
+    )
+
+    class Meta:
+        verbose_name = _("numéro sans SMS (STOP)")
+        verbose_name_plural = _("numéros sans SMS (STOP)")
+
+    def __str__(self):
+        return self.number

@@ -28,7 +28,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.ASSIGNED: frozenset({Status.DONE, Status.TRIAGED, Status.NEEDS_STAFF, Status.CANCELLED}),
     Status.ROUTED: frozenset({Status.DONE, Status.TRIAGED, Status.CANCELLED}),
     Status.NEEDS_STAFF: frozenset({Status.TRIAGED, Status.PROPOSED, Status.ROUTED, Status.CANCELLED}),
-    Status.DONE: frozenset(),
+    # The person says by SMS that help did not arrive, or never answers the question (requests_app/arrival.py).
+    Status.DONE: frozenset({Status.NEEDS_STAFF}),
     Status.CANCELLED: frozenset(),
 }
 

@@ -267,6 +267,11 @@ class HelpRequest(models.Model):
         verbose_name=_("tenue par"),
     )
     held_at = models.DateTimeField(_("tenue depuis"), null=True, blank=True, editable=False)
+    # "L'aide est-elle bien arrivée ?" asked by SMS once the request is done (requests_app/arrival.py): when, and the
+    # answer (None until there is one; no answer after a delay reopens the request as a "no" would).
+    arrival_asked_at = models.DateTimeField(_("arrivée de l'aide demandée le"), null=True, blank=True, editable=False)
+    help_arrived = models.BooleanField(_("aide arrivée selon la personne"), null=True, blank=True, editable=False)
+    arrival_answered_at = models.DateTimeField(_("réponse reçue le"), null=True, blank=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
@@ -295,6 +300,13 @@ class HelpRequest(models.Model):
         if self.help_type_id and not self.domain:
             self.domain = self.help_type.domain
         super().save(*args, **kwargs)
+
+    @property
+    def reply_code(self) -> str:
+        """The code an SMS about this request carries and a reply quotes ("OUI 9PXD"): the reference's last group,
+        which the person may also have from the phone call or an earlier message. One phone often has several
+        requests or proposals going at once, so its number alone cannot say which a reply answers."""
+        return self.reference.rsplit("-", 1)[-1]
 
     @property
     def is_closed(self) -> bool:
