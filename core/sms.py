@@ -1,9 +1,12 @@
-"""Sending of text messages through a backend named by the SMS_BACKEND setting, and the providers' delivery reports.
+"""Sending of text messages through a backend named by the SMS_BACKEND setting, the providers' delivery reports, and
+the SMS people send to the portal.
 
 Callers use send_sms() only. A backend is a class with a `send(message)` method returning the provider's id for the
 message ("" when there is none), named in BACKENDS or given to SMS_BACKEND by its dotted path: no caller changes. The
 providers' adapters (core/sms_providers/) turn every error of their client into one of the exceptions below, which
-the outbox's retry reads (notifications/delivery.py), and read their provider's delivery reports.
+the outbox's retry reads (notifications/delivery.py), read their provider's delivery reports, and read the SMS it
+received: pushed to a webhook (read_inbound) or, for a provider that does not push them, waiting in an inbox the
+portal polls (inbox).
 """
 
 import sys
@@ -14,6 +17,7 @@ from datetime import datetime
 from math import ceil
 from pathlib import Path
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -78,7 +82,25 @@ class ReceivedSms:
 
 
 class ForgedReport(Exception):
-    """A delivery report that does not prove it comes from the provider (signature or secret wrong or missing)."""
+    """A call from a provider (a delivery report, an SMS received) that does not prove it comes from the provider:
+    signature or secret wrong or missing."""
+
+
+class MalformedInbound(ValueError):
+    """An SMS received, proven to come from the provider, that lacks what the portal needs: the provider's id for it,
+    or a sender's number it can read."""
+
+
+def e164(number: str) -> str:
+    """A sender's number as the portal stores every number: E.164, a French one read as such ("0612…", "0033612…").
+    Raises ValueError for a text that is no phone number."""
+    try:
+        parsed = phonenumbers.parse(number, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(f"Not a phone number: {number!r}") from error
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueError(f"Not a phone number: {number!r}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- Length: GSM 03.38 or UCS-2 ------------------------------------------------------------------------------------
@@ -217,3 +239,35 @@ def read_report(provider: str, request, **url_kwargs) -> DeliveryReport | None:
     """What a provider's delivery report says, once the provider's adapter has checked that it comes from the
     provider (ForgedReport otherwise); None for a step that is not the end (queued, sent to the network)."""
     return backend_class(provider).read_report(request, **url_kwargs)
+
+
+def read_inbound(provider: str, request, **url_kwargs) -> ReceivedSms:
+    """The SMS a provider pushes to the portal's webhook, once its adapter has checked that the call comes from the
+    provider (ForgedReport otherwise); MalformedInbound when it lacks the message's id or a readable sender."""
+    return backend_class(provider).read_inbound(request, **url_kwargs)
+
+
+class Inbox:
+    """SMS received that wait at a provider which does not push them, for the portal to collect (an adapter's
+    `inbox()`). Each method raises the SmsError kind of what went wrong, like sending."""
+
+    provider = ""  # as ReceivedSms.provider names it
+
+    def waiting(self) -> list[str]:
+        """The provider's ids of the messages waiting, oldest first."""
+        raise NotImplementedError
+
+    def fetch(self, message_id: str) -> ReceivedSms | None:
+        """One waiting message; None when it is gone since it was listed. MalformedInbound when it cannot be read."""
+        raise NotImplementedError
+
+    def forget(self, message_id: str) -> None:
+        """Removes a message from the provider's inbox: only ever one the portal has stored."""
+        raise NotImplementedError
+
+
+def inbox(provider: str = "") -> Inbox | None:
+    """The inbox of the provider SMS_BACKEND names (or `provider`), to poll; None for a backend whose provider pushes
+    what it receives (Twilio) or that receives nothing (console, file, locmem)."""
+    backend = backend_class(provider)
+    return backend.inbox() if hasattr(backend, "inbox") else None

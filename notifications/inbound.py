@@ -2,7 +2,10 @@
 them through the `sms_received` signal: this app sits below the requests and proposals a reply acts on).
 
 The message is stored and committed before it is acted on: a reply whose action fails (a bug, a lock timeout) is
-still in the record, and goes to the staff inbox rather than being lost."""
+still in the record, and goes to the staff inbox rather than being lost.
+
+Messages come in two ways: pushed by the provider to a webhook (Twilio: views.py), or collected from the provider's
+inbox by a beat task (OVHcloud: `collect()`, tasks.py)."""
 
 import logging
 
@@ -10,7 +13,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from core.sms import ReceivedSms
+from core.sms import Inbox, MalformedInbound, ReceivedSms, SmsAccountError, SmsError
 from notifications.enums import InboundKind
 from notifications.models import InboundSms
 
@@ -39,3 +42,48 @@ def receive(message: ReceivedSms) -> InboundSms | None:
         inbound.outcome = _("Le portail n'a pas pu traiter ce message : à lire par un agent.")
         inbound.save(update_fields=["kind", "needs_staff", "outcome"])
     return inbound
+
+
+def collect(inbox: Inbox) -> int:
+    """Stores the messages waiting in a provider's inbox, then has the provider forget each one stored; returns how
+    many were new. Nothing is lost on an error: a message is forgotten only once its row is committed (receive()
+    runs in autocommit), and one not stored, or not forgotten, is listed again at the next poll, where a replay is
+    harmless and one already stored is not even fetched again.
+
+    Raises the SmsError of a provider that cannot be read at all (unreachable, keys refused), for the task to log."""
+    waiting = inbox.waiting()
+    stored = set(
+        InboundSms.objects.filter(provider=inbox.provider, provider_message_id__in=waiting).values_list(
+            "provider_message_id", flat=True
+        )
+    )
+    new, forgetting = 0, True
+    for message_id in waiting:
+        if message_id not in stored:
+            try:
+                message = inbox.fetch(message_id)
+            except MalformedInbound:
+                # Left at the provider, where staff can read it in its own interface.
+                logger.warning("SMS received %s cannot be read: left in the provider's inbox", message_id)
+                continue
+            except SmsAccountError:
+                raise  # every other call would be refused alike
+            except SmsError as error:
+                logger.warning("SMS received %s not fetched, tried again at the next poll: %s", message_id, error)
+                continue
+            if message is None:
+                continue  # gone since it was listed
+            new += receive(message) is not None
+        if not forgetting:
+            continue
+        try:
+            inbox.forget(message_id)
+        except SmsAccountError as error:
+            # The keys may read but not delete: the messages are stored all the same, and skipped at each poll.
+            logger.error("SMS received are not deleted at the provider (%s): grant the deletion to the keys", error)
+            forgetting = False
+        except SmsError as error:
+            logger.warning(
+                "SMS received %s stored but not deleted at the provider, tried again: %s", message_id, error
+            )
+    return new

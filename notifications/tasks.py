@@ -8,7 +8,8 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import transaction
 
-from notifications import delivery
+from core import sms
+from notifications import delivery, inbound
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +47,17 @@ def sweep_outbox() -> int:
     for notification_id in overdue:
         deliver_notification.enqueue(notification_id)
     return len(overdue)
+
+
+@shared_task
+def collect_inbound_sms() -> int:
+    """Stores the SMS waiting at a provider that does not push them (OVHcloud); does nothing for one that does
+    (Twilio: its webhook) or for a backend without a provider. A poll that fails leaves them for the next one."""
+    try:
+        inbox = sms.inbox()
+        return inbound.collect(inbox) if inbox is not None else 0
+    except sms.SmsAccountError as error:
+        logger.error("SMS received not collected: the provider refuses the portal's account (%s)", error)
+    except sms.SmsError as error:
+        logger.warning("SMS received not collected, tried again at the next poll: %s", error)
+    return 0

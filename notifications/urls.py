@@ -8,4 +8,6 @@ app_name = "notifications"
 urlpatterns = [
     path("accuses/twilio/", views.twilio_report, name="twilio_report"),
     path("accuses/ovh/<str:token>/", views.ovh_report, name="ovh_report"),
+    # SMS received: Twilio pushes them; OVHcloud's are collected by a beat task (core/sms_providers/ovh.py says why).
+    path("recus/twilio/", views.twilio_inbound, name="twilio_inbound"),
 ]

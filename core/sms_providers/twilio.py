@@ -3,10 +3,14 @@
 Delivery reports: each message names its status callback (TWILIO_STATUS_CALLBACK_URL), which Twilio signs with the
 account's auth token (X-Twilio-Signature); a report whose signature the client's RequestValidator does not accept is
 refused.
+
+SMS received: Twilio pushes each one to the number's "A message comes in" webhook (<SITE_URL>/sms/recus/twilio/, set
+on the number or its Messaging Service: README, "SMS providers"), signed the same way and checked the same way.
 """
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
@@ -18,12 +22,15 @@ from twilio.rest import Client
 from core.sms import (
     DeliveryReport,
     ForgedReport,
+    MalformedInbound,
+    ReceivedSms,
     SmsConfigurationError,
     SmsError,
     SmsMessage,
     SmsPermanentError,
     SmsQuotaExhausted,
     SmsRetryableError,
+    e164,
 )
 
 # Twilio's error codes (https://www.twilio.com/docs/api/errors) for a number that will never get this message.
@@ -95,11 +102,7 @@ class TwilioBackend:
 
     @staticmethod
     def read_report(request) -> DeliveryReport | None:
-        token = settings.TWILIO_AUTH_TOKEN
-        signature = request.headers.get("X-Twilio-Signature", "")
-        # The address Twilio called, as this request arrived (behind a TLS proxy, BEHIND_TLS_PROXY gives its https).
-        if not token or not RequestValidator(token).validate(request.build_absolute_uri(), request.POST, signature):
-            raise ForgedReport("Twilio status callback without a valid X-Twilio-Signature")
+        check_signature(request, "status callback")
         message_id, status = request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", "")
         if not message_id or (status != DELIVERED and status not in NOT_DELIVERED):
             return None  # queued, sent to the operator, …: a step, not an outcome
@@ -112,6 +115,36 @@ class TwilioBackend:
             "code": code or "?",
         }
         return DeliveryReport(message_id=message_id, delivered=False, reason=reason)
+
+    @staticmethod
+    def read_inbound(request) -> ReceivedSms:
+        """An SMS received, from the webhook's parameters (MessageSid, From, Body…: Twilio's messaging webhooks)."""
+        check_signature(request, "incoming message")
+        message_id, sender = request.POST.get("MessageSid", ""), request.POST.get("From", "")
+        if not message_id or not sender:
+            raise MalformedInbound("Twilio incoming message without MessageSid or From")
+        try:
+            sender = e164(sender)
+        except ValueError as error:
+            raise MalformedInbound(f"Twilio incoming message from {sender!r}, not a phone number") from error
+        # Twilio says nothing of when the message reached it: it calls at once, so now is that moment.
+        return ReceivedSms(
+            provider="twilio",
+            message_id=message_id,
+            sender=sender,
+            body=request.POST.get("Body", ""),
+            received_at=timezone.now(),
+        )
+
+
+def check_signature(request, what: str) -> None:
+    """Raises ForgedReport unless the client's RequestValidator accepts the request's X-Twilio-Signature: the auth
+    token's HMAC of the address Twilio called and of its parameters."""
+    token = settings.TWILIO_AUTH_TOKEN
+    signature = request.headers.get("X-Twilio-Signature", "")
+    # The address Twilio called, as this request arrived (behind a TLS proxy, BEHIND_TLS_PROXY gives its https).
+    if not token or not RequestValidator(token).validate(request.build_absolute_uri(), request.POST, signature):
+        raise ForgedReport(f"Twilio {what} without a valid X-Twilio-Signature")
 
 
 def classified(error: TwilioRestException | TwilioServiceException) -> SmsError:

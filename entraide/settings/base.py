@@ -237,9 +237,14 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # When Redis is down, publishing gives up after about a second: the web request that caused a message must not
 # hang, and the message waits in the outbox for the sweep.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+# How often the SMS waiting at OVHcloud are collected (core/sms_providers/ovh.py): a volunteer's "OUI" must reach a
+# proposal well within its deadline, and each poll is one signed call when nothing waits.
+SMS_INBOUND_POLL_SECONDS = env_int("SMS_INBOUND_POLL_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "expire-proposals": {"task": "matching.tasks.expire_proposals", "schedule": 5 * 60},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 2 * 60},
+    # Only OVHcloud keeps the SMS it receives for the portal to collect; with another backend the task does nothing.
+    "collect-inbound-sms": {"task": "notifications.tasks.collect_inbound_sms", "schedule": SMS_INBOUND_POLL_SECONDS},
     "alert-urgent-unassigned": {"task": "requests_app.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
     "alert-overdue-callbacks": {"task": "requests_app.tasks.alert_overdue_callbacks", "schedule": 5 * 60},
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},

@@ -59,6 +59,8 @@ NOT_PAGES = {
     # The SMS providers' delivery reports: addresses their servers call, answering with an empty body.
     "notifications:twilio_report",
     "notifications:ovh_report",
+    # The SMS Twilio receives, pushed to the portal: a signed POST answered with empty TwiML.
+    "notifications:twilio_inbound",
 }
 
 
