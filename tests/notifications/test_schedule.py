@@ -9,6 +9,7 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
     assert tasks == {
         "matching.tasks.expire_proposals",
         "notifications.tasks.sweep_outbox",
+        "notifications.tasks.collect_inbound_sms",
         "requests_app.tasks.alert_urgent_unassigned",
         "requests_app.tasks.alert_overdue_callbacks",
         "requests_app.tasks.send_daily_digests",

@@ -58,3 +58,19 @@ def twilio_api(settings, monkeypatch):
     settings.TWILIO_STATUS_CALLBACK_URL = "https://entraide54.fr/sms/accuses/twilio/"
     yield api
     api.stop()
+
+
+@pytest.fixture
+def handed_on():
+    """The SMS received that notifications.inbound hands on (its `sms_received` signal), in order: what acts on them
+    is another module's, and these tests look no further than the handoff."""
+    from notifications.inbound import sms_received
+
+    received = []
+
+    def record(sender, inbound, **kwargs):
+        received.append(inbound)
+
+    sms_received.connect(record, weak=False)
+    yield received
+    sms_received.disconnect(record)

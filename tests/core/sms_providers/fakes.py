@@ -3,7 +3,8 @@ clients to talk to: each request is recorded, and each answer is the documented 
 (an error, a refusal). Nothing leaves the loopback.
 
 OVHcloud: https://eu.api.ovh.com/console/ (/auth/time, POST /sms/{serviceName}/jobs and its `sms.SmsSendingReport`;
-errors as `{"errorCode", "httpCode", "message"}` or `{"class", "message"}`).
+the SMS account's inbox: GET /sms/{serviceName}/incoming, a list of ids, GET and DELETE /incoming/{id}, an
+`sms.Incoming`; errors as `{"errorCode", "httpCode", "message"}` or `{"class", "message"}`).
 Twilio: https://www.twilio.com/docs/messaging/api/message-resource (POST /2010-04-01/Accounts/{Sid}/Messages.json,
 form-encoded, basic auth; errors as `{"code", "message", "more_info", "status"}`).
 """
@@ -59,7 +60,7 @@ class FakeApi(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[Received] = []
-        self.queued: list[tuple[int, dict | bytes]] = []  # answers to the next sends, in order
+        self.queued: list[tuple[int, dict | bytes | None]] = []  # answers to the next sends, in order
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
@@ -89,17 +90,47 @@ class FakeApi(ThreadingHTTPServer):
 
 class FakeOvh(FakeApi):
     SERVICE = "sms-ab12345-1"
+    INCOMING = f"/1.0/sms/{SERVICE}/incoming"
 
     def __init__(self):
         super().__init__()
         self.ids = itertools.count(265420001)
+        self.incoming: dict[int, dict] = {}  # the SMS account's inbox, by id
+        self.queued_for: dict[tuple[str, str], list[tuple[int, dict | bytes]]] = {}  # answers to one method and path
 
     def is_send(self, request: Received) -> bool:
         return request.method == "POST" and request.path == f"/1.0/sms/{self.SERVICE}/jobs"
 
+    def receive(self, message_id: int, sender: str, message: str, when: str = "2025-01-14T09:31:07+01:00") -> None:
+        """An SMS someone sent to the account, as `sms.Incoming` shows it."""
+        self.incoming[message_id] = {"id": message_id, "sender": sender, "message": message,
+                                     "creationDatetime": when, "credits": 1, "tag": ""}  # fmt: skip
+
+    def queue_for(self, method: str, path: str, status: int, body: dict | bytes) -> None:
+        self.queued_for.setdefault((method, path), []).append((status, body))
+
+    def calls(self) -> list[tuple[str, str]]:
+        """What was asked of the API, the clock aside."""
+        return [(request.method, request.path) for request in self.received if request.path != "/1.0/auth/time"]
+
     def answer(self, request: Received) -> tuple[int, dict | bytes]:
         if request.method == "GET" and request.path == "/1.0/auth/time":
             return 200, int(time.time())  # the client signs with the API's clock, read first
+        if queued := self.queued_for.get((request.method, request.path)):
+            return queued.pop(0)
+        if request.path == self.INCOMING and request.method == "GET":
+            return 200, sorted(self.incoming)
+        if request.path.startswith(f"{self.INCOMING}/") and request.method in ("GET", "DELETE"):
+            message_id = int(request.path.rsplit("/", 1)[1])
+            if message_id not in self.incoming:
+                return 404, {
+                    "class": "Client::NotFound",
+                    "message": f"The requested object (id = {message_id}) does not exist",
+                }
+            if request.method == "DELETE":
+                del self.incoming[message_id]
+                return 200, None
+            return 200, self.incoming[message_id]
         if self.is_send(request):
             if self.queued:
                 return self.queued.pop(0)
