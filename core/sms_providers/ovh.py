@@ -10,9 +10,10 @@ inbox, GET /sms/{serviceName}/incoming (the ids) and /incoming/{id} (each messag
 OVHcloud can also call a "CGI" address for each reply (the account's smsResponse), but documents neither the
 parameters of that call nor any retry when the portal does not answer, and signs nothing: a reply sent while the
 portal restarts would be lost. The inbox keeps every message until it is deleted, and reading it is a call signed by
-the portal's own keys, so nothing forged can come in that way. Replies reach the SMS account when people answer a
-message sent from the short number (`senderForResponse`, within 48 hours: README, "SMS providers") or from a virtual
-mobile number attached to the account; a sender name cannot be answered.
+the portal's own keys, so nothing forged can come in that way. Replies reach this inbox when people answer a message
+sent from the short number (`senderForResponse`, within 48 hours: README, "SMS providers"); a sender name cannot be
+answered, and a virtual mobile number's replies wait in its own inbox (/sms/{serviceName}/virtualNumbers/{number}/
+incoming), not read here.
 
 Each message is deleted from OVHcloud once the portal has stored it: the texts of the people it helps are then kept
 by the portal alone, under its own retention rules, rather than for months in a second history; and the inbox stays
