@@ -3,7 +3,8 @@
 A closed request (done or cancelled) keeps who asked, for whom, where and what they wrote for RETENTION_DAYS,
 long enough to answer a follow-up call or a complaint; then all of it is erased and only what statistics need
 remains: help type, domain, commune, urgency, source, dates and statuses (callbacks and their outcomes included, their
-notes erased). The messages sent about it go too.
+notes erased). The messages sent about it go too, and so do the SMS received about it (what the person wrote is as
+personal as what they asked); an SMS received that no request claimed goes after RETENTION_DAYS.
 Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access log keeps a year.
 """
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from core.ratelimit import expired_counters_delete
 from matching.models import Proposal
-from notifications.models import Notification
+from notifications.models import InboundSms, Notification
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote, StatusChange
 
@@ -55,6 +56,7 @@ def closed_requests_anonymise(now=None) -> int:
             CallbackAttempt.objects.filter(callback__help_request__in=ids).update(note="")
             Proposal.objects.filter(help_request__in=ids).update(report="", decline_reason="", explanation="")
             Notification.objects.filter(help_request__in=ids).delete()
+            InboundSms.objects.filter(help_request__in=ids).delete()
         anonymised += len(ids)
     return anonymised
 
@@ -77,13 +79,17 @@ def unverified_accounts_purge(now=None) -> int:
 
 
 def old_records_delete(now=None) -> int:
-    """Messages not about a request (digests, invitations…; those about a request go with its anonymisation),
+    """Messages not about a request (digests, invitations…, SMS received from an unknown number; those about a
+    request go with its anonymisation),
     access-log lines older than ACCESS_LOG_DAYS (a year), records of failed logins (an address and an IP) older than
     LOGIN_FAILURES_DAYS (a month), rate-limit counters kept in the database during a Redis outage once their window
     is over."""
     now = now or timezone.now()
     messages, _ = Notification.objects.filter(
         help_request__isnull=True, created_at__lt=now - timedelta(days=settings.RETENTION_DAYS)
+    ).delete()
+    received, _ = InboundSms.objects.filter(
+        help_request__isnull=True, received_at__lt=now - timedelta(days=settings.RETENTION_DAYS)
     ).delete()
     logs, _ = AccessLog.objects.filter(
         at__lt=now - timedelta(days=settings.ACCESS_LOG_DAYS + ACCESS_LOG_CLOCK_MARGIN_DAYS)
@@ -92,7 +98,7 @@ def old_records_delete(now=None) -> int:
         attempt_time__lt=now - timedelta(days=settings.LOGIN_FAILURES_DAYS)
     ).delete()
     counters = expired_counters_delete(now)
-    return messages + logs + failures + counters
+    return messages + received + logs + failures + counters
 
 
 def retention_apply(now=None) -> dict[str, int]:

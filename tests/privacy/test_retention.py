@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.sms import ReceivedSms
 from matching.services import proposal_accept, proposal_complete, proposal_create
-from notifications.models import Notification
+from notifications.inbound import receive
+from notifications.models import InboundSms, Notification
 from requests_app.callbacks import CallbackPlan, callback_attempt_record
 from requests_app.enums import CallbackOrigin, CallbackOutcome, Status
 from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote
@@ -156,3 +158,22 @@ def test_the_privacy_notice_states_the_access_log_period_the_task_applies(client
     settings.ACCESS_LOG_DAYS = 400
     page = client.get(reverse("core:privacy")).content.decode()
     assert "est conservé 400 jours" in html.unescape(page)
+
+
+def test_sms_received_go_with_their_request_or_after_the_period_when_no_request_claims_them(settings):
+    with time_machine.travel(START, tick=False):
+        help_request = closed_request()
+        about_it = receive(ReceivedSms("twilio", "SM-1", "+33611223344", "Merci, Lucien va mieux", timezone.now()))
+        InboundSms.objects.filter(pk=about_it.pk).update(help_request=help_request)
+        unclaimed = receive(ReceivedSms("twilio", "SM-2", "+33699887766", "C'est qui ?", timezone.now()))
+        Notification.objects.create(
+            event="sms_answer", channel="sms", recipient="+33611223344", body="Reçu", in_reply_to=about_it
+        )
+    with time_machine.travel(START + timedelta(days=settings.RETENTION_DAYS - 1), tick=False):
+        retention_apply()
+    assert set(InboundSms.objects.values_list("pk", flat=True)) == {about_it.pk, unclaimed.pk}
+
+    with time_machine.travel(START + timedelta(days=settings.RETENTION_DAYS + 1), tick=False):
+        retention_apply()
+    assert not InboundSms.objects.exists()
+    assert not Notification.objects.filter(recipient="+33611223344", event="sms_answer").exists()
