@@ -8,6 +8,9 @@ What a failed send leads to depends on the error's kind (core/sms.py):
   and staff are alerted, at most once a pause; only the message that met the refusal counts a try;
 - anything else (the network, the provider's 5xx or rate limit, an SMTP error): tried again after backoff().
 Whatever the kind, a row fails for good once it has been tried NOTIFICATION_MAX_ATTEMPTS times.
+
+Before an SMS goes, the guards (guards.py) may withhold it for good (its number answered STOP) or make it wait (the
+number's hourly or daily limit, the day's budget); neither counts a try.
 """
 
 import logging
@@ -19,6 +22,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from core.sms import DeliveryReport, SmsAccountError, SmsPermanentError
+from notifications import guards
 from notifications.enums import Channel, DeliveryStatus
 from notifications.models import Notification
 
@@ -56,6 +60,12 @@ def deliver(notification_id: int) -> timedelta | None:
             return None
         if notification.next_attempt_at > now + DUE_TOLERANCE:
             return None  # its own retry task is scheduled for then, or the sweep queues it after an SMS pause
+        if notification.channel == Channel.SMS:
+            if reason := guards.stop_reason(notification):
+                return _withheld(notification, reason)
+            wait, spent_today = guards.sms_wait(notification, now)  # takes the number's lock until the commit
+            if wait is not None:
+                return _waits(notification, wait)
         notification.attempts += 1
         try:
             notification.provider_message_id = notification.send()
@@ -63,7 +73,22 @@ def deliver(notification_id: int) -> timedelta | None:
             return _failed(notification, error, now)
         notification.status, notification.sent_at = DeliveryStatus.SENT, now
         notification.save(update_fields=["attempts", "status", "sent_at", "provider_message_id"])
+        if notification.channel == Channel.SMS:
+            guards.budget_told(notification, spent_today)
         return None
+
+
+def _withheld(notification: Notification, reason: str) -> None:
+    notification.status, notification.last_error = DeliveryStatus.WITHHELD, reason
+    notification.save(update_fields=["status", "last_error"])
+    logger.info("Notification %s withheld: its number answered STOP", notification.pk)
+
+
+def _waits(notification: Notification, wait: guards.Wait) -> None:
+    """Its task has run and does not come back: the sweep queues the row once `wait.until` has come."""
+    notification.next_attempt_at, notification.last_error = wait.until, wait.reason
+    notification.save(update_fields=["next_attempt_at", "last_error"])
+    logger.info("Notification %s waits until %s: %s", notification.pk, wait.until.isoformat(), wait.reason)
 
 
 def _failed(notification: Notification, error: Exception, now: datetime) -> timedelta | None:

@@ -83,6 +83,12 @@ class Notification(models.Model):
                 name="notification_provider_id",
             ),
             models.Index(fields=["created_at"], name="notification_created"),  # the dashboard's period
+            # The SMS guards (guards.py) count, before each SMS leaves, those sent to its number in the last hour and
+            # day, and all those sent since midnight.
+            models.Index(
+                fields=["recipient", "sent_at"], condition=Q(channel=Channel.SMS), name="notification_sms_number"
+            ),
+            models.Index(fields=["sent_at"], condition=Q(channel=Channel.SMS), name="notification_sms_sent"),
         ]
 
     def __str__(self):

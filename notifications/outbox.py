@@ -24,6 +24,7 @@ from core import health
 from core.sms import SmsQuotaExhausted, cut_to_one_sms, fits_one_sms, gsm7_spelling
 from notifications.delivery import sms_paused
 from notifications.enums import Channel, DeliveryStatus, Event
+from notifications.guards import AFTER_BUDGET_AT, day_start, sms_budget_reached, take_turns
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
 
@@ -137,6 +138,26 @@ def sms_paused_alert(sender, *, error, until, **kwargs) -> None:
         "url": absolute_url("admin:notifications_notification_changelist") + WAITING_SMS_FILTER,
     }
     staff_email_add(Event.SMS_PAUSED, context=context)
+
+
+@receiver(sms_budget_reached)
+def sms_budget_alert(sender, *, threshold: int, spent: int, budget: int, **kwargs) -> None:
+    """Staff learn once a day that 80 % of the SMS budget is spent, and once that all is: they may raise it, or call
+    the volunteers whose proposals now wait for the morning. Two workers crossing the threshold at the same moment
+    take turns here (the lock), and the second finds the first's alert."""
+    now = timezone.now()
+    context = {
+        "threshold": threshold,
+        "spent": spent,
+        "budget": budget,
+        "resume_at": AFTER_BUDGET_AT,
+        "url": absolute_url("admin:notifications_notification_changelist") + WAITING_SMS_FILTER,
+    }
+    subject = email_subject(Event.SMS_BUDGET, context)  # says the threshold, and tells the day's two alerts apart
+    take_turns("sms-budget-alert")
+    if Notification.objects.filter(event=Event.SMS_BUDGET, subject=subject, created_at__gte=day_start(now)).exists():
+        return
+    staff_email_add(Event.SMS_BUDGET, context=context)
 
 
 @dataclass(frozen=True)

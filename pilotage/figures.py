@@ -22,6 +22,7 @@ from core.enums import Domain, domain_bit
 from core.models import Arrondissement, Commune, Epci
 from matching.models import Proposal
 from notifications.enums import REACHED, Channel, DeliveryStatus
+from notifications.guards import parts_spent_today
 from notifications.models import Notification
 from requests_app.enums import (
     CLOSED_STATUSES,
@@ -427,19 +428,25 @@ def concerns_reported(scope: Scope) -> int:
 @dataclass
 class ChannelDelivery:
     """The messages of one channel written during the period: how many reached the person, failed, or wait for
-    news (still in the outbox, or an SMS the operator has not reported on yet)."""
+    news (still in the outbox, or an SMS the operator has not reported on yet), and the SMS withheld because their
+    number answered STOP."""
 
     code: str
     label: str
     reached: int
     failed: int
     waiting: int
+    withheld: int = 0
 
     @property
     def rate(self) -> float | None:
-        """Reached among the messages whose fate is known."""
+        """Reached among the messages whose fate is known. A withheld SMS is neither: the portal kept it back, as the
+        person asked, and no delivery was tried."""
         known = self.reached + self.failed
         return self.reached / known if known else None
+
+
+NOT_WAITING = {DeliveryStatus.FAILED, DeliveryStatus.WITHHELD}  # their fate is settled, reached or not
 
 
 def messages_delivery(scope: Scope) -> list[ChannelDelivery]:
@@ -461,10 +468,29 @@ def messages_delivery(scope: Scope) -> list[ChannelDelivery]:
             label=channel.label,
             reached=count(channel, REACHED[channel]),
             failed=count(channel, [DeliveryStatus.FAILED]),
-            waiting=count(channel, set(DeliveryStatus) - REACHED[channel] - {DeliveryStatus.FAILED}),
+            waiting=count(channel, set(DeliveryStatus) - REACHED[channel] - NOT_WAITING),
+            withheld=count(channel, [DeliveryStatus.WITHHELD]),
         )
         for channel in Channel
     ]
+
+
+@dataclass(frozen=True)
+class SmsBudget:
+    """Today's SMS (Paris) against the daily budget, whatever the period, domain or place looked at: the budget is
+    the portal's."""
+
+    spent: int
+    budget: int  # 0: none set
+
+    @property
+    def share(self) -> float | None:
+        return self.spent / self.budget if self.budget else None
+
+
+def sms_budget_today(now: datetime | None = None) -> SmsBudget:
+    """One query."""
+    return SmsBudget(spent=parts_spent_today(now), budget=settings.SMS_DAILY_BUDGET)
 
 
 # --- Everything the dashboard shows -----------------------------------------------------------------
@@ -485,4 +511,5 @@ def dashboard_figures(scope: Scope) -> dict:
         "missions": missions_summary(scope),
         "concerns": concerns_reported(scope),
         "messages": messages_delivery(scope),
+        "sms_budget": sms_budget_today(),
     }

@@ -396,6 +396,16 @@ SMS_TIMEOUT_SECONDS = env_float("SMS_TIMEOUT_SECONDS", 10)
 # When the provider's account sends nothing (credit spent, credentials refused), every SMS waits this long before
 # one is tried again, and staff are alerted once for each pause (notifications/delivery.py).
 SMS_PAUSE_MINUTES = env_int("SMS_PAUSE_MINUTES", 60)
+# The outbox's guards on outgoing SMS (notifications/guards.py). At most this many SMS go to one number in any hour
+# and in any 24 hours; the next waits until the window allows, and leaves then. A person in a crisis exchange gets a
+# handful in an hour (reference, taken in charge, a proposal and its confirmation, an answer): beyond, it is a fault
+# or a loop (the portal answering an answering machine) that nobody should be flooded by. 0: no limit.
+SMS_PER_NUMBER_PER_HOUR = env_int("SMS_PER_NUMBER_PER_HOUR", 6)
+SMS_PER_NUMBER_PER_DAY = env_int("SMS_PER_NUMBER_PER_DAY", 20)
+# SMS the portal may spend in a day (Paris time), counted in SMS parts as the provider bills them; 0: no budget. Staff
+# are written to once at 80 % and once at 100 %; beyond, only the messages to the people helped and the answers to
+# texts go, the others wait for the next morning. The département sets it from its contract with the provider.
+SMS_DAILY_BUDGET = env_int("SMS_DAILY_BUDGET", 0)
 
 # SMS_BACKEND=ovh, the département's default provider: OVHcloud, French, data in France (core/sms_providers/ovh.py).
 # The keys come from https://eu.api.ovh.com/createToken/ with POST /sms/*/jobs granted; the service name is the SMS

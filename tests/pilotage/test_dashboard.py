@@ -93,8 +93,8 @@ def _volume(rows: int) -> None:
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_dashboard_makes_as_many_queries_for_1_row_as_for_50(client, staff, rows, django_assert_max_num_queries):
     _volume(rows)
-    # session, user, the two filter lists (EPCI, arrondissements), the twelve figures (the messages' fate among
-    # them), the staff's permissions (2), the messages waiting and late in the outbox (2)
+    # session, user, the two filter lists (EPCI, arrondissements), the thirteen figures (the messages' fate and today's
+    # SMS among them), the staff's permissions (2), the messages waiting and late in the outbox (2)
     with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.context["figures"]["per_day"].total == rows
@@ -129,10 +129,32 @@ def test_the_dashboard_shows_each_channel_s_delivery_rate(client, staff):
     from notifications.enums import Channel, DeliveryStatus
     from notifications.models import Notification
 
-    for status in [DeliveryStatus.DELIVERED] * 3 + [DeliveryStatus.FAILED]:
+    statuses = [DeliveryStatus.DELIVERED] * 3 + [DeliveryStatus.FAILED] + [DeliveryStatus.WITHHELD] * 2
+    for status in statuses:
         Notification.objects.create(event="request_done", channel=Channel.SMS, recipient="x", body="-", status=status)
 
     content = html.unescape(client.get(URL).content.decode())
     table = re.sub(r">\s+<", "><", content.split('id="remise-des-messages"')[1].split("</table>")[0])
-    assert '<th scope="row">SMS</th><td>3</td><td>1</td><td>0</td><td>75 %</td>' in table
-    assert '<th scope="row">Courriel</th><td>0</td><td>0</td><td>0</td><td>—</td>' in table  # nothing known yet
+    # The SMS withheld after a STOP are shown apart, neither failed nor waiting, and out of the rate.
+    assert '<th scope="row">SMS</th><td>3</td><td>1</td><td>0</td><td>2</td><td>75 %</td>' in table
+    assert '<th scope="row">Courriel</th><td>0</td><td>0</td><td>0</td><td>0</td><td>—</td>' in table  # nothing known
+
+
+def test_the_dashboard_shows_today_s_sms_against_the_daily_budget(client, staff, settings):
+    from notifications.enums import Channel, DeliveryStatus
+    from notifications.models import Notification
+
+    sms = {"event": "request_done", "channel": Channel.SMS, "recipient": "x", "body": "-"}
+    now = timezone.now()
+    for sent_at in [now] * 3 + [now - timedelta(days=1)]:  # yesterday's is not today's
+        Notification.objects.create(status=DeliveryStatus.SENT, sent_at=sent_at, **sms)
+    Notification.objects.create(status=DeliveryStatus.PENDING, **sms)  # not spent until handed to the provider
+
+    settings.SMS_DAILY_BUDGET = 4
+    assert "Aujourd'hui, 3 SMS envoyés sur un budget de 4 par jour (75 %)." in _text(client.get(URL))
+    settings.SMS_DAILY_BUDGET = 0
+    assert "Aujourd'hui, 3 SMS envoyés (aucun budget quotidien n'est fixé)." in _text(client.get(URL))
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))

@@ -184,8 +184,8 @@ def test_the_dashboard_figures_take_a_fixed_number_of_queries(crisis, april):
     with CaptureQueriesContext(connection) as queries:
         figures.dashboard_figures(april)
     # open requests, per day, delays, overdue, per EPCI (2), top communes, volunteers, organisations, missions,
-    # concerns, messages
-    assert len(queries) == 12
+    # concerns, messages, today's SMS against the budget
+    assert len(queries) == 13
 
 
 def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(frozen_now, april):
@@ -207,13 +207,36 @@ def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(froze
     messages(Channel.SMS, DeliveryStatus.FAILED, 1)  # refused, or reported not delivered
     messages(Channel.SMS, DeliveryStatus.SENT, 2)  # no report yet
     messages(Channel.SMS, DeliveryStatus.PENDING, 1)
+    messages(Channel.SMS, DeliveryStatus.WITHHELD, 4)  # the number answered STOP: the portal kept them back
     messages(Channel.SMS, DeliveryStatus.DELIVERED, 4, day=20, help_request=food_request)  # after the period
 
     email, sms = figures.messages_delivery(april)
     assert (email.code, email.reached, email.failed, email.waiting, email.rate) == ("email", 3, 1, 0, 0.75)
-    assert (sms.code, sms.reached, sms.failed, sms.waiting) == ("sms", 5, 1, 3)
-    assert sms.rate == 5 / 6  # among the messages whose fate is known
+    assert (sms.code, sms.reached, sms.failed, sms.waiting, sms.withheld) == ("sms", 5, 1, 3, 4)
+    assert sms.rate == 5 / 6  # among the messages whose fate is known: the withheld are not failures
 
     email, sms = figures.messages_delivery(replace(april, domain=FOOD))  # only the messages about its requests
     assert (email.reached, email.rate) == (0, None)
     assert (sms.reached, sms.failed, sms.waiting, sms.rate) == (5, 0, 0, 1.0)
+
+
+def test_today_s_sms_are_counted_against_the_budget_from_midnight_in_paris(frozen_now, settings):
+    from notifications.enums import Channel, DeliveryStatus
+    from notifications.models import Notification
+
+    def sms(sent_at, status=DeliveryStatus.DELIVERED):
+        Notification.objects.create(
+            event="proposal_made", channel=Channel.SMS, recipient="x", body="-", status=status, sent_at=sent_at,
+            created_at=paris(9, 8),
+        )  # fmt: skip
+
+    sms(paris(10, 0, 10))  # 9 April 22:10 in UTC, already the 10th in Paris
+    sms(paris(10, 11), DeliveryStatus.FAILED)  # handed over, then reported undelivered: spent all the same
+    sms(paris(9, 23, 50))  # yesterday
+    sms(None, DeliveryStatus.PENDING)
+    settings.SMS_DAILY_BUDGET = 8
+
+    budget = figures.sms_budget_today()
+    assert (budget.spent, budget.budget, budget.share) == (2, 8, 0.25)
+    settings.SMS_DAILY_BUDGET = 0
+    assert figures.sms_budget_today().share is None
