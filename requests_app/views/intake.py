@@ -85,7 +85,7 @@ def confirmation(help_request: HelpRequest) -> str:
         "requests_app/_intake_confirmation.html",
         {
             "help_request": help_request,
-            "spoken": spoken(help_request.reference),
+            "spoken_groups": spoken(help_request.reference).split(" – "),  # a line breaks between groups only
             "sms_to": help_request.requester_phone.as_national if sms and opt_out is None else "",
             "opt_out": opt_out,
             "callback": callback,

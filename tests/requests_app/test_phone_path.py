@@ -34,7 +34,7 @@ LINK = re.compile(r"https?://|/s/")
 def confirmation(response) -> str:
     """The console's confirmation, as text."""
     [block] = re.findall(
-        r'<div class="entraide-confirmation">.*?</blockquote>.*?</div>', response.content.decode(), re.S
+        r'<div class="entraide-confirmation"[^>]*>.*?</blockquote>.*?</div>', response.content.decode(), re.S
     )
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", block))).strip()
 
