@@ -50,6 +50,12 @@ def can_resend_messages(user) -> bool:
     return is_staff(user) and user.has_perm("notifications.change_notification")
 
 
+def can_answer_sms(user) -> bool:
+    """The "SMS reçus" inbox: reads what people texted to the portal (their number and words, each look logged),
+    answers them by SMS and marks them dealt with. The hotline's work, for staff who see contact details."""
+    return can_see_contact_details(user) and user.has_perm("notifications.change_inboundsms")
+
+
 def staff_emails() -> list[str]:
     """Who receives alerts (a volunteer's concern, an urgent request nobody took): the active members of the staff
     group, by email."""
@@ -84,4 +90,5 @@ POWERS: dict[str, Power] = {
     "see_contact_details": can_see_contact_details,
     "export_personal_data": can_export_personal_data,
     "resend_messages": can_resend_messages,
+    "answer_sms": can_answer_sms,
 }

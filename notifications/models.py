@@ -192,6 +192,16 @@ class InboundSms(models.Model):
     def __str__(self):
         return f"{self.sender} : {self.body[:40]}"
 
+    @property
+    def is_handled(self) -> bool:
+        return self.handled_at is not None
+
+    def mark_handled(self, *, by, now=None) -> None:
+        """An agent dealt with the message (answered it, called back, or found nothing to do): out of the inbox."""
+        self.handled_at = now or timezone.now()
+        self.handled_by = by
+        self.save(update_fields=["handled_at", "handled_by"])
+
 
 class SmsOptOut(models.Model):
     """A number that answered STOP: the outbox sends it nothing but the answers to its own texts, until it answers

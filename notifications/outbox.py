@@ -70,7 +70,9 @@ def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Not
     )
 
 
-def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=None) -> Notification | None:
+def sms_add(
+    event: Event, *, to: PhoneNumber | str, context: dict, help_request=None, in_reply_to=None
+) -> Notification | None:
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
     and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
     a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
@@ -85,7 +87,16 @@ def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=
         logger.error("SMS for %s is %s characters long: cut to one SMS", event, len(body))
         body = cut_to_one_sms(body)
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
-    return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
+    return _add(
+        Notification(
+            event=event,
+            channel=Channel.SMS,
+            recipient=number,
+            body=body,
+            help_request=help_request,
+            in_reply_to=in_reply_to,
+        )
+    )
 
 
 def absolute_url(name: str, *args) -> str:

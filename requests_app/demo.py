@@ -10,6 +10,8 @@ from associations.models import Association
 from core.enums import DayPeriod
 from core.models import Commune, HelpType
 from core.slots import next_slot_start, slots_from_days_and_periods
+from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
+from notifications.models import InboundSms, Notification, SmsOptOut
 from requests_app.enums import CallbackOrigin, CallbackOutcome, ContactChannel, RequesterRelation, Source, Urgency
 from requests_app.models import Callback, CallbackAttempt, HelpRequest
 from requests_app.services import help_request_create
@@ -86,6 +88,7 @@ def demo_requests_create(count: int, *, seed: int = 54) -> int:
         elif rng.random() < 0.05:
             help_request.cancel(note="Le voisin s'en est occupé.")
     demo_callbacks_create(seed=seed)
+    demo_inbound_sms_create(seed=seed)
     return count
 
 
@@ -117,3 +120,49 @@ def demo_callbacks_create(*, seed: int) -> None:
                 outcome=rng.choice([CallbackOutcome.NO_ANSWER, CallbackOutcome.VOICEMAIL]),
                 at=callback.due_at - timedelta(hours=2 * (tries + 1)),
             )
+
+
+# What people text back on a busy day: the inbox's "SMS reçus", each after the SMS it answers.
+DEMO_TEXTS = [
+    ("Bonjour, la personne n'est pas venue ce matin, ma mère attend toujours ses courses. Merci de rappeler.", True),
+    ("C'est pour quand ? Je n'ai plus de pain.", False),
+    ("Merci beaucoup, très gentil", False),
+    ("Ma voisine est hospitalisée, vous pouvez annuler sa demande", True),
+]
+
+
+def demo_inbound_sms_create(*, seed: int) -> None:
+    """SMS received from requesters who chose SMS, after the SMS the portal sent them: three wait for an agent, one
+    is tied to no request (its number only). One number answered STOP."""
+    rng = random.Random(seed + 2)
+    now = timezone.now()
+    texted = list(HelpRequest.objects.open().filter(preferred_channel=ContactChannel.SMS).order_by("pk")[:6])
+    for index, (help_request, (body, tied)) in enumerate(zip(texted, DEMO_TEXTS, strict=False)):
+        sent_at = now - timedelta(hours=rng.randrange(3, 48))
+        Notification.objects.create(
+            event=Event.REQUEST_RECEIVED,
+            channel=Channel.SMS,
+            recipient=help_request.requester_phone.as_e164,
+            body=f"{settings.PORTAL_NAME} : demande {help_request.reference} enregistrée. Gardez cette référence.",
+            help_request=help_request,
+            status=DeliveryStatus.DELIVERED,
+            created_at=sent_at,
+            sent_at=sent_at,
+        )
+        InboundSms.objects.create(
+            provider="demo",
+            provider_message_id=f"demo-{index}",
+            sender=help_request.requester_phone.as_e164,
+            body=body,
+            received_at=sent_at + timedelta(minutes=rng.randrange(5, 120)),
+            help_request=help_request if tied else None,
+            needs_staff=index != 2,
+            outcome="Transmis aux agents : message à lire." if index != 2 else "Remerciement, rien à faire.",
+        )
+    if len(texted) > len(DEMO_TEXTS):
+        stopped = texted[len(DEMO_TEXTS)].requester_phone.as_e164
+        stop = InboundSms.objects.create(
+            provider="demo", provider_message_id="demo-stop", sender=stopped, body="STOP", kind=InboundKind.STOP,
+            received_at=now - timedelta(days=2), outcome="Plus aucun SMS vers ce numéro.",
+        )  # fmt: skip
+        SmsOptOut.objects.create(number=stopped, inbound=stop, created_at=stop.received_at)

@@ -309,6 +309,12 @@ class HelpRequest(models.Model):
         return self.reference.rsplit("-", 1)[-1]
 
     @property
+    def offline(self) -> bool:
+        """Whether the person may have no internet: they said so, or asked by phone. No SMS to them then carries a
+        link they could not open: it gives the reference and the hotline's number instead."""
+        return self.no_internet or self.source == Source.PHONE
+
+    @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 

@@ -28,6 +28,9 @@ def _requester(event: Event, help_request, **extra) -> None:
     only written channel); someone who chose a phone call gets no SMS: the hotline calls them."""
     context = {
         "help_request": help_request,
+        # Whoever may have no internet reads the reference and the hotline's number in an SMS, never a link.
+        "offline": help_request.offline,
+        "hotline": settings.HOTLINE_PHONE,
         "tracking_url": absolute_url("requests:track", help_request.tracking_token),
         "short_tracking_url": absolute_url("requests:track_short", help_request.tracking_token),
         **extra,
@@ -48,7 +51,6 @@ def request_received(help_request) -> None:
     _requester(
         Event.REQUEST_RECEIVED,
         help_request,
-        hotline=settings.HOTLINE_PHONE,
         callback_when=callback_when(callback.preferred_slots) if callback else "",
     )
 
@@ -59,7 +61,7 @@ def request_taken(help_request) -> None:
 
 
 def request_done(help_request) -> None:
-    _requester(Event.REQUEST_DONE, help_request, hotline=settings.HOTLINE_PHONE)
+    _requester(Event.REQUEST_DONE, help_request)
 
 
 # --- To organisations -----------------------------------------------------------------------------------------

@@ -35,5 +35,13 @@ def normalise_reference(typed: str) -> str:
     return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
+def spoken(reference: str) -> str:
+    """The reference as an agent reads it aloud for the caller to write down, a character at a time, group by group:
+    "E 54 – 7 K 3 Q – 9 P X D" (the territory's number said as a number)."""
+    prefix, *groups = reference.split("-")
+    territory = re.findall(r"\d+|[A-Z]", prefix[1:])
+    return " – ".join([" ".join([prefix[0], *territory]), *(" ".join(group) for group in groups)])
+
+
 def new_tracking_token() -> str:
     return secrets.token_urlsafe(32)

@@ -18,12 +18,15 @@ from associations.enums import AssociationStatus
 from associations.models import NewsItem
 from core.models import Commune
 from matching.enums import ProposalStatus
+from notifications.enums import Channel, Event
+from notifications.models import InboundSms, Notification
 from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
 from requests_app.models import CallbackAttempt, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
 from tests.matching.factories import ProposalFactory
+from tests.notifications.factories import InboundSmsFactory
 from tests.requests_app.factories import CallbackFactory, HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -202,7 +205,8 @@ def hotline_history(client, rows):
     return "/accueil-telephonique/historique/?telephone=0611223344"
 
 
-@page("admin: help requests", 10)
+# As the saved views below; one more COUNT, of the SMS received waiting for an agent (above the queue).
+@page("admin: help requests", 11)
 def admin_requests(client, rows):
     client.force_login(AgentFactory())
     nancy, toul = Commune.objects.get(insee="54395"), Commune.objects.get(name="Toul")
@@ -227,10 +231,11 @@ def queue_of(client, rows: int) -> None:
 
 # The user and its two permission lookups, the saved views' counts (one query for all), the filters' help types,
 # EPCIs and arrondissements, the COUNT, the page's rows with their help type, commune, duplicate and holder, the
-# organisations of the routing action. No access log: a saved view finds nobody.
+# organisations of the routing action, the COUNT of SMS received waiting for an agent. No access log: a saved view
+# finds nobody.
 for view in SAVED_VIEWS:
 
-    @page(f"admin: help requests, saved view {view}", 10)
+    @page(f"admin: help requests, saved view {view}", 11)
     def admin_requests_view(client, rows, view=view):
         queue_of(client, rows)
         return f"/admin/requests_app/helprequest/?file={view}"
@@ -238,7 +243,7 @@ for view in SAVED_VIEWS:
 
 # The same, and the access log's one INSERT for all the requests on the page (it reads them with the page: no
 # second SELECT).
-@page("admin: help requests, searched by phone", 11)
+@page("admin: help requests, searched by phone", 12)
 def admin_requests_search(client, rows):
     client.force_login(AgentFactory())
     HelpRequestFactory.create_batch(rows, requester_phone="+33611223344")
@@ -276,6 +281,32 @@ def admin_callbacks(client, rows):
             CallbackAttempt(callback=callback, outcome=CallbackOutcome.NO_ANSWER) for _ in range(i % 3)
         )
     return "/admin/requests_app/callback/"
+
+
+# The user and its two permission lookups, the COUNT of what waits (the title), the COUNT for the pages, the page's
+# messages with their requests and handlers, the access log's one INSERT.
+@page("admin: SMS received", 7)
+def admin_inbox(client, rows):
+    agent = AgentFactory()
+    client.force_login(agent)
+    for i in range(rows):
+        InboundSmsFactory(waiting=True, help_request=HelpRequestFactory() if i % 2 else None, handled_by=agent)
+    return "/admin/notifications/inboundsms/"
+
+
+# The user and its permissions, the message with its request, the log's INSERTs (the page; the requests of a number
+# whose text is tied to none, read once), the texts received from the number and the SMS sent to it, the volunteer
+# who has the number, the STOP it may have answered.
+@page("admin: SMS received, its conversation", 11)
+def admin_inbox_conversation(client, rows):
+    client.force_login(AgentFactory())
+    HelpRequestFactory.create_batch(rows, requester_phone="+33612345678")
+    InboundSmsFactory.create_batch(rows, sender="+33612345678", waiting=True)
+    for i in range(rows):
+        Notification.objects.create(
+            event=Event.STAFF_SMS, channel=Channel.SMS, recipient="+33612345678", body=f"Réponse {i}"
+        )
+    return f"/admin/notifications/inboundsms/{InboundSms.objects.first().pk}/change/"
 
 
 @page("admin: volunteers", 7)

@@ -1,19 +1,22 @@
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.roles import can_see_contact_details, can_take_calls, power_required
 from core.forms import status_for
-from requests_app.enums import AccessReason, Source
+from notifications.models import SmsOptOut
+from requests_app.enums import AccessReason, ContactChannel, Source
 from requests_app.forms import IntakeForm, PhoneLookupForm
 from requests_app.models import HelpRequest
 from requests_app.privacy import contacts_shown
+from requests_app.references import spoken
 from requests_app.services import help_request_create
 
 EARLIER_REQUESTS_SHOWN = 20
@@ -69,6 +72,30 @@ def as_typed(details: dict) -> dict[str, str]:
     return typed
 
 
+def confirmation(help_request: HelpRequest) -> str:
+    """What the agent tells the caller before hanging up, shown once the request is filed: the reference, spelled to
+    be written down, and whether it also leaves by SMS (only to whoever chose SMS, and never to a number that answered
+    STOP); then what happens next, by the channel they chose."""
+    sms = help_request.preferred_channel == ContactChannel.SMS and bool(help_request.requester_phone)
+    opt_out = SmsOptOut.objects.filter(number=help_request.requester_phone.as_e164).first() if sms else None
+    callback = help_request.callbacks.open().order_by("due_at").first()
+    # A call promised for now, or within minutes, is "dès que possible" to the caller.
+    callback_at = callback.due_at if callback and callback.due_at > timezone.now() + timedelta(minutes=15) else None
+    return render_to_string(
+        "requests_app/_intake_confirmation.html",
+        {
+            "help_request": help_request,
+            "spoken_groups": spoken(help_request.reference).split(" – "),  # a line breaks between groups only
+            "sms_to": help_request.requester_phone.as_national if sms and opt_out is None else "",
+            "opt_out": opt_out,
+            "callback": callback,
+            "callback_at": callback_at,
+            "hotline": settings.HOTLINE_PHONE,
+            "hotline_hours": settings.HOTLINE_HOURS,
+        },
+    )
+
+
 @power_required(can_take_calls)
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:
@@ -89,14 +116,7 @@ def console(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 callback=form.callback_plan(),
             )
-            messages.success(
-                request,
-                format_html(
-                    _('Demande <a href="{}">{}</a> enregistrée. Donnez cette référence à l\'appelant.'),
-                    reverse("admin:requests_app_helprequest_change", args=[help_request.pk]),
-                    help_request.reference,
-                ),
-            )
+            messages.success(request, confirmation(help_request))
             # Back to an empty console: the operator is ready for the next call.
             return redirect("requests:intake")
     else:
