@@ -36,7 +36,8 @@ def confirmation(response) -> str:
     [block] = re.findall(
         r'<div class="entraide-confirmation"[^>]*>.*?</blockquote>.*?</div>', response.content.decode(), re.S
     )
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", block))).strip()
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", block))).strip()
+    return re.sub(r" ([.,])", r"\1", text)  # a tag closed just before a full stop is not a space
 
 
 def take_call(client, **fields):
