@@ -69,12 +69,15 @@ def email_add(event: Event, *, to: str, context: dict, help_request=None) -> Not
     )
 
 
-def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=None) -> Notification | None:
+def sms_add(
+    event: Event, *, to: PhoneNumber | str, context: dict, help_request=None, in_reply_to=None
+) -> Notification | None:
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
     and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
     a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
     instead. Should a text still not fit, it is cut rather than lost with its event, and the error logged so that
-    the template gets fixed."""
+    the template gets fixed. `in_reply_to` is the SMS received it answers: an answer reaches even a number that
+    answered STOP, since the person has just written to the portal."""
     if not to or _muted.get():
         return None
     body = render(event, "sms.txt", context)
@@ -84,7 +87,16 @@ def sms_add(event: Event, *, to: PhoneNumber | str, context: dict, help_request=
         logger.error("SMS for %s is %s characters long: cut to one SMS", event, len(body))
         body = cut_to_one_sms(body)
     number = getattr(to, "as_e164", str(to))  # a PhoneNumber's str() is spaced for reading, not for a provider
-    return _add(Notification(event=event, channel=Channel.SMS, recipient=number, body=body, help_request=help_request))
+    return _add(
+        Notification(
+            event=event,
+            channel=Channel.SMS,
+            recipient=number,
+            body=body,
+            help_request=help_request,
+            in_reply_to=in_reply_to,
+        )
+    )
 
 
 def absolute_url(name: str, *args) -> str:
