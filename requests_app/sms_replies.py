@@ -37,6 +37,7 @@ from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import HelpRequest
 from requests_app.privacy import assignment_contact_sent
 from requests_app.references import CROCKFORD_ALPHABET, normalise_reference
+from volunteers.models import VolunteerProfile
 
 # --- Reading ------------------------------------------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ def _answer_a_question(inbound: InboundSms, reply: Reply) -> None:
             "code": reply.code, "count": len(meant)})  # fmt: skip
     elif meant or named != questions:
         _ask_which(inbound, reply, meant or questions)
-    elif Proposal.objects.filter(volunteer__phone=inbound.sender).exists():
+    elif VolunteerProfile.objects.filter(phone=inbound.sender).exists():
         _nothing_to_answer(inbound, reply)
     else:
         _to_staff(inbound)

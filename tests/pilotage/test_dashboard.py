@@ -93,9 +93,9 @@ def _volume(rows: int) -> None:
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_dashboard_makes_as_many_queries_for_1_row_as_for_50(client, staff, rows, django_assert_max_num_queries):
     _volume(rows)
-    # session, user, the two filter lists (EPCI, arrondissements), the twelve figures (the messages' fate among
-    # them), the staff's permissions (2), the messages waiting and late in the outbox (2)
-    with django_assert_max_num_queries(20):
+    # session, user, the two filter lists (EPCI, arrondissements), the thirteen figures (the messages' fate and the
+    # answers to "did help arrive?" among them), the staff's permissions (2), the messages waiting and late (2)
+    with django_assert_max_num_queries(21):
         response = client.get(URL)
     assert response.context["figures"]["per_day"].total == rows
 
@@ -136,3 +136,13 @@ def test_the_dashboard_shows_each_channel_s_delivery_rate(client, staff):
     table = re.sub(r">\s+<", "><", content.split('id="remise-des-messages"')[1].split("</table>")[0])
     assert '<th scope="row">SMS</th><td>3</td><td>1</td><td>0</td><td>75 %</td>' in table
     assert '<th scope="row">Courriel</th><td>0</td><td>0</td><td>0</td><td>—</td>' in table  # nothing known yet
+
+
+def test_the_dashboard_shows_whether_help_arrived(client, staff):
+    now = timezone.now()
+    for arrived in (True, True, False, None):
+        HelpRequestFactory(arrival_asked_at=now, help_arrived=arrived, status=Status.DONE)
+
+    content = html.unescape(client.get(URL).content.decode())
+    table = re.sub(r">\s+<", "><", content.split('id="arrivee-de-l-aide"')[1].split("</table>")[0])
+    assert "<tbody><tr><td>4</td><td>2</td><td>1</td><td>1</td><td>67 %</td></tr></tbody>" in table

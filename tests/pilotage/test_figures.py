@@ -184,8 +184,8 @@ def test_the_dashboard_figures_take_a_fixed_number_of_queries(crisis, april):
     with CaptureQueriesContext(connection) as queries:
         figures.dashboard_figures(april)
     # open requests, per day, delays, overdue, per EPCI (2), top communes, volunteers, organisations, missions,
-    # concerns, messages
-    assert len(queries) == 12
+    # concerns, answers to "did help arrive?", messages
+    assert len(queries) == 13
 
 
 def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(frozen_now, april):
@@ -217,3 +217,18 @@ def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(froze
     email, sms = figures.messages_delivery(replace(april, domain=FOOD))  # only the messages about its requests
     assert (email.reached, email.rate) == (0, None)
     assert (sms.reached, sms.failed, sms.waiting, sms.rate) == (5, 0, 0, 1.0)
+
+
+def test_the_answers_to_did_help_arrive_are_counted_for_the_questions_asked_in_the_period(april):
+    def asked(day: int, arrived: bool | None, **fields):
+        HelpRequestFactory(arrival_asked_at=paris(day, 10), help_arrived=arrived, status=Status.DONE, **fields)
+
+    asked(2, True), asked(3, True), asked(4, True), asked(5, False), asked(6, None), asked(7, None)
+    HelpRequestFactory(arrival_asked_at=paris(28, 10, month=3), help_arrived=False)  # asked in March
+    HelpRequestFactory(status=Status.DONE)  # never asked (no SMS chosen)
+
+    arrivals = figures.arrivals_answered(april)
+
+    assert (arrivals.asked, arrivals.confirmed, arrivals.not_arrived, arrivals.unanswered) == (6, 3, 1, 2)
+    assert arrivals.confirmed_rate == 0.75
+    assert figures.arrivals_answered(replace(april, domain=FOOD)).asked == 0  # every one is about shopping
