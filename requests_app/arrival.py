@@ -79,6 +79,8 @@ def answer(help_request: HelpRequest, *, arrived: bool) -> Answered:
     may be at it. A 2 reopens a done request for an agent, who is alerted; an answer to a request already reopened
     (no answer in time) is recorded and left to staff, with a note on the request."""
     help_request = HelpRequest.objects.select_for_update(of=("self",)).get(pk=help_request.pk)
+    if help_request.help_arrived is not None:  # two texts at once: the first one counts, a person reads the other
+        return Answered(_("Réponse déjà reçue pour cette demande : rien n'a changé, à vérifier"), needs_staff=True)
     help_request.help_arrived, help_request.arrival_answered_at = arrived, timezone.now()
     help_request.save(update_fields=["help_arrived", "arrival_answered_at"])
     if help_request.status != Status.DONE:

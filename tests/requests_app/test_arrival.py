@@ -249,3 +249,12 @@ def test_an_answered_request_is_not_reopened_by_the_task(done):
     sms(JEANNE, "1")
     with time_machine.travel(done.arrival_asked_at + timedelta(days=3), tick=False):
         assert reopen_unanswered_arrivals() == 0
+
+
+def test_of_two_answers_crossing_the_first_counts_and_the_other_is_left_to_staff(done, staff_member):
+    """Both texts found the question open; the second finds it answered once it holds the row."""
+    arrival.answer(done, arrived=True)
+    answered = arrival.answer(done, arrived=False)
+    done.refresh_from_db()
+    assert (done.help_arrived, done.status) == (True, Status.DONE)
+    assert answered.needs_staff and rows(Event.HELP_NOT_ARRIVED) == []
