@@ -77,7 +77,8 @@ def sms_add(
     and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
     a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
     instead. Should a text still not fit, it is cut rather than lost with its event, and the error logged so that
-    the template gets fixed."""
+    the template gets fixed. `in_reply_to` is the SMS received it answers: an answer reaches even a number that
+    answered STOP, since the person has just written to the portal."""
     if not to or _muted.get():
         return None
     body = render(event, "sms.txt", context)

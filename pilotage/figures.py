@@ -422,6 +422,38 @@ def concerns_reported(scope: Scope) -> int:
     ).count()
 
 
+@dataclass
+class Arrivals:
+    """ "L'aide est-elle bien arrivée ?" asked by SMS during the period (requests_app/arrival.py), and the answers."""
+
+    asked: int
+    confirmed: int
+    not_arrived: int
+    unanswered: int
+
+    @property
+    def confirmed_rate(self) -> float | None:
+        """Help confirmed among the answers given."""
+        answered = self.confirmed + self.not_arrived
+        return self.confirmed / answered if answered else None
+
+
+def arrivals_answered(scope: Scope) -> Arrivals:
+    """Requests of the scope asked during the period whether help arrived: confirmed (1), not arrived (2), and still
+    unanswered (waiting, or reopened for want of an answer). One query."""
+    result = (
+        scope.requests()
+        .filter(arrival_asked_at__gte=scope.start, arrival_asked_at__lt=scope.end)
+        .aggregate(
+            asked=Count("pk"),
+            confirmed=Count("pk", filter=Q(help_arrived=True)),
+            not_arrived=Count("pk", filter=Q(help_arrived=False)),
+            unanswered=Count("pk", filter=Q(help_arrived__isnull=True)),
+        )
+    )
+    return Arrivals(**result)
+
+
 # --- Messages ---------------------------------------------------------------------------------------------
 
 
@@ -497,7 +529,7 @@ def sms_budget_today(now: datetime | None = None) -> SmsBudget:
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard: a fixed number of queries (about a dozen), whatever the volume."""
+    """Every figure of the dashboard: a fixed number of queries (thirteen), whatever the volume."""
     per_day = requests_per_day_by_source(scope)
     return {
         "open_requests": open_requests_by_status_and_domain(scope),
@@ -510,6 +542,7 @@ def dashboard_figures(scope: Scope) -> dict:
         "associations": associations_by_status(scope),
         "missions": missions_summary(scope),
         "concerns": concerns_reported(scope),
+        "arrivals": arrivals_answered(scope),
         "messages": messages_delivery(scope),
         "sms_budget": sms_budget_today(),
     }

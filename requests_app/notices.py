@@ -22,7 +22,7 @@ from requests_app.enums import WAITING_STATUSES, CallbackOrigin, ContactChannel,
 from requests_app.models import Callback, HelpRequest, callback_when
 
 
-def _requester(event: Event, help_request, **extra) -> None:
+def _requester(event: Event, help_request, *, sms: bool = True, **extra) -> None:
     """The requester's choice of channel is honoured. Whoever gave an email address gets the written record
     with the tracking link there; an SMS goes only to someone who chose SMS (for someone without email, the
     only written channel); someone who chose a phone call gets no SMS: the hotline calls them."""
@@ -38,7 +38,7 @@ def _requester(event: Event, help_request, **extra) -> None:
     channel = help_request.preferred_channel
     if help_request.requester_email:
         email_add(event, to=help_request.requester_email, context=context, help_request=help_request)
-    if channel == ContactChannel.SMS and help_request.requester_phone:
+    if sms and channel == ContactChannel.SMS and help_request.requester_phone:
         sms_add(event, to=help_request.requester_phone, context=context, help_request=help_request)
 
 
@@ -60,8 +60,9 @@ def request_taken(help_request) -> None:
     _requester(Event.REQUEST_TAKEN, help_request, association=help_request.routed_to)
 
 
-def request_done(help_request) -> None:
-    _requester(Event.REQUEST_DONE, help_request)
+def request_done(help_request, *, sms: bool = True) -> None:
+    """`sms` False when the SMS asking whether help arrived says it already (requests_app/arrival.py): one text."""
+    _requester(Event.REQUEST_DONE, help_request, sms=sms)
 
 
 # --- To organisations -----------------------------------------------------------------------------------------

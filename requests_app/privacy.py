@@ -119,6 +119,23 @@ def assignment_contact_shown(request, proposal) -> bool:
     return proposal.reveals_contact and contact_shown(request, proposal.help_request, AccessReason.VOLUNTEER_ASSIGNED)
 
 
+# What the access log names as the "page" of a view that was an SMS: the volunteer's confirmation (sms_replies.py).
+CONFIRMATION_SMS_PATH = "SMS : demande confiée au bénévole"
+
+
+def assignment_contact_sent(proposal) -> None:
+    """The SMS that confirms a volunteer's assignment carries the person's first name and phone: it is logged as her
+    proposal page's view of them is, once the assignment is hers."""
+    user = proposal.volunteer.user
+    AccessLog.objects.create(
+        user=user,
+        user_email=user.email,
+        help_request=proposal.help_request,
+        reason=AccessReason.VOLUNTEER_ASSIGNED,
+        path=CONFIRMATION_SMS_PATH,
+    )
+
+
 def contact_shown(request, help_request: HelpRequest, reason: AccessReason) -> bool:
     """Whether the page may show the contact details; when it may, the view is logged."""
     if not contact_allowed(request.user, help_request):

@@ -1,10 +1,12 @@
 """The requester is told when the matching's proposals take their request in charge or finish it (the matching,
-below this app, reports these through its signals)."""
+below this app, reports these through its signals); an SMS a person sends the portal is acted on (the
+notifications app, below this one, stores it and hands it on through its signal)."""
 
 from django.dispatch import receiver
 
 from matching.signals import proposal_accepted, proposal_completed
-from requests_app import notices
+from notifications.inbound import sms_received
+from requests_app import arrival, notices, sms_replies
 
 
 @receiver(proposal_accepted, dispatch_uid="requests_app_taken_by_a_volunteer")
@@ -15,4 +17,10 @@ def taken_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
 @receiver(proposal_completed, dispatch_uid="requests_app_done_by_a_volunteer")
 def done_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
     if not proposal.concern:  # a concern keeps the request open, with staff: nothing is over for the requester
-        notices.request_done(proposal.help_request)
+        arrival.request_done(proposal.help_request)
+
+
+@receiver(sms_received, dispatch_uid="requests_app_sms_replies")
+def sms_replied(sender, *, inbound, **kwargs) -> None:
+    """An SMS a person sent: read, acted on, answered, or left to staff (sms_replies.py)."""
+    sms_replies.act(inbound)

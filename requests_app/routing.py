@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from associations.enums import AssociationStatus
 from associations.models import Membership
-from requests_app import notices
+from requests_app import arrival
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 
@@ -24,4 +24,4 @@ def get_routed_request_or_404(membership: Membership, reference: str) -> HelpReq
 @transaction.atomic
 def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
     help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
-    notices.request_done(help_request)
+    arrival.request_done(help_request)

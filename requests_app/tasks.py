@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from requests_app import notices
+from requests_app import arrival, notices
 from requests_app.retention import retention_apply
 
 
@@ -26,3 +26,9 @@ def send_daily_digests() -> int:
 def alert_overdue_callbacks() -> int:
     """Run by beat every five minutes: callbacks late by CALLBACK_OVERDUE_ALERT_MINUTES are signalled, once each."""
     return notices.callbacks_overdue_alert()
+
+
+@shared_task
+def reopen_unanswered_arrivals() -> int:
+    """Run by beat every quarter of an hour: "did help arrive?" unanswered in ARRIVAL_ANSWER_HOURS goes to staff."""
+    return arrival.unanswered_reopen()

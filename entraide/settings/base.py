@@ -247,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "collect-inbound-sms": {"task": "notifications.tasks.collect_inbound_sms", "schedule": SMS_INBOUND_POLL_SECONDS},
     "alert-urgent-unassigned": {"task": "requests_app.tasks.alert_urgent_unassigned", "schedule": 10 * 60},
     "alert-overdue-callbacks": {"task": "requests_app.tasks.alert_overdue_callbacks", "schedule": 5 * 60},
+    "reopen-unanswered-arrivals": {"task": "requests_app.tasks.reopen_unanswered_arrivals", "schedule": 15 * 60},
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
@@ -280,6 +281,13 @@ if CALLBACK_MAX_ATTEMPTS < 1:
 CALLBACK_RETRY_MINUTES = env_int("CALLBACK_RETRY_MINUTES", 60)
 # Staff are alerted once about a callback still not made this long after it was due.
 CALLBACK_OVERDUE_ALERT_MINUTES = env_int("CALLBACK_OVERDUE_ALERT_MINUTES", 30)
+
+# --- SMS received (requests_app/sms_replies.py, arrival.py) ---------------------------------------
+# "L'aide est-elle bien arrivée ?" unanswered this long after it was asked reopens the request for an agent, as a "2"
+# would: a person who never answers may be the one help never reached. Two days leave room for a weekend.
+ARRIVAL_ANSWER_HOURS = env_int("ARRIVAL_ANSWER_HOURS", 48)
+# Staff are emailed that texts wait in the inbox at most once in this many minutes, however many arrive.
+SMS_INBOX_ALERT_MINUTES = env_int("SMS_INBOX_ALERT_MINUTES", 15)
 
 # --- Volunteers and proposals -------------------------------------------------------------------
 # Hours a volunteer has to answer a proposal, by the request's urgency (1 urgent, 2 normal, 3 flexible).

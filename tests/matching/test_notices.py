@@ -45,8 +45,9 @@ def test_a_proposal_reaches_the_volunteer_by_email_and_sms_without_the_person_s_
     assert "Merci de répondre avant le" in email.body
     assert reverse("volunteers:proposal", args=[proposal.pk]) in email.body
     assert (sms.channel, sms.recipient) == (Channel.SMS, "+33698765432")
-    assert sms.body.startswith("Entraide 54 : aide demandée à Nancy. Réponse avant ")
-    assert sms.body.endswith(f" : http://127.0.0.1:8000/benevoles/propositions/{proposal.pk}/")
+    code = help_request.reply_code
+    assert sms.body.startswith(f"Entraide 54 : aide demandée à Nancy. Répondez OUI {code} ou NON {code} avant le ")
+    assert sms.body.endswith(". Détails : votre espace bénévole.")  # the link is in the email
     for notification in (email, sms):
         assert_no_personal_data(notification)
 
@@ -81,12 +82,18 @@ def test_every_sms_fits_in_one_gsm_message_whole_with_the_longest_names(client, 
     proposal_complete(proposal=proposal_accept(proposal=proposal), report="", concern=False)
 
     messages = {n.event: n.body for n in Notification.objects.filter(channel=Channel.SMS)}
-    assert set(messages) == {Event.REQUEST_RECEIVED, Event.PROPOSAL_MADE, Event.REQUEST_TAKEN, Event.REQUEST_DONE}
+    # The request's end is said in the SMS asking whether help arrived (requests_app/arrival.py).
+    assert set(messages) == {
+        Event.REQUEST_RECEIVED, Event.PROPOSAL_MADE, Event.REQUEST_TAKEN, Event.HELP_ARRIVED_ASKED
+    }  # fmt: skip
     for event, body in messages.items():
         # In GSM 03.38, 160 characters: one other character (ç, ê, …) and the whole text goes as Unicode, 70 an SMS.
         assert sms_length(body) == SmsLength(encoding="GSM-7", units=len(body), parts=1), (event, body)
         assert not body.endswith("..."), event
-    assert messages[Event.PROPOSAL_MADE].endswith(f"{settings.SITE_URL}/benevoles/propositions/{proposal.pk}/")
+    assert (
+        f"Répondez OUI {help_request.reply_code} ou NON {help_request.reply_code} avant le "
+        in messages[Event.PROPOSAL_MADE]
+    )
     assert messages[Event.REQUEST_RECEIVED].endswith(f"{settings.SITE_URL}/s/{help_request.tracking_token}/")
 
 

@@ -227,7 +227,7 @@ def proposal_context(commune: str) -> dict:
     from types import SimpleNamespace
 
     return {
-        "help_request": SimpleNamespace(commune=SimpleNamespace(name=commune)),
+        "help_request": SimpleNamespace(commune=SimpleNamespace(name=commune), reply_code="9PXD"),
         "proposal": SimpleNamespace(respond_by=timezone.make_aware(datetime(2026, 3, 2, 14, 0))),
         "url": "https://entraide54.fr/benevoles/propositions/12/",
     }
@@ -237,8 +237,8 @@ def test_an_sms_made_unicode_by_a_name_is_spelled_in_gsm_rather_than_cut_to_70(c
     row = outbox.sms_add(Event.PROPOSAL_MADE, to="+33612345678", context=proposal_context("Fontenoy-la-Joûte"))
 
     assert row.body == (
-        "Entraide 54 : aide demandée à Fontenoy-la-Joute. Réponse avant 2/03 14h00 : "
-        "https://entraide54.fr/benevoles/propositions/12/"
+        "Entraide 54 : aide demandée à Fontenoy-la-Joute. Répondez OUI 9PXD ou NON 9PXD avant le 2/03 à 14h00. "
+        "Détails : votre espace bénévole."
     )  # "é" is GSM's: only the circumflex went
     assert sms_length(row.body) == SmsLength(encoding="GSM-7", units=len(row.body), parts=1)
     assert not caplog.records

@@ -14,5 +14,6 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "requests_app.tasks.alert_overdue_callbacks",
         "requests_app.tasks.send_daily_digests",
         "requests_app.tasks.apply_retention",
+        "requests_app.tasks.reopen_unanswered_arrivals",
     }
     assert tasks <= set(app.tasks)

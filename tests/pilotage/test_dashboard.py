@@ -93,9 +93,10 @@ def _volume(rows: int) -> None:
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_dashboard_makes_as_many_queries_for_1_row_as_for_50(client, staff, rows, django_assert_max_num_queries):
     _volume(rows)
-    # session, user, the two filter lists (EPCI, arrondissements), the thirteen figures (the messages' fate and today's
-    # SMS among them), the staff's permissions (2), the messages waiting and late in the outbox (2)
-    with django_assert_max_num_queries(20):
+    # session, user, the two filter lists (EPCI, arrondissements), the fourteen figures (the messages' fate, today's
+    # SMS and the answers to "did help arrive?" among them), the staff's permissions (2), the messages waiting and
+    # late in the outbox (2)
+    with django_assert_max_num_queries(22):
         response = client.get(URL)
     assert response.context["figures"]["per_day"].total == rows
 
@@ -158,3 +159,13 @@ def test_the_dashboard_shows_today_s_sms_against_the_daily_budget(client, staff,
 
 def _text(response) -> str:
     return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+
+
+def test_the_dashboard_shows_whether_help_arrived(client, staff):
+    now = timezone.now()
+    for arrived in (True, True, False, None):
+        HelpRequestFactory(arrival_asked_at=now, help_arrived=arrived, status=Status.DONE)
+
+    content = html.unescape(client.get(URL).content.decode())
+    table = re.sub(r">\s+<", "><", content.split('id="arrivee-de-l-aide"')[1].split("</table>")[0])
+    assert re.findall(r"<td>([^<]*)</td>", table) == ["4", "2", "1", "1", "67 %"]

@@ -184,8 +184,8 @@ def test_the_dashboard_figures_take_a_fixed_number_of_queries(crisis, april):
     with CaptureQueriesContext(connection) as queries:
         figures.dashboard_figures(april)
     # open requests, per day, delays, overdue, per EPCI (2), top communes, volunteers, organisations, missions,
-    # concerns, messages, today's SMS against the budget
-    assert len(queries) == 13
+    # concerns, answers to "did help arrive?", messages, today's SMS against the budget
+    assert len(queries) == 14
 
 
 def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(frozen_now, april):
@@ -240,3 +240,18 @@ def test_today_s_sms_are_counted_against_the_budget_from_midnight_in_paris(froze
     assert (budget.spent, budget.budget, budget.share) == (2, 8, 0.25)
     settings.SMS_DAILY_BUDGET = 0
     assert figures.sms_budget_today().share is None
+
+
+def test_the_answers_to_did_help_arrive_are_counted_for_the_questions_asked_in_the_period(april):
+    def asked(day: int, arrived: bool | None, **fields):
+        HelpRequestFactory(arrival_asked_at=paris(day, 10), help_arrived=arrived, status=Status.DONE, **fields)
+
+    asked(2, True), asked(3, True), asked(4, True), asked(5, False), asked(6, None), asked(7, None)
+    HelpRequestFactory(arrival_asked_at=paris(28, 10, month=3), help_arrived=False)  # asked in March
+    HelpRequestFactory(status=Status.DONE)  # never asked (no SMS chosen)
+
+    arrivals = figures.arrivals_answered(april)
+
+    assert (arrivals.asked, arrivals.confirmed, arrivals.not_arrived, arrivals.unanswered) == (6, 3, 1, 2)
+    assert arrivals.confirmed_rate == 0.75
+    assert figures.arrivals_answered(replace(april, domain=FOOD)).asked == 0  # every one is about shopping

@@ -90,11 +90,26 @@ def test_a_completed_request_tells_the_requester_it_is_done(help_request):
     proposal = proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
     proposal_complete(proposal=proposal_accept(proposal=proposal), report="Courses livrées.", concern=False)
 
-    email, sms = rows(Event.REQUEST_DONE)
+    [email] = rows(Event.REQUEST_DONE)
     assert email.recipient == "jeanne.martin@exemple.fr"
     assert email.subject == f"[Entraide 54] Votre demande {help_request.reference} est terminée"
     assert "Si ce n'est pas le cas" in email.body and "03 83 94 54 54" in email.body
+    # Who chose SMS reads it is done in the SMS asking whether help arrived (requests_app/arrival.py): one text.
+    [sms] = rows(Event.HELP_ARRIVED_ASKED)
     assert sms.recipient == "+33612345678" and "terminée" in sms.body
+
+
+def test_a_completed_request_is_told_by_sms_when_the_question_cannot_be_asked(help_request):
+    """A number that answered STOP is not asked whether help arrived (its silence would reopen the request): it
+    gets the plain notice, which the outbox then holds back as it holds back every SMS to it."""
+    from notifications.models import SmsOptOut
+
+    SmsOptOut.objects.create(number="+33612345678")
+    proposal = proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory())
+    proposal_complete(proposal=proposal_accept(proposal=proposal), report="Courses livrées.", concern=False)
+
+    assert sent_to(Event.REQUEST_DONE) == [(Channel.EMAIL, "jeanne.martin@exemple.fr"), (Channel.SMS, "+33612345678")]
+    assert rows(Event.HELP_ARRIVED_ASKED) == []
 
 
 # --- Organisations --------------------------------------------------------------------------------------------
