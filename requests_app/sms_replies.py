@@ -31,7 +31,7 @@ from matching.models import Proposal, ProposalError
 from matching.services import proposal_accept, proposal_decline_and_offer_next
 from notifications.enums import Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
-from notifications.outbox import sms_add, staff_email_add
+from notifications.outbox import absolute_url, sms_add, staff_email_add
 from requests_app import arrival
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import HelpRequest
@@ -130,9 +130,6 @@ def read(body: str) -> Reply:
 
 # --- Acting -------------------------------------------------------------------------------------------------------
 
-# The staff inbox, the admin's list of SMS received. A literal path: its admin is registered by the inbox's own
-# branch of this issue; tests/requests_app/test_sms_replies.py checks the two agree once it is.
-INBOX_PATH = "/admin/notifications/inboundsms/"
 YES = frozenset({InboundKind.ACCEPT, InboundKind.ARRIVED})
 CODES_LISTED = 5  # in the SMS asking which request an answer is about: more would not fit, and is unlikely
 
@@ -383,7 +380,8 @@ def _acknowledged_today(number: str) -> bool:
 
 
 def inbox_url() -> str:
-    return settings.SITE_URL + INBOX_PATH
+    """The staff inbox, the admin's list of SMS received (requests_app/admin/inbox.py)."""
+    return absolute_url("admin:notifications_inboundsms_changelist")
 
 
 def _inbox_alert(inbound: InboundSms) -> None:
