@@ -221,6 +221,13 @@ def backend_class(name: str = "") -> type:
         ) from None
 
 
+def links_allowed() -> bool:
+    """Whether an SMS may carry a link through the backend in use: a provider may refuse one from the sender the
+    portal uses (OVHcloud's short number, the one a person can answer), and the message would then never leave."""
+    carries_links = getattr(backend_class(), "carries_links", None)
+    return carries_links() if carries_links else True
+
+
 def send_sms(*, to: str, body: str) -> str:
     """Hands one SMS to the backend and returns the provider's id for it ("" without a provider).
 

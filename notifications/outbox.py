@@ -21,7 +21,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.roles import staff_emails
 from core import health
-from core.sms import SmsQuotaExhausted, cut_to_one_sms, fits_one_sms, gsm7_spelling
+from core.sms import SmsQuotaExhausted, cut_to_one_sms, fits_one_sms, gsm7_spelling, links_allowed
 from notifications.delivery import sms_paused
 from notifications.enums import Channel, DeliveryStatus, Event
 from notifications.guards import AFTER_BUDGET_AT, day_start, sms_budget_reached, take_turns
@@ -81,7 +81,7 @@ def sms_add(
     answered STOP, since the person has just written to the portal."""
     if not to or _muted.get():
         return None
-    body = render(event, "sms.txt", context)
+    body = render(event, "sms.txt", {**context, "sms_links": links_allowed()})
     if not fits_one_sms(body):
         body = gsm7_spelling(body)
     if not fits_one_sms(body):

@@ -86,6 +86,12 @@ class OvhBackend:
         return str(job["ids"][0]) if job.get("ids") else ""
 
     @staticmethod
+    def carries_links() -> bool:
+        """OVHcloud blocks an SMS with a link sent from its short number (senderForResponse), which is also the only
+        sender a person can answer: without a declared sender name, the portal's SMS carry no link."""
+        return bool(settings.OVH_SMS_SENDER)
+
+    @staticmethod
     def job(message: SmsMessage) -> dict:
         job = {
             "message": message.body,

@@ -182,6 +182,20 @@ def test_someone_with_internet_keeps_the_tracking_link():
     assert body.endswith(f"/s/{help_request.tracking_token}/")
 
 
+def test_no_sms_carries_a_link_when_the_provider_would_block_it(settings):
+    """OVHcloud blocks a link sent from its short number, the sender a person can answer: none is written then."""
+    settings.SMS_BACKEND, settings.OVH_SMS_SENDER = "ovh", ""
+    online = help_request_create(
+        help_request=HelpRequestFactory.build(requester_phone="+33612345678", preferred_channel="sms")
+    )
+    [body] = sms_bodies(Event.REQUEST_RECEIVED)
+    assert not LINK.search(body) and online.reference in body and "03 83 94 54 54" in body
+
+    settings.OVH_SMS_SENDER = "CD54"  # a declared sender name carries links (and cannot be answered)
+    help_request_create(help_request=HelpRequestFactory.build(requester_phone="+33698765432", preferred_channel="sms"))
+    assert LINK.search(Notification.objects.get(event=Event.REQUEST_RECEIVED, recipient="+33698765432").body)
+
+
 def test_the_sms_without_links_fit_one_gsm_message_with_a_long_portal_name(settings):
     settings.PORTAL_NAME = "Entraide Meurthe-et-Moselle"
     help_request = phone_request(ContactChannel.SMS)
