@@ -8,6 +8,7 @@ Messages come in two ways: pushed by the provider to a webhook (Twilio: views.py
 inbox by a beat task (OVHcloud: `collect()`, tasks.py)."""
 
 import logging
+import unicodedata
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -23,12 +24,27 @@ logger = logging.getLogger(__name__)
 sms_received = Signal()
 
 
+def readable(text: str) -> str:
+    """The text without the control characters a phone or a provider may slip in (a NUL, which PostgreSQL refuses in a
+    text column, would otherwise fail the message and, in OVHcloud's inbox, every poll after it)."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
+
+
 def receive(message: ReceivedSms) -> InboundSms | None:
-    """Stores an SMS received and has it acted on; None when the provider gives again one it already gave."""
+    """Stores an SMS received and has it acted on; None when the provider gives again one it already gave.
+
+    It is stored as waiting for staff, and what acts on it says otherwise when it has: a worker killed while acting
+    (a time limit, a lock that never came) leaves it in the inbox rather than looking dealt with."""
     inbound, created = InboundSms.objects.get_or_create(
         provider=message.provider,
         provider_message_id=message.message_id,
-        defaults={"sender": message.sender, "body": message.body, "received_at": message.received_at},
+        defaults={
+            "sender": message.sender,
+            "body": readable(message.body),
+            "received_at": message.received_at,
+            "needs_staff": True,
+            "outcome": _("En cours de traitement par le portail"),
+        },
     )
     if not created:
         logger.info("SMS %s from %s received again: ignored", message.message_id, message.provider)
@@ -73,7 +89,12 @@ def collect(inbox: Inbox) -> int:
                 continue
             if message is None:
                 continue  # gone since it was listed
-            new += receive(message) is not None
+            try:
+                new += receive(message) is not None
+            except Exception:
+                # Left at the provider and taken up again at the next poll, without holding up the messages after it.
+                logger.exception("SMS received %s not stored, tried again at the next poll", message_id)
+                continue
         if not forgetting:
             continue
         try:

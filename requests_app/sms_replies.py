@@ -15,12 +15,14 @@ what was done (`outcome`) that staff read in the inbox. The answers are written 
 number that answered STOP, since the person has just written.
 """
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from django.utils.translation import ngettext
 from matching.enums import ProposalStatus
 from matching.models import Proposal, ProposalError
 from matching.services import proposal_accept, proposal_decline_and_offer_next
-from notifications.enums import Event, InboundKind
+from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
 from notifications.outbox import absolute_url, sms_add, staff_email_add
 from requests_app import arrival
@@ -60,7 +62,10 @@ FILLER_WORDS = frozenset(
 )  # fmt: skip
 # Written in two words, read as one ("d accord", "je refuse"); "pas d'accord" is a no.
 PHRASES = ((re.compile(r"\bPAS DACCORD\b"), "NON"), (re.compile(r"\bD ACCORD\b"), "DACCORD"),
-           (re.compile(r"\bJE REFUSE\b"), "JEREFUSE"), (re.compile(r"\bSTOP SMS\b"), "STOP"))  # fmt: skip
+           (re.compile(r"\bJE REFUSE\b"), "JEREFUSE"), (re.compile(r"\bSTOP SMS\b"), "STOP"),
+           (re.compile(r"\bPLUS DE (?:SMS|MESSAGES?)\b"), "STOP"))  # fmt: skip
+# A stop word among this many words (polite ones aside) stops: "Merci, stop", "Bonjour STOP", "non merci stop".
+STOP_AMONG_WORDS = 4
 # A whole reference quoted (E54-7K3Q-9PXD, e54 7k3q 9pxd): its last group is the code.
 QUOTED_REFERENCE = re.compile(r"\bE(?:\d{2,3}|2[AB])[\s-]*[0-9A-Z]{4}[\s-]*[0-9A-Z]{4}\b")
 CODE_LENGTH = 4
@@ -73,6 +78,9 @@ class Reply:
 
     kind: InboundKind
     code: str = ""
+    # Typed with letters only ("MAIS" is read 'MA1S'): an ordinary word as much as a code, which only the codes the
+    # number was sent can tell apart.
+    code_may_be_a_word: bool = False
 
 
 def _plain(body: str) -> str:
@@ -107,6 +115,8 @@ def read(body: str) -> Reply:
     if words and words[0] in STOP_WORDS:  # "STOP", whatever follows it: stopping must never need the right words
         return Reply(InboundKind.STOP)
     words = [word for word in words if word not in FILLER_WORDS]
+    if len(words) <= STOP_AMONG_WORDS and STOP_WORDS.intersection(words):
+        return Reply(InboundKind.STOP)
     if not words:
         return Reply(InboundKind.OTHER)
     first, rest = words[0], words[1:]
@@ -117,19 +127,22 @@ def read(body: str) -> Reply:
     kind = ANSWER_WORDS.get(first)
     if kind is None:
         return Reply(InboundKind.OTHER)
+    lettered = False
     for word in rest:
         if ANSWER_WORDS.get(word) == kind:  # "oui oui", "ok oui"
             continue
         if word in KEYWORDS or not _code(word):  # STOP, AIDE, OKAY are spelled as codes can be
             return Reply(InboundKind.OTHER)
         codes.append(_code(word))
+        lettered = lettered or word.isalpha()
     if len(set(codes)) > 1:
         return Reply(InboundKind.OTHER)
-    return Reply(kind, codes[0] if codes else "")
+    return Reply(kind, codes[0] if codes else "", code_may_be_a_word=lettered)
 
 
 # --- Acting -------------------------------------------------------------------------------------------------------
 
+logger = logging.getLogger(__name__)
 YES = frozenset({InboundKind.ACCEPT, InboundKind.ARRIVED})
 CODES_LISTED = 5  # in the SMS asking which request an answer is about: more would not fit, and is unlikely
 
@@ -153,9 +166,22 @@ class Question:
 
 
 def act(inbound: InboundSms) -> None:
-    """Reads an SMS received, does what it asks, answers it, and records all of it on the message."""
+    """Reads an SMS received, does what it asks, answers it, and records all of it on the message. A message stored
+    waits for staff until this has run to the end (notifications.inbound): should acting on it fail, it goes to
+    them with its acknowledgement and their alert, what it acted on rolled back."""
+    try:
+        with transaction.atomic():
+            _act(inbound)
+    except Exception:
+        logger.exception("SMS received %s could not be acted on: to the staff inbox", inbound.pk)
+        inbound.kind, inbound.help_request, inbound.proposal = InboundKind.OTHER, None, None
+        _to_staff(inbound, _("Le portail n'a pas pu traiter ce message : à lire par un agent"))
+    inbound.save(update_fields=["kind", "code", "help_request", "proposal", "outcome", "needs_staff"])
+
+
+def _act(inbound: InboundSms) -> None:
     reply = read(inbound.body)
-    inbound.kind, inbound.code = reply.kind, reply.code
+    inbound.kind, inbound.code, inbound.needs_staff, inbound.outcome = reply.kind, reply.code, False, ""
     if reply.kind == InboundKind.STOP:
         _stop(inbound)
     elif reply.kind == InboundKind.START:
@@ -167,7 +193,6 @@ def act(inbound: InboundSms) -> None:
         _to_staff(inbound)
     else:
         _answer_a_question(inbound, reply)
-    inbound.save(update_fields=["kind", "code", "help_request", "proposal", "outcome", "needs_staff"])
 
 
 def _answer(inbound: InboundSms, answer: str, **context) -> None:
@@ -214,8 +239,19 @@ def _questions(number: str) -> list[Question]:
 def _answer_a_question(inbound: InboundSms, reply: Reply) -> None:
     """A yes or a no: acted on when it answers exactly one question (the code chooses; without one, the kind of
     words does: OUI/NON a proposal, 1/2 the arrival of help; else the only question there is). Several, and the
-    person is asked which; none, and a volunteer is told so, anyone else's text goes to staff."""
+    person is asked which; none, and a volunteer is told so, anyone else's text goes to staff.
+
+    Without a code, a yes or a no answers the last SMS the person read, and acts only when that SMS asked for one
+    (a proposal, "did help arrive?", or the portal asking which): an "Ok merci" to a confirmation, or a "Oui" to an
+    agent's question, must not accept another proposal nor close a request it was not about. A code made of
+    letters only that the number was not sent is an ordinary word ("Oui mais…"): staff read it."""
     questions = _questions(inbound.sender)
+    if not reply.code and questions and not _follows_a_question(inbound.sender):
+        _to_staff(inbound, _("Oui ou non sans code, qui ne répond pas au dernier SMS envoyé : à lire par un agent"))
+        return
+    if reply.code_may_be_a_word and not _code_sent_to(inbound.sender, reply.code):
+        _to_staff(inbound)
+        return
     named = [q for q in questions if q.code == reply.code] if reply.code else questions
     meant = [q for q in named if q.asks_for(reply.kind)] or named
     if len(meant) == 1:
@@ -235,6 +271,34 @@ def _answer_a_question(inbound: InboundSms, reply: Reply) -> None:
         _nothing_to_answer(inbound, reply)
     else:
         _to_staff(inbound)
+
+
+# The SMS that ask for a yes or a no; and the answers of the portal to a yes or a no, which may ask which one.
+QUESTION_EVENTS = frozenset({Event.PROPOSAL_MADE, Event.HELP_ARRIVED_ASKED})
+YES_OR_NO = frozenset({InboundKind.ACCEPT, InboundKind.DECLINE, InboundKind.ARRIVED, InboundKind.NOT_ARRIVED})
+
+
+def _code_sent_to(number: str, code: str) -> bool:
+    """Whether the number was ever sent this code: it has a request, or was proposed one, that carries it."""
+    theirs = Q(requester_phone=number) | Q(beneficiary_phone=number) | Q(proposals__volunteer__phone=number)
+    return HelpRequest.objects.filter(theirs, reference__endswith=f"-{code}").exists()
+
+
+def _follows_a_question(number: str) -> bool:
+    """Whether the last SMS the number was sent (and may have read: neither withheld nor failed) asked it for a yes
+    or a no."""
+    last = (
+        Notification.objects.filter(channel=Channel.SMS, recipient=number)
+        .exclude(status__in=(DeliveryStatus.WITHHELD, DeliveryStatus.FAILED))
+        .select_related("in_reply_to")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return False
+    if last.event in QUESTION_EVENTS:
+        return True
+    return last.event == Event.SMS_ANSWER and last.in_reply_to is not None and last.in_reply_to.kind in YES_OR_NO
 
 
 def _ask_which(inbound: InboundSms, reply: Reply, questions: list[Question]) -> None:

@@ -28,6 +28,7 @@ from tests.volunteers.factories import VolunteerProfileFactory
 pytestmark = pytest.mark.django_db
 
 VOLUNTEER = "+33698765432"
+JEANNE = "+33612345678"  # Jeanne Martin's, tests/notifications/messages.py
 message_ids = count(1)
 
 
@@ -129,7 +130,16 @@ def proposed(volunteer, **request_fields):
         ("oui mais pas avant jeudi", Reply(InboundKind.OTHER)),
         ("aide pour mes courses svp", Reply(InboundKind.OTHER)),
         ("OUI AIDE", Reply(InboundKind.OTHER)),  # AIDE is spelled like a code (A1DE): a keyword never is one
-        ("OUI STOP", Reply(InboundKind.OTHER)),
+        # A stop word among a few words stops, wherever it is: a person who wants no more SMS is not asked to rephrase.
+        ("OUI STOP", Reply(InboundKind.STOP)),
+        ("Merci, stop", Reply(InboundKind.STOP)),
+        ("Bonjour STOP", Reply(InboundKind.STOP)),
+        ("non merci stop", Reply(InboundKind.STOP)),
+        ("Je ne veux plus de SMS", Reply(InboundKind.STOP)),
+        ("il faut que ça s'arrête stop ou pas", Reply(InboundKind.OTHER)),  # a sentence: for a person to read
+        # Four letters after a yes may be a code or a word: only the codes the number was sent tell (act()).
+        ("Oui mais", Reply(InboundKind.ACCEPT, "MA1S", code_may_be_a_word=True)),
+        ("Ok QVDX", Reply(InboundKind.ACCEPT, "QVDX", code_may_be_a_word=True)),
         ("NON 9PXD 7K3Q", Reply(InboundKind.OTHER)),  # two codes: which one?
         ("OUI 9PXU", Reply(InboundKind.OTHER)),  # U is no code's
         ("9PXD", Reply(InboundKind.OTHER)),
@@ -301,6 +311,77 @@ def test_a_volunteer_declines_by_sms_and_the_request_goes_to_the_next_candidate(
         f"Entraide 54 : c'est noté, vous déclinez la demande {proposal.help_request.reply_code}. "
         "Merci d'avoir répondu."
     ]
+
+
+def test_a_yes_without_a_code_after_a_confirmation_accepts_no_other_proposal(volunteer):
+    """She accepts one of two proposals by its code, is sent the person's details, and answers "Ok merci": a thank-you,
+    not a yes to the second proposal, whose person she must not be given."""
+    first, second = proposed(volunteer), proposed(volunteer)
+    sms(VOLUNTEER, f"OUI {first.help_request.reply_code}")
+
+    thanks = sms(VOLUNTEER, "Ok merci")
+
+    assert statuses(first, second) == [ProposalStatus.ACCEPTED, ProposalStatus.PROPOSED]
+    assert len(rows(Event.PROPOSAL_CONFIRMED)) == 1
+    assert thanks.needs_staff and thanks.kind == InboundKind.ACCEPT
+
+
+def test_a_yes_to_an_agent_s_question_is_not_taken_for_help_arrived(volunteer, client, staff_member):
+    """Jeanne was asked whether help arrived; an agent then asks her by SMS whether she is home tomorrow. Her "Oui"
+    answers the agent: it goes to the inbox, and help is not counted as arrived."""
+    help_request = jeanne_s_request()
+    help_request.arrival_asked_at = timezone.now()
+    help_request.save()
+    for event, body in [
+        (Event.HELP_ARRIVED_ASKED, "L'aide est-elle bien arrivée ?"),
+        (Event.STAFF_SMS, "Serez-vous chez vous demain ? Répondez oui ou non"),
+    ]:
+        Notification.objects.create(
+            event=event, channel=Channel.SMS, recipient=JEANNE, body=body, help_request=help_request
+        )
+
+    inbound = sms(JEANNE, "Oui")
+
+    help_request.refresh_from_db()
+    assert help_request.help_arrived is None
+    assert inbound.needs_staff and inbound.help_request == help_request
+
+
+def test_a_code_made_of_letters_that_names_nothing_is_a_word_for_staff_to_read(volunteer):
+    proposal = proposed(volunteer)
+    inbound = sms(VOLUNTEER, "Oui mais")  # MAIS, read 'MA1S', is no code of hers
+    assert statuses(proposal) == [ProposalStatus.PROPOSED]
+    assert inbound.needs_staff
+    assert not any("codes en cours" in body for body in answers(inbound))
+
+
+def test_a_reply_whose_handling_fails_goes_to_staff_acknowledged_with_nothing_half_done(volunteer, monkeypatch):
+    from requests_app import sms_replies
+
+    proposal = proposed(volunteer)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("lock timeout")
+
+    monkeypatch.setattr(sms_replies, "_confirm", broken)  # after the proposal was accepted, inside the same work
+
+    inbound = sms(VOLUNTEER, "OUI")
+
+    assert statuses(proposal) == [ProposalStatus.PROPOSED]  # the acceptance was rolled back with the rest
+    assert (inbound.kind, inbound.needs_staff) == (InboundKind.OTHER, True)
+    assert inbound.help_request == proposal.help_request
+    assert answers(inbound) and "un agent vous répondra" in answers(inbound)[0]
+
+
+def test_a_message_is_stored_waiting_for_staff_until_it_has_been_acted_on(monkeypatch):
+    """A worker killed while acting (a time limit, a lock that never came) must leave the message in the inbox, not
+    looking dealt with: it is stored so, and only acting on it to the end says otherwise."""
+    from notifications import inbound as inbound_module
+
+    monkeypatch.setattr(inbound_module.sms_received, "send", lambda **kwargs: None)  # the worker died right there
+    inbound = sms("+33611111111", "STOP")
+    inbound.refresh_from_db()
+    assert inbound.needs_staff and inbound.outcome == "En cours de traitement par le portail"
 
 
 def test_a_provider_giving_the_same_message_twice_acts_once(volunteer):
