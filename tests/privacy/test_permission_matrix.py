@@ -48,7 +48,7 @@ MAY_SEE = {
 class Rule:
     """kind: "public" (anyone, no personal data), "own" (a signed-in user's own pages, no object in the URL),
     "owned" (an object of `owner`: everyone else is refused), "staff", "token" (reached only with a secret
-    token sent to its holder: a forged one is a 404), "provider" (an SMS provider's delivery reports, taken only
+    token sent to its holder: a forged one is a 404), "provider" (an SMS provider's reports and texts, taken only
     with the provider's signature or secret: every role is refused, staff included)."""
 
     kind: str
@@ -128,6 +128,7 @@ RULES = {
     "missions:withdraw": Rule("owned", lambda w: {"pk": w.application_b.pk}, "volunteer_b"),
     "notifications:twilio_report": Rule("provider"),
     "notifications:ovh_report": Rule("provider", lambda w: {"token": "x" * 43}),
+    "notifications:twilio_inbound": Rule("provider"),
 }
 
 
