@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 VOLUNTEER = "+33698765432"
 RECEIVED = (
-    "Entraide 54 : message bien arrivé. Un agent vous répondra (accueil : 7 jours sur 7 de 9 h à 18 h). Urgence : 112."
+    "Entraide 54 : message bien arrivé, un agent vous répondra (accueil : 7 jours sur 7 de 9 h à 18 h). Urgence : 112."
 )
 message_ids = count(1)
 
@@ -492,7 +492,7 @@ def test_the_acknowledgement_leaves_out_the_hotline_s_hours_when_they_would_not_
         "du lundi au vendredi de 8 h 30 à 19 h 30, le samedi de 9 h à 17 h, le dimanche de 9 h à 12 h"
     )
     inbound = sms("+33612345678", "Allô ?")
-    assert answers(inbound) == ["Entraide 54 : message bien arrivé. Un agent vous répondra. Urgence : 112."]
+    assert answers(inbound) == ["Entraide 54 : message bien arrivé, un agent vous répondra. Urgence : 112."]
 
 
 def test_an_unknown_number_s_oui_goes_to_staff():
