@@ -76,14 +76,13 @@ def sms_add(
     """An SMS to someone other than the beneficiary carries no personal data: the templates are written so,
     and tests check it. The templates fit in one SMS of GSM characters with the longest names (tested). A name with
     a character GSM lacks (Joûte) would make the whole text Unicode, 70 characters an SMS: it is spelled without it
-    instead. Should a text still not fit, it is cut rather than lost with its event, and the error logged so that
-    the template gets fixed. `in_reply_to` is the SMS received it answers: an answer reaches even a number that
-    answered STOP, since the person has just written to the portal."""
+    instead, and a link left out when it is what makes the text too long (sms_text). Should a text still not fit, it
+    is cut rather than lost with its event, and the error logged so that the template gets fixed. `in_reply_to` is
+    the SMS received it answers: an answer reaches even a number that answered STOP, since the person has just
+    written to the portal."""
     if not to or _muted.get():
         return None
-    body = render(event, "sms.txt", {**context, "sms_links": links_allowed()})
-    if not fits_one_sms(body):
-        body = gsm7_spelling(body)
+    body = sms_text(event, context)
     if not fits_one_sms(body):
         logger.error("SMS for %s is %s characters long: cut to one SMS", event, len(body))
         body = cut_to_one_sms(body)
@@ -98,6 +97,30 @@ def sms_add(
             in_reply_to=in_reply_to,
         )
     )
+
+
+def sms_text(event: Event, context: dict) -> str:
+    """The SMS an event's template writes, in one SMS when it can be: spelled in GSM when a name would make it
+    Unicode, and without its link when the link is what makes it too long (the template says where the details are
+    instead). Templates show a link only when `sms_links` is set, as the provider in use carries links."""
+    for sms_links in (True, False) if links_allowed() else (False,):
+        body = render(event, "sms.txt", {**context, "sms_links": sms_links})
+        if not fits_one_sms(body):
+            body = gsm7_spelling(body)
+        if fits_one_sms(body):
+            return body
+    return body
+
+
+def sms_context_fitting(event: Event, context: dict, *optional: str) -> dict:
+    """The context with its optional parts left out, one after the other in the order given, until the event's SMS
+    fits in one: what is said only when there is room ("Besoin d'aide : 03 83 94 54 54", "(pour Raymonde)")."""
+    context = dict(context)
+    for name in optional:
+        if fits_one_sms(sms_text(event, context)):
+            break
+        context[name] = ""
+    return context
 
 
 def absolute_url(name: str, *args) -> str:

@@ -1,5 +1,5 @@
 """Did help arrive? Once a request is done, whoever chose to be kept informed by SMS is asked, in the SMS that tells
-them it is done: "L'aide est-elle bien arrivée ? Répondez 1 (oui) ou 2 (non)".
+them it is done: "L'aide est-elle bien arrivée ? Répondez 1 pour oui, 2 pour non.", never at night (asking_time).
 
 1 closes the loop (counted on /pilotage/). 2 reopens the request for an agent, who is alerted by email and calls the
 person back. No answer within ARRIVAL_ANSWER_HOURS reopens it the same way, once (a beat task): a person who never
@@ -10,7 +10,7 @@ The answers arrive through requests_app/sms_replies.py, which finds the question
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,10 +20,13 @@ from django.utils.translation import gettext as _
 
 from notifications.enums import Event
 from notifications.models import SmsOptOut
-from notifications.outbox import absolute_url, sms_add, staff_email_add
+from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
 from requests_app import notices
 from requests_app.enums import ContactChannel, Status
 from requests_app.models import HelpRequest, StatusChange
+
+# The hours the question may leave, in the portal's time zone (Europe/Paris).
+ASKING_FROM, ASKING_UNTIL = time(9, 0), time(20, 0)
 
 
 def asked_number(help_request: HelpRequest) -> str:
@@ -52,17 +55,37 @@ def request_done(help_request: HelpRequest) -> None:
     notices.request_done(help_request, sms=not asked)
 
 
+@transaction.atomic  # the question is written with its due time: its delivery task, run at the commit, finds it so
 def ask(help_request: HelpRequest) -> bool:
     """Asks, once per request, unless the number answered STOP: its question would never reach it, and its silence
-    would then reopen the request for nothing. Whether it was asked."""
+    would then reopen the request for nothing. Asked at night, the question waits for the morning (asking_time).
+    Whether it was asked."""
     number = asked_number(help_request)
     if not number or help_request.arrival_asked_at is not None or SmsOptOut.objects.filter(number=number).exists():
         return False
-    help_request.arrival_asked_at = timezone.now()
+    now = timezone.now()
+    asked_at = asking_time(now)
+    help_request.arrival_asked_at = asked_at  # the ARRIVAL_ANSWER_HOURS run from when the question leaves
     help_request.save(update_fields=["arrival_asked_at"])
-    context = {"help_request": help_request, "hotline": settings.HOTLINE_PHONE}
-    sms_add(Event.HELP_ARRIVED_ASKED, to=number, context=context, help_request=help_request)
+    context = sms_context_fitting(
+        Event.HELP_ARRIVED_ASKED, {"help_request": help_request, "hotline": settings.HOTLINE_PHONE}, "hotline"
+    )
+    question = sms_add(Event.HELP_ARRIVED_ASKED, to=number, context=context, help_request=help_request)
+    if question is not None and asked_at > now:
+        # Its delivery task finds it not due and does nothing; the outbox's sweep sends it once that time has come.
+        question.next_attempt_at = asked_at
+        question.save(update_fields=["next_attempt_at"])
     return True
+
+
+def asking_time(now: datetime) -> datetime:
+    """When the question may leave: now between ASKING_FROM and ASKING_UNTIL (Paris), else the next ASKING_FROM.
+    A request done in the evening is not asked about at night: the SMS would wake the person it reaches."""
+    local = timezone.localtime(now)
+    if ASKING_FROM <= local.time() < ASKING_UNTIL:
+        return now
+    day = local.date() if local.time() < ASKING_FROM else local.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, ASKING_FROM))
 
 
 @dataclass(frozen=True)

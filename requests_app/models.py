@@ -167,6 +167,10 @@ class HelpRequestQuerySet(models.QuerySet):
             condition |= Q(requester_email__iexact=email)
         return self.filter(condition) if condition else self.none()
 
+    def with_reply_code(self, code: str):
+        """The requests whose reference ends with this code (HelpRequest.reply_code), as an SMS quotes it: "9PXD"."""
+        return self.filter(reference__endswith=f"-{code}")
+
     def callbacks_due(self, now=None):
         """Open requests whose open callback is due by `now`, the longest overdue first (`callback_due_at`)."""
         return self.open().filter(callback_due(now)).with_callback_due_at(now).order_by("callback_due_at", "pk")

@@ -17,6 +17,9 @@ REFERENCE_PATTERN = re.compile(r"^E(?:\d{2,3}|2[AB])-[0-9A-HJKMNP-TV-Z]{4}-[0-9A
 # The same once spaces and dashes are gone, the prefix optional: the body is always eight characters, which tells
 # E974 + 8 from E97 + 9 and keeps a typed prefix of another territory (a request filed before TERRITORY changed).
 TYPED_PATTERN = re.compile(r"^(?:(?P<prefix>E(?:\d{2,3}|2[AB])))?(?P<body>[0-9A-Z]{8})$")
+# The letters the alphabet leaves out, typed or heard for the digits they look like: read as those digits, wherever
+# a reference or its code is read (a search box, an SMS answering "OUI 9POX").
+LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_reference() -> str:
@@ -31,7 +34,7 @@ def normalise_reference(typed: str) -> str:
     if not match:
         return cleaned
     prefix = match["prefix"] or f"E{settings.TERRITORY}"
-    body = match["body"].translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    body = match["body"].translate(LOOKALIKE_DIGITS)
     return f"{prefix}-{body[:4]}-{body[4:]}"
 
 

@@ -28,17 +28,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.phones import readable_phone
 from matching.enums import ProposalStatus
 from matching.models import Proposal, ProposalError
 from matching.services import proposal_accept, proposal_decline_and_offer_next
 from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
-from notifications.outbox import absolute_url, sms_add, staff_email_add
+from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
 from requests_app import arrival
-from requests_app.enums import CLOSED_STATUSES
+from requests_app.enums import CLOSED_STATUSES, RequesterRelation
 from requests_app.models import HelpRequest
+from requests_app.names import first_name
 from requests_app.privacy import assignment_contact_sent
-from requests_app.references import CROCKFORD_ALPHABET, normalise_reference
+from requests_app.references import CROCKFORD_ALPHABET, LOOKALIKE_DIGITS, normalise_reference
 from volunteers.models import VolunteerProfile
 
 # --- Reading ------------------------------------------------------------------------------------------------------
@@ -67,9 +69,9 @@ PHRASES = ((re.compile(r"\bPAS DACCORD\b"), "NON"), (re.compile(r"\bD ACCORD\b")
 # A stop word among this many words (polite ones aside) stops: "Merci, stop", "Bonjour STOP", "non merci stop".
 STOP_AMONG_WORDS = 4
 # A whole reference quoted (E54-7K3Q-9PXD, e54 7k3q 9pxd): its last group is the code.
-QUOTED_REFERENCE = re.compile(r"\bE(?:\d{2,3}|2[AB])[\s-]*[0-9A-Z]{4}[\s-]*[0-9A-Z]{4}\b")
+# Without its prefix, its two groups joined by a dash (XRYZ-36G4): eight letters alone may be a word ("VRAIMENT").
+QUOTED_REFERENCE = re.compile(r"\bE(?:\d{2,3}|2[AB])[\s-]*[0-9A-Z]{4}[\s-]*[0-9A-Z]{4}\b|\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 CODE_LENGTH = 4
-CODE_SPELLING = str.maketrans({"O": "0", "I": "1", "L": "1"})  # what normalise_reference reads as digits
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _plain(body: str) -> str:
 def _code(word: str) -> str:
     """The word as a request's code, or "": four characters of the references' alphabet, O, I and L read as the
     digits they are taken for."""
-    code = word.translate(CODE_SPELLING)
+    code = word.translate(LOOKALIKE_DIGITS)
     return code if len(code) == CODE_LENGTH and all(character in CROCKFORD_ALPHABET for character in code) else ""
 
 
@@ -198,6 +200,7 @@ def _act(inbound: InboundSms) -> None:
 def _answer(inbound: InboundSms, answer: str, **context) -> None:
     """One of the automatic answers of templates/notifications/sms_answer/sms.txt, to the number that wrote."""
     context = {"answer": answer, "hotline": settings.HOTLINE_PHONE, "hours": settings.HOTLINE_HOURS, **context}
+    context = sms_context_fitting(Event.SMS_ANSWER, context, "hours")  # the hotline's hours when there is room
     sms_add(
         Event.SMS_ANSWER, to=inbound.sender, context=context, help_request=inbound.help_request, in_reply_to=inbound
     )
@@ -281,7 +284,7 @@ YES_OR_NO = frozenset({InboundKind.ACCEPT, InboundKind.DECLINE, InboundKind.ARRI
 def _code_sent_to(number: str, code: str) -> bool:
     """Whether the number was ever sent this code: it has a request, or was proposed one, that carries it."""
     theirs = Q(requester_phone=number) | Q(beneficiary_phone=number) | Q(proposals__volunteer__phone=number)
-    return HelpRequest.objects.filter(theirs, reference__endswith=f"-{code}").exists()
+    return HelpRequest.objects.filter(theirs).with_reply_code(code).exists()
 
 
 def _follows_a_question(number: str) -> bool:
@@ -323,7 +326,9 @@ def _ask_which(inbound: InboundSms, reply: Reply, questions: list[Question]) -> 
 def _nothing_to_answer(inbound: InboundSms, reply: Reply) -> None:
     """A volunteer answers a proposal that no longer waits (answered already, expired, withdrawn), or none."""
     past = (
-        Proposal.objects.filter(volunteer__phone=inbound.sender, help_request__reference__endswith=f"-{reply.code}")
+        Proposal.objects.filter(
+            volunteer__phone=inbound.sender, help_request__in=HelpRequest.objects.with_reply_code(reply.code)
+        )
         .select_related("help_request")
         .first()
         if reply.code
@@ -363,35 +368,32 @@ def _proposal_answer(inbound: InboundSms, proposal: Proposal, *, accept: bool) -
 
 def _confirm(inbound: InboundSms, proposal: Proposal) -> None:
     """The assignment is hers: the first name, commune and phone to call, as her proposal page now shows them,
-    and, like the page, the view written to the access log."""
+    and, like the page, the view written to the access log. The number is the person's own when there is one, else
+    the requester's, who is then the one named, with whom it is for when that fits in the SMS; with no number at all
+    (a request answered by email), the SMS sends her to her volunteer space."""
     help_request = proposal.help_request
-    phone = help_request.beneficiary_phone or help_request.requester_phone
-    context = {
-        "help_request": help_request,
-        "first_name": first_name(help_request.beneficiary_display),
-        "phone": _spoken(phone),
-    }
+    context = sms_context_fitting(
+        Event.PROPOSAL_CONFIRMED, {"help_request": help_request, **_whom_to_call(help_request)}, "on_behalf_of"
+    )
     sms_add(
         Event.PROPOSAL_CONFIRMED, to=inbound.sender, context=context, help_request=help_request, in_reply_to=inbound
     )
     assignment_contact_sent(proposal)
 
 
-def first_name(full_name: str) -> str:
-    """The first name in a "nom et prénom" typed freely: the words not in capitals when the surname is ("MARTIN
-    Jeanne"), else the first word ("Jeanne Martin"). Never the whole name: the volunteer's SMS holds no more."""
-    words = full_name.split()
-    lower = [word for word in words if not word.isupper() or len(word) == 1]
-    if lower and len(lower) < len(words):
-        return " ".join(lower)[:20]
-    return (words[0] if words else "")[:20]
-
-
-def _spoken(phone) -> str:
-    """A number as a French phone shows it (06 12 34 56 78), or international for another country."""
-    if not phone:
-        return ""
-    return phone.as_national if phone.country_code == 33 else phone.as_international
+def _whom_to_call(help_request: HelpRequest) -> dict:
+    """Who answers the number the volunteer is given, and for whom when it is someone else ("Jeanne (pour
+    Raymonde)"): the person helped on their own phone, else the requester, who may be a relative or a neighbour."""
+    helped = first_name(help_request.beneficiary_display)
+    if help_request.beneficiary_phone or not help_request.requester_phone:
+        return {"first_name": helped, "on_behalf_of": "", "phone": readable_phone(help_request.beneficiary_phone)}
+    if help_request.requester_relation == RequesterRelation.SELF or not help_request.beneficiary_name:
+        return {"first_name": helped, "on_behalf_of": "", "phone": readable_phone(help_request.requester_phone)}
+    return {
+        "first_name": first_name(help_request.requester_name),
+        "on_behalf_of": helped,
+        "phone": readable_phone(help_request.requester_phone),
+    }
 
 
 def _arrival_answer(inbound: InboundSms, help_request: HelpRequest, *, arrived: bool) -> None:
@@ -409,12 +411,12 @@ def _arrival_answer(inbound: InboundSms, help_request: HelpRequest, *, arrived: 
 
 def _to_staff(inbound: InboundSms, outcome: str = "") -> None:
     """To the staff inbox, with the request the number's message most likely belongs to; the person is told an
-    agent will answer (once a day: someone who writes five texts gets one acknowledgement), staff are alerted."""
+    agent will answer (once in 24 hours: someone who writes five texts gets one acknowledgement), staff are alerted."""
     inbound.needs_staff = True
     inbound.outcome = outcome or _("Message à lire par un agent")
     if inbound.help_request is None:
         inbound.help_request, inbound.proposal = belongs_to(inbound.sender)
-    if not _acknowledged_today(inbound.sender):
+    if not _acknowledged_in_the_last_24_hours(inbound.sender):
         _answer(inbound, "received")
     _inbox_alert(inbound)
 
@@ -434,7 +436,7 @@ def belongs_to(number: str) -> tuple[HelpRequest | None, Proposal | None]:
     return help_request, proposal
 
 
-def _acknowledged_today(number: str) -> bool:
+def _acknowledged_in_the_last_24_hours(number: str) -> bool:
     return Notification.objects.filter(
         event=Event.SMS_ANSWER,
         recipient=number,

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.roles import can_answer_sms
 from core.admin import RecordAdmin
 from core.forms import status_for
+from core.phones import readable_phone
 from notifications.enums import Channel
 from notifications.forms import HandledForm, StaffReplyForm
 from notifications.inbox import AlreadyHandled, inbound_sms_answer, inbound_sms_handled
@@ -163,7 +163,7 @@ class InboundSmsAdmin(SearchAccessLogged, RecordAdmin):
 
     @admin.display(description=gettext_lazy("de"), ordering="sender")
     def sender_cell(self, obj):
-        return readable(obj.sender)
+        return readable_phone(obj.sender)
 
     @admin.display(description=gettext_lazy("message"))
     def excerpt(self, obj):
@@ -218,7 +218,9 @@ class InboundSmsAdmin(SearchAccessLogged, RecordAdmin):
                     reply.add_error(None, str(refusal))
                 else:
                     self.message_user(
-                        request, _("Réponse envoyée au %(to)s.") % {"to": readable(inbound.sender)}, messages.SUCCESS
+                        request,
+                        _("Réponse envoyée au %(to)s.") % {"to": readable_phone(inbound.sender)},
+                        messages.SUCCESS,
                     )
                     return redirect("admin:notifications_inboundsms_changelist")
         return self._page(request, inbound, reply)
@@ -233,7 +235,7 @@ class InboundSmsAdmin(SearchAccessLogged, RecordAdmin):
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect("admin:notifications_inboundsms_change", inbound.pk)
         self.message_user(
-            request, _("Message du %(from)s traité.") % {"from": readable(inbound.sender)}, messages.SUCCESS
+            request, _("Message du %(from)s traité.") % {"from": readable_phone(inbound.sender)}, messages.SUCCESS
         )
         return redirect("admin:notifications_inboundsms_changelist")
 
@@ -253,8 +255,8 @@ class InboundSmsAdmin(SearchAccessLogged, RecordAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("SMS du %(from)s") % {"from": readable(inbound.sender)},
-            "sender": readable(inbound.sender),
+            "title": _("SMS du %(from)s") % {"from": readable_phone(inbound.sender)},
+            "sender": readable_phone(inbound.sender),
             "original": inbound,
             "conversation": conversation(inbound),
             "help_request": help_request,
@@ -267,12 +269,6 @@ class InboundSmsAdmin(SearchAccessLogged, RecordAdmin):
         return TemplateResponse(
             request, "admin/notifications/inboundsms/conversation.html", context, status=status_for(reply)
         )
-
-
-def readable(number: str) -> str:
-    """A number as staff read and dial it: 06 12 34 56 78 in France, +44 20… abroad."""
-    phone = PhoneNumber.from_string(number)
-    return phone.as_national if phone.country_code == 33 else phone.as_international
 
 
 def seen(inbound: InboundSms) -> str:

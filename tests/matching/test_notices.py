@@ -46,10 +46,19 @@ def test_a_proposal_reaches_the_volunteer_by_email_and_sms_without_the_person_s_
     assert reverse("volunteers:proposal", args=[proposal.pk]) in email.body
     assert (sms.channel, sms.recipient) == (Channel.SMS, "+33698765432")
     code = help_request.reply_code
-    assert sms.body.startswith(f"Entraide 54 : aide demandée à Nancy. Répondez OUI {code} ou NON {code} avant le ")
-    assert sms.body.endswith(". Détails : votre espace bénévole.")  # the link is in the email
+    assert sms.body.startswith(f"Entraide 54 : Courses à Nancy. Répondez OUI {code} ou NON {code} avant le ")
+    assert sms.body.endswith(f". Détails : http://127.0.0.1:8000/benevoles/propositions/{proposal.pk}/")
     for notification in (email, sms):
         assert_no_personal_data(notification)
+
+
+def test_the_proposal_sms_sends_to_the_volunteer_space_when_the_provider_refuses_links(help_request, settings):
+    settings.SMS_BACKEND, settings.OVH_SMS_SENDER = "ovh", ""  # OVHcloud's short number (core.sms.links_allowed)
+    proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory(phone="+33698765432"))
+
+    [sms] = rows(Event.PROPOSAL_MADE, channel=Channel.SMS)
+    assert sms.body.startswith("Entraide 54 : Courses à Nancy. Répondez OUI ")
+    assert sms.body.endswith(". Détails : votre espace bénévole.") and "http" not in sms.body
 
 
 def test_the_proposal_email_says_in_a_few_words_what_the_need_is_but_not_the_description(help_request):
@@ -90,10 +99,12 @@ def test_every_sms_fits_in_one_gsm_message_whole_with_the_longest_names(client, 
         # In GSM 03.38, 160 characters: one other character (ç, ê, …) and the whole text goes as Unicode, 70 an SMS.
         assert sms_length(body) == SmsLength(encoding="GSM-7", units=len(body), parts=1), (event, body)
         assert not body.endswith("..."), event
-    assert (
+    # The help type and the commune whole, so that she does not accept blind; the link left out, too long to fit.
+    assert messages[Event.PROPOSAL_MADE].startswith(
+        f"Entraide 54 : {help_type.name} à {commune.name}. "
         f"Répondez OUI {help_request.reply_code} ou NON {help_request.reply_code} avant le "
-        in messages[Event.PROPOSAL_MADE]
     )
+    assert messages[Event.PROPOSAL_MADE].endswith(". Détails : votre espace bénévole.")
     assert messages[Event.REQUEST_RECEIVED].endswith(f"{settings.SITE_URL}/s/{help_request.tracking_token}/")
 
 

@@ -3,6 +3,7 @@
 import threading
 import time
 from smtplib import SMTPServerDisconnected
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -227,7 +228,9 @@ def proposal_context(commune: str) -> dict:
     from types import SimpleNamespace
 
     return {
-        "help_request": SimpleNamespace(commune=SimpleNamespace(name=commune), reply_code="9PXD"),
+        "help_request": SimpleNamespace(
+            commune=SimpleNamespace(name=commune), help_type=SimpleNamespace(name="Courses"), reply_code="9PXD"
+        ),
         "proposal": SimpleNamespace(respond_by=timezone.make_aware(datetime(2026, 3, 2, 14, 0))),
         "url": "https://entraide54.fr/benevoles/propositions/12/",
     }
@@ -237,11 +240,39 @@ def test_an_sms_made_unicode_by_a_name_is_spelled_in_gsm_rather_than_cut_to_70(c
     row = outbox.sms_add(Event.PROPOSAL_MADE, to="+33612345678", context=proposal_context("Fontenoy-la-Joûte"))
 
     assert row.body == (
-        "Entraide 54 : aide demandée à Fontenoy-la-Joute. Répondez OUI 9PXD ou NON 9PXD avant le 2/03 à 14h00. "
-        "Détails : votre espace bénévole."
+        "Entraide 54 : Courses à Fontenoy-la-Joute. Répondez OUI 9PXD ou NON 9PXD avant le 2/03 à 14h00. "
+        "Détails : https://entraide54.fr/benevoles/propositions/12/"
     )  # "é" is GSM's: only the circumflex went
     assert sms_length(row.body) == SmsLength(encoding="GSM-7", units=len(row.body), parts=1)
     assert not caplog.records
+
+
+def test_a_link_that_would_make_an_sms_too_long_is_left_out_rather_than_the_text_cut(caplog):
+    row = outbox.sms_add(
+        Event.PROPOSAL_MADE, to="+33612345678", context=proposal_context("Laneuveville-derrière-Foug")
+    )
+
+    assert row.body == (
+        "Entraide 54 : Courses à Laneuveville-derrière-Foug. Répondez OUI 9PXD ou NON 9PXD avant le 2/03 à 14h00. "
+        "Détails : votre espace bénévole."
+    )
+    assert sms_length(row.body) == SmsLength(encoding="GSM-7", units=len(row.body), parts=1)
+    assert not caplog.records
+
+
+def test_no_link_is_written_when_the_provider_would_refuse_it(settings):
+    settings.SMS_BACKEND, settings.OVH_SMS_SENDER = "ovh", ""  # OVHcloud's short number: core.sms.links_allowed
+    body = outbox.sms_text(Event.PROPOSAL_MADE, proposal_context("Nancy"))
+    assert body.endswith("Détails : votre espace bénévole.") and "https://" not in body
+
+
+def test_what_is_said_only_when_there_is_room_is_left_out_when_there_is_not(settings):
+    context = {"help_request": SimpleNamespace(reference="E54-7K3Q-9PXD"), "hotline": "03 83 94 54 54"}
+    kept = outbox.sms_context_fitting(Event.HELP_ARRIVED_ASKED, context, "hotline")
+    assert kept == context and kept is not context
+
+    settings.PORTAL_NAME = "Entraide " * 5
+    assert outbox.sms_context_fitting(Event.HELP_ARRIVED_ASKED, context, "hotline")["hotline"] == ""
 
 
 def test_an_sms_too_long_for_one_message_is_cut_and_the_template_reported(settings, caplog):

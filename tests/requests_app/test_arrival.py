@@ -1,8 +1,9 @@
 """Did help arrive? The question once a request is done, its answers by SMS, the reopening when help did not
 arrive or nobody answers, and the staff alert (requests_app/arrival.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,11 +11,12 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from core.models import Commune
-from core.sms import ReceivedSms, SmsLength, sms_length
+from core.sms import LocmemBackend, ReceivedSms, SmsLength, sms_length
 from matching.services import proposal_accept, proposal_complete, proposal_create
-from notifications.enums import Channel, Event, InboundKind
+from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.inbound import receive
 from notifications.models import InboundSms, Notification
+from notifications.tasks import sweep_outbox
 from requests_app import arrival
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
@@ -71,8 +73,8 @@ def test_a_done_request_asks_whoever_chose_sms_whether_help_arrived(done):
     [question] = rows(Event.HELP_ARRIVED_ASKED)
     assert (question.channel, question.recipient, question.help_request) == (Channel.SMS, JEANNE, done)
     assert question.body == (
-        f"Entraide 54 : votre demande {done.reply_code} est indiquée comme terminée. L'aide est-elle bien arrivée ? "
-        "Répondez 1 (oui) ou 2 (non). Besoin d'aide : 03 83 94 54 54."
+        f"Entraide 54 : votre demande {done.reference} est terminée. L'aide est-elle bien arrivée ? "
+        "Répondez 1 pour oui, 2 pour non. Besoin d'aide : 03 83 94 54 54."
     )
     assert done.arrival_asked_at is not None and done.help_arrived is None
     assert rows(Event.REQUEST_DONE, channel=Channel.SMS) == []  # one text, not two at once
@@ -117,12 +119,80 @@ def test_the_question_fits_in_one_gsm_sms_with_the_longest_commune():
     assert sms_length(question.body) == SmsLength(encoding="GSM-7", units=len(question.body), parts=1)
 
 
+def test_with_a_long_portal_name_the_question_stays_whole_and_leaves_out_the_hotline(settings):
+    settings.PORTAL_NAME = "Entraide Meurthe-et-Moselle"
+    help_request = completed(jeanne_s_request())
+    [question] = rows(Event.HELP_ARRIVED_ASKED)
+    assert question.body == (
+        f"Entraide Meurthe-et-Moselle : votre demande {help_request.reference} est terminée. "
+        "L'aide est-elle bien arrivée ? Répondez 1 pour oui, 2 pour non."
+    )
+    assert sms_length(question.body) == SmsLength(encoding="GSM-7", units=len(question.body), parts=1)
+
+
+EVENING = datetime(2026, 12, 8, 21, 30, tzinfo=ZoneInfo("Europe/Paris"))
+NEXT_MORNING = datetime(2026, 12, 9, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.mark.parametrize(
+    "done_at, asked_at",
+    [
+        (EVENING, NEXT_MORNING),
+        (datetime(2026, 12, 9, 6, 45, tzinfo=ZoneInfo("Europe/Paris")), NEXT_MORNING),  # before 9 the same day
+        (datetime(2026, 12, 8, 20, 0, tzinfo=ZoneInfo("Europe/Paris")), NEXT_MORNING),
+        (datetime(2026, 12, 8, 19, 59, tzinfo=ZoneInfo("Europe/Paris")), None),  # at once
+        (datetime(2026, 12, 9, 9, 0, tzinfo=ZoneInfo("Europe/Paris")), None),
+    ],
+)
+def test_the_question_is_asked_between_9_and_20_and_waits_for_the_morning_otherwise(
+    done_at, asked_at, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(done_at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        help_request = completed(jeanne_s_request())
+    [question] = rows(Event.HELP_ARRIVED_ASKED)
+    assert help_request.arrival_asked_at == (asked_at or done_at)
+    assert question.next_attempt_at == (asked_at or done_at)
+    assert question.status == (DeliveryStatus.PENDING if asked_at else DeliveryStatus.SENT)
+
+
+def test_a_question_held_for_the_night_leaves_in_the_morning_and_its_timer_runs_from_then(
+    settings, django_capture_on_commit_callbacks
+):
+    LocmemBackend.outbox.clear()
+
+    def questions_sent():
+        return [sent.to for sent in LocmemBackend.outbox if "L'aide est-elle bien arrivée ?" in sent.body]
+
+    with time_machine.travel(EVENING, tick=False), django_capture_on_commit_callbacks(execute=True):
+        help_request = completed(jeanne_s_request())
+    assert questions_sent() == []  # its delivery task ran, and found it not due
+    with time_machine.travel(NEXT_MORNING - timedelta(minutes=1), tick=False):
+        assert sweep_outbox() == 0
+    with (
+        time_machine.travel(NEXT_MORNING + timedelta(minutes=settings.NOTIFICATION_SWEEP_MINUTES), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert sweep_outbox() == 1
+    [question] = rows(Event.HELP_ARRIVED_ASKED)
+    assert question.status == DeliveryStatus.SENT and question.sent_at >= NEXT_MORNING
+    assert questions_sent() == [JEANNE]
+
+    hours = timedelta(hours=settings.ARRIVAL_ANSWER_HOURS)
+    with time_machine.travel(EVENING + hours + timedelta(minutes=1), tick=False):
+        assert arrival.unanswered_reopen() == 0  # counted from the evening, it would be late already
+    with time_machine.travel(NEXT_MORNING + hours + timedelta(minutes=1), tick=False):
+        assert arrival.unanswered_reopen() == 1
+    help_request.refresh_from_db()
+    assert help_request.status == Status.NEEDS_STAFF
+
+
 # --- The answers --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["1", "1 {code}", "oui", "Ok merci"])
+@pytest.mark.parametrize("body", ["1", "1 {code}", "1 {reference}", "1 {spaced}", "oui", "Ok merci"])
 def test_1_closes_the_loop_with_thanks(done, body, staff_member):
-    inbound = sms(JEANNE, body.format(code=done.reply_code))
+    spaced = done.reference.replace("-", " ").lower()  # the whole reference, as the question gives it
+    inbound = sms(JEANNE, body.format(code=done.reply_code, reference=done.reference, spaced=spaced))
 
     done.refresh_from_db()
     assert (done.help_arrived, done.status) == (True, Status.DONE)
@@ -192,7 +262,7 @@ def test_several_requests_asked_and_no_code_ask_which(staff_member):
     codes = f"{first.reply_code}, {second.reply_code}"
     assert answers(inbound) == [
         f"Entraide 54 : plusieurs demandes attendent votre réponse. Codes : {codes}. "
-        f"Répondez avec le code, par exemple : 1 {first.reply_code}"
+        f"Répondez avec le code, par exemple : 1 {first.reply_code}."
     ]
     assert inbound.outcome == f"Ambigu : 2 questions en cours ({codes}), réponse demandée"
     sms(JEANNE, f"2 {second.reply_code}")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.sms import LocmemBackend
 from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
-from requests_app.enums import AccessReason
+from requests_app.enums import AccessReason, Source
 from requests_app.models import AccessLog
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.notifications.factories import InboundSmsFactory
@@ -142,6 +142,18 @@ def test_the_page_shows_the_conversation_with_the_number_oldest_first_and_its_re
     assert first.pk != message.pk
     logged = AccessLog.objects.get(user=staff, reason=AccessReason.STAFF_DETAIL)
     assert logged.help_request == help_request and logged.path == page_of(message)
+
+
+@pytest.mark.parametrize(
+    "fields, warned",
+    [({}, False), ({"no_internet": True}, True), ({"source": Source.PHONE}, True)],
+)
+def test_the_page_warns_not_to_send_a_link_to_whoever_may_have_no_internet(client, staff, fields, warned):
+    """They said so, or asked by phone (HelpRequest.offline): the request's SMS to them carried no link either."""
+    help_request = HelpRequestFactory(requester_phone="+33612345678", **fields)
+    message = InboundSmsFactory(waiting=True, sender="+33612345678", help_request=help_request)
+
+    assert ("Sans internet : pas de lien dans la réponse." in text(client.get(page_of(message)))) is warned
 
 
 def test_a_text_tied_to_no_request_shows_the_requests_of_its_number(client, staff):

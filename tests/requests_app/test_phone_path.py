@@ -145,10 +145,9 @@ def test_every_step_of_a_phone_request_by_sms_reaches_the_caller_without_a_link(
     for message in to_caller:
         assert not LINK.search(message.body), message.body
         assert "03 83 94 54 54" in message.body, message.body
-    # The question whether help arrived names the request by its code, the reference's last group: a full reference
-    # would not leave room for the question in one SMS.
-    assert reference in to_caller[0].body and reference in to_caller[1].body
-    assert f"votre demande {help_request.reply_code} est indiquée comme terminée" in to_caller[2].body
+    # Every SMS names the request by the whole reference the caller was given on the phone.
+    assert all(reference in message.body for message in to_caller)
+    assert f"votre demande {reference} est terminée. L'aide est-elle bien arrivée ?" in to_caller[2].body
     assert to_caller[1].body == (
         f"Entraide 54 : un bénévole s'occupe de votre demande {reference} et va vous contacter. "
         "Une question ? Appelez le 03 83 94 54 54."

@@ -76,3 +76,19 @@ def test_references_of_any_territory_are_recognised_however_typed(settings, terr
     settings.TERRITORY = territory
     assert normalise_reference(typed) == expected
     assert REFERENCE_PATTERN.match(normalise_reference(typed))
+
+
+def test_requests_are_found_by_the_code_an_sms_quotes():
+    mine = HelpRequestFactory(reference="E54-7K3Q-9PXD")
+    HelpRequestFactory(reference="E54-9PXD-7K3Q")  # the code elsewhere in a reference is not it
+    assert list(HelpRequest.objects.with_reply_code("9PXD")) == [mine]
+    assert mine.reply_code == "9PXD"
+
+
+def test_a_code_in_an_sms_and_a_reference_in_a_search_box_read_lookalike_letters_alike():
+    """One spelling for both: the letters Crockford leaves out are the digits they look like."""
+    from requests_app import sms_replies
+
+    assert sms_replies.read("OUI 9POL").code == "9P01"
+    assert normalise_reference("e54 7k3q 9pol") == "E54-7K3Q-9P01"
+    assert sms_replies.read("1 7K3Q-9POL").code == "9P01"  # the reference without its prefix, as copied

@@ -18,8 +18,9 @@ from notifications.inbound import receive
 from notifications.models import InboundSms, Notification, SmsOptOut
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog
+from requests_app.names import first_name
 from requests_app.privacy import CONFIRMATION_SMS_PATH
-from requests_app.sms_replies import Reply, first_name, read
+from requests_app.sms_replies import Reply, read
 from tests.accounts.factories import AgentFactory
 from tests.notifications.messages import assert_no_personal_data, jeanne_s_request, rows
 from tests.requests_app.factories import HelpRequestFactory
@@ -29,6 +30,9 @@ pytestmark = pytest.mark.django_db
 
 VOLUNTEER = "+33698765432"
 JEANNE = "+33612345678"  # Jeanne Martin's, tests/notifications/messages.py
+RECEIVED = (
+    "Entraide 54 : message bien arrivé, un agent vous répondra (accueil : 7 jours sur 7 de 9 h à 18 h). Urgence : 112."
+)
 message_ids = count(1)
 
 
@@ -112,6 +116,8 @@ def proposed(volunteer, **request_fields):
         ("OUI E54-7K3Q-9PXD", Reply(InboundKind.ACCEPT, "9PXD")),
         ("oui e54 7k3q 9pxd", Reply(InboundKind.ACCEPT, "9PXD")),
         ("1 E547K3Q9PXD", Reply(InboundKind.ARRIVED, "9PXD")),
+        ("1 7K3Q-9PXD", Reply(InboundKind.ARRIVED, "9PXD")),
+        ("oui vraiment", Reply(InboundKind.OTHER)),  # eight letters are a word, not a reference without its prefix
         ("STOP", Reply(InboundKind.STOP)),
         ("Stop.", Reply(InboundKind.STOP)),
         ("stop", Reply(InboundKind.STOP)),
@@ -155,9 +161,42 @@ def test_replies_are_read_whatever_their_accents_case_spacing_and_punctuation(bo
 
 @pytest.mark.parametrize(
     "name, first",
-    [("Jeanne Martin", "Jeanne"), ("MARTIN Jeanne", "Jeanne"), ("DE LA TOUR Marie Claire", "Marie Claire"),
-     ("Jeanne", "Jeanne"), ("", "")],
-)  # fmt: skip
+    [
+        ("Jeanne Martin", "Jeanne"),
+        ("MARTIN Jeanne", "Jeanne"),
+        ("DE LA TOUR Marie Claire", "Marie Claire"),
+        ("Jeanne", "Jeanne"),
+        ("", ""),
+        # The surname first, no capitals to tell it: the first names people bear do.
+        ("Dupont Jeanne", "Jeanne"),
+        ("martin jeanne", "Jeanne"),
+        ("Bernard Monique", "Monique"),
+        ("Dupont, Raymonde", "Raymonde"),
+        ("Dupont Marie Claire", "Marie Claire"),
+        ("Durand jean-pierre", "Jean-Pierre"),
+        ("JEANNE MARTIN", "Jeanne"),
+        # Titles and the "et" of a couple are no names; after a title, a lone word is the surname.
+        ("Mme Jeanne Martin", "Jeanne"),
+        ("M. Paul DURAND", "Paul"),
+        ("Madame Monique Petit", "Monique"),
+        ("Mme Martin", ""),
+        ("M Dupont", ""),
+        ("Mr Durand", ""),
+        ("Mlle Dupont", ""),
+        ("Monsieur Gérard", ""),
+        ("Dr Bernard", ""),
+        ("M. et Mme Martin", ""),
+        ("Jeanne et Paul Martin", "Jeanne"),
+        # A lone word in capitals is a surname; an initial is no name.
+        ("DUPONT", ""),
+        ("MARTIN J.", ""),
+        # Nothing tells: no name rather than perhaps the surname.
+        ("Michel Bernard", ""),
+        ("Kenza Benali", ""),
+        # Whole names kept, within what the SMS leaves room for.
+        ("Marie-Bernadette-Géraldine Dupont", "Marie-Bernadette"),
+    ],
+)
 def test_only_the_first_name_is_taken_from_a_name_typed_freely(name, first):
     assert first_name(name) == first
 
@@ -202,6 +241,57 @@ def test_the_confirmation_gives_the_beneficiary_s_phone_when_there_is_one(volunt
     assert proposal.help_request.reply_code in confirmation.body
 
 
+def test_the_requester_s_number_names_the_requester_and_whom_she_asks_for(volunteer):
+    proposal = proposed(volunteer, requester_relation="relative", beneficiary_name="DUPONT Raymonde")
+    sms(VOLUNTEER, "OUI")
+
+    [confirmation] = rows(Event.PROPOSAL_CONFIRMED)
+    assert confirmation.body == (
+        f"Entraide 54 : la demande {proposal.help_request.reply_code} vous est confiée. "
+        "Appelez Jeanne (pour Raymonde) au 06 12 34 56 78 (Nancy). Merci !"
+    )
+
+
+def test_whom_the_requester_asks_for_is_left_out_when_it_would_not_fit(volunteer, settings):
+    settings.PORTAL_NAME = "Entraide Meurthe-et-Moselle"
+    commune = Commune.objects.order_by(Length("name").desc()).first()
+    proposal = proposed(
+        volunteer,
+        commune=commune,
+        requester_name="Marie-Bernadette Lucienne DUPONT",
+        requester_relation="neighbour",
+        beneficiary_name="MARTIN Anne-Charlotte Suzanne",
+    )
+    sms(VOLUNTEER, "OUI")
+
+    [confirmation] = rows(Event.PROPOSAL_CONFIRMED)
+    assert confirmation.body == (
+        f"Entraide Meurthe-et-Moselle : la demande {proposal.help_request.reply_code} vous est confiée. "
+        f"Appelez Marie-Bernadette au 06 12 34 56 78 ({commune.name}). Merci !"
+    )
+    assert_one_gsm_sms(confirmation.body)
+
+
+def test_without_any_number_the_confirmation_sends_her_to_her_volunteer_space(volunteer):
+    proposal = proposed(volunteer, requester_phone="", preferred_channel="email")
+    sms(VOLUNTEER, "OUI")
+
+    [confirmation] = rows(Event.PROPOSAL_CONFIRMED)
+    assert confirmation.body == (
+        f"Entraide 54 : la demande {proposal.help_request.reply_code} vous est confiée. "
+        "Contactez Jeanne (Nancy) : ses coordonnées sont dans votre espace bénévole. Merci !"
+    )
+
+
+def test_a_name_that_does_not_tell_the_first_name_gives_none(volunteer):
+    proposed(volunteer, beneficiary_name="Michel Bernard", beneficiary_phone="+33387000000")
+    sms(VOLUNTEER, "OUI")
+
+    [confirmation] = rows(Event.PROPOSAL_CONFIRMED)
+    assert "Appelez la personne au 03 87 00 00 00 (Nancy). Merci !" in confirmation.body
+    assert "Michel" not in confirmation.body and "Bernard" not in confirmation.body
+
+
 def test_without_a_code_the_only_proposal_waiting_is_the_one_answered(volunteer):
     proposal = proposed(volunteer)
     sms(VOLUNTEER, "d'accord")
@@ -227,7 +317,7 @@ def test_several_proposals_and_no_code_ask_which_and_change_nothing(volunteer):
     assert (inbound.outcome, inbound.needs_staff) == ("Ambigu : 2 propositions en cours, réponse demandée", False)
     assert answers(inbound) == [
         "Entraide 54 : plusieurs demandes attendent votre réponse. "
-        f"Codes : {codes[0]}, {codes[1]}. Répondez avec le code, par exemple : OUI {codes[0]}"
+        f"Codes : {codes[0]}, {codes[1]}. Répondez avec le code, par exemple : OUI {codes[0]}."
     ]
     assert rows(Event.PROPOSAL_CONFIRMED) == []
 
@@ -242,7 +332,7 @@ def test_a_code_no_proposal_waiting_has_recalls_the_codes_that_do(volunteer):
     assert statuses(proposal) == [ProposalStatus.PROPOSED]
     assert answers(inbound) == [
         f"Entraide 54 : aucune demande en attente n'a le code 7777. Codes : {code}. "
-        f"Répondez avec le code, par exemple : OUI {code}"
+        f"Répondez avec le code, par exemple : OUI {code}."
     ]
     assert inbound.outcome == f"Code 7777 inconnu : les codes en cours ({code}) ont été rappelés"
 
@@ -405,7 +495,7 @@ def test_stop_records_the_number_once_and_answers_how_to_undo_it(body):
     [optout] = SmsOptOut.objects.all()
     assert (optout.number, optout.inbound) == ("+33612345678", first)
     text = (
-        "Vous ne recevrez plus de SMS de Entraide 54. Pour les recevoir à nouveau, répondez START. "
+        "Vous ne recevrez plus de SMS du portail Entraide 54. Pour les recevoir à nouveau, répondez START. "
         "Besoin d'aide : 03 83 94 54 54."
     )
     assert answers(first) == answers(second) == [text]
@@ -419,7 +509,7 @@ def test_start_lifts_stop_and_confirms():
     inbound = sms("+33612345678", "start")
     assert not SmsOptOut.objects.exists()
     assert answers(inbound) == [
-        "Vous recevrez de nouveau les SMS de Entraide 54. Pour ne plus les recevoir, répondez STOP."
+        "Vous recevrez de nouveau les SMS du portail Entraide 54. Pour ne plus les recevoir, répondez STOP."
     ]
     assert inbound.outcome == "START : ce numéro reçoit de nouveau les SMS du portail"
 
@@ -452,7 +542,7 @@ def test_free_text_goes_to_staff_with_the_request_acknowledged_once_a_day_staff_
 
     assert (inbound.kind, inbound.needs_staff, inbound.help_request) == (InboundKind.OTHER, True, help_request)
     assert inbound.outcome == "Message à lire par un agent"
-    assert answers(inbound) == ["Entraide 54 : message bien arrivé, un agent vous répondra. Urgence : 112."]
+    assert answers(inbound) == [RECEIVED]
     [alert] = rows(Event.SMS_RECEIVED)
     assert (alert.channel, alert.recipient) == (Channel.EMAIL, "agent@cd54.fr")
     assert alert.subject == "[Entraide 54] Un SMS reçu à lire"
@@ -480,10 +570,18 @@ def test_the_acknowledgement_and_the_alert_come_again_after_their_quiet_time(sta
     )
 
 
+def test_the_acknowledgement_leaves_out_the_hotline_s_hours_when_they_would_not_fit(settings):
+    settings.HOTLINE_HOURS = (
+        "du lundi au vendredi de 8 h 30 à 19 h 30, le samedi de 9 h à 17 h, le dimanche de 9 h à 12 h"
+    )
+    inbound = sms("+33612345678", "Allô ?")
+    assert answers(inbound) == ["Entraide 54 : message bien arrivé, un agent vous répondra. Urgence : 112."]
+
+
 def test_an_unknown_number_s_oui_goes_to_staff():
     inbound = sms("+33600000000", "OUI")
     assert (inbound.kind, inbound.needs_staff, inbound.help_request) == (InboundKind.ACCEPT, True, None)
-    assert answers(inbound) == ["Entraide 54 : message bien arrivé, un agent vous répondra. Urgence : 112."]
+    assert answers(inbound) == [RECEIVED]
 
 
 def test_a_text_is_tied_to_the_number_s_open_request_else_its_latest():
@@ -505,7 +603,9 @@ def test_a_volunteer_s_free_text_is_tied_to_her_proposal(volunteer):
 # --- Every answer in one SMS ----------------------------------------------------------------------------------
 
 
-def test_every_answer_fits_in_one_gsm_sms_with_the_longest_names(volunteer, settings):
+@pytest.mark.parametrize("portal_name", ["Entraide 54", "Entraide Meurthe-et-Moselle"])
+def test_every_answer_fits_in_one_gsm_sms_with_the_longest_names(volunteer, settings, portal_name):
+    settings.PORTAL_NAME = portal_name
     settings.HOTLINE_HOURS = "du lundi au samedi de 8 h 30 à 19 h 30, le dimanche de 9 h à 12 h"
     commune = Commune.objects.order_by(Length("name").desc()).first()
     proposal = proposed(
@@ -522,5 +622,8 @@ def test_every_answer_fits_in_one_gsm_sms_with_the_longest_names(volunteer, sett
     bodies = list(Notification.objects.filter(channel=Channel.SMS).values_list("event", "body"))
     assert {event for event, _body in bodies} >= {Event.PROPOSAL_MADE, Event.PROPOSAL_CONFIRMED, Event.SMS_ANSWER}
     assert len({body for event, body in bodies if event == Event.SMS_ANSWER}) >= 8
-    for _event, body in bodies:
+    for event, body in bodies:
         assert_one_gsm_sms(body)
+        if event == Event.SMS_ANSWER:  # sentences, each ended, the portal's name never after an unelided "de"
+            assert body.endswith("."), body
+            assert f" de {portal_name}" not in body, body

@@ -1,0 +1,12 @@
+"""Phone numbers as people read them."""
+
+from phonenumber_field.phonenumber import PhoneNumber
+
+
+def readable_phone(number: PhoneNumber | str | None) -> str:
+    """A number as a person reads and dials it: 06 12 34 56 78 in France, +44 20 7946 0000 abroad; "" for none.
+    Stored numbers are E.164 (+33612345678), which nobody reads aloud nor types on a landline."""
+    if not number:
+        return ""
+    phone = number if isinstance(number, PhoneNumber) else PhoneNumber.from_string(str(number))
+    return phone.as_national if phone.country_code == 33 else phone.as_international
