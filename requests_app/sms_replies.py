@@ -146,7 +146,7 @@ def read(body: str) -> Reply:
 
 logger = logging.getLogger(__name__)
 YES = frozenset({InboundKind.ACCEPT, InboundKind.ARRIVED})
-CODES_LISTED = 5  # in the SMS asking which request an answer is about: more would not fit, and is unlikely
+CODES_LISTED = 3  # in the SMS asking which request an answer is about: more would not fit, and is unlikely
 
 
 @dataclass(frozen=True)
