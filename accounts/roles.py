@@ -56,6 +56,12 @@ def can_answer_sms(user) -> bool:
     return can_see_contact_details(user) and user.has_perm("notifications.change_inboundsms")
 
 
+def can_run_campaigns(user) -> bool:
+    """Check-in campaigns: imports the communes' registers of vulnerable people, reads them (each look logged),
+    starts campaigns and splits them into call sheets, follows the people nobody reached."""
+    return can_see_contact_details(user) and user.has_perm("campaigns.change_campaign")
+
+
 def staff_emails() -> list[str]:
     """Who receives alerts (a volunteer's concern, an urgent request nobody took): the active members of the staff
     group, by email."""
@@ -91,4 +97,5 @@ POWERS: dict[str, Power] = {
     "export_personal_data": can_export_personal_data,
     "resend_messages": can_resend_messages,
     "answer_sms": can_answer_sms,
+    "run_campaigns": can_run_campaigns,
 }

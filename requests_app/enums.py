@@ -50,6 +50,8 @@ class Source(models.TextChoices):
     WEB = "web", _("Formulaire en ligne")
     PHONE = "phone", _("Téléphone")
     PARTNER = "partner", _("Partenaire")
+    # "Besoin d'aide" said on a check-in campaign's call (campaigns/): the campaign entry links back to it.
+    CAMPAIGN = "campaign", _("Campagne d'appels")
 
 
 class Urgency(models.IntegerChoices):

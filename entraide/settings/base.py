@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "volunteers",
     "matching",
     "notifications",
+    "campaigns",
     "pilotage",
     "portal",
 ]
@@ -250,12 +251,16 @@ CELERY_BEAT_SCHEDULE = {
     "reopen-unanswered-arrivals": {"task": "requests_app.tasks.reopen_unanswered_arrivals", "schedule": 15 * 60},
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
+    "register-retention": {"task": "campaigns.tasks.erase_expired_registers", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
 RETENTION_DAYS = env_int("RETENTION_DAYS", 90)  # after a request is closed, before it is anonymised
 UNVERIFIED_ACCOUNT_DAYS = env_int("UNVERIFIED_ACCOUNT_DAYS", 30)  # an account never confirmed is then removed
 LOGIN_FAILURES_DAYS = env_int("LOGIN_FAILURES_DAYS", 30)  # a failed login (an address and an IP) is then removed
+# A register's people are kept for the campaign that calls them: erased this long after its last campaign closes
+# (or after the import, if no campaign ever used it), long enough to answer the commune's questions afterwards.
+REGISTER_RETENTION_DAYS = env_int("REGISTER_RETENTION_DAYS", 30)
 # Not from the environment: on PostgreSQL the database itself refuses to delete a younger line (the trigger of
 # requests_app migration 0003 holds the same number; tests/privacy/test_retention.py ties the two).
 ACCESS_LOG_DAYS = 365
@@ -281,6 +286,15 @@ if CALLBACK_MAX_ATTEMPTS < 1:
 CALLBACK_RETRY_MINUTES = env_int("CALLBACK_RETRY_MINUTES", 60)
 # Staff are alerted once about a callback still not made this long after it was due.
 CALLBACK_OVERDUE_ALERT_MINUTES = env_int("CALLBACK_OVERDUE_ALERT_MINUTES", 30)
+
+# --- Check-in campaigns (campaigns/) ---------------------------------------------------------------
+# Unanswered calls ("pas de réponse", "message laissé") before a person leaves the call sheets for the staff's list
+# of people to reach otherwise (a home visit by the commune): three tries, on different days if the caller can.
+CAMPAIGN_MAX_CALL_ATTEMPTS = env_int("CAMPAIGN_MAX_CALL_ATTEMPTS", 3)
+# A register file: a large commune's heatwave register is a few thousand lines; more is a mistake of file, and the
+# preview holds every line in one page and one session.
+REGISTER_IMPORT_MAX_ROWS = env_int("REGISTER_IMPORT_MAX_ROWS", 5000)
+REGISTER_IMPORT_MAX_BYTES = env_int("REGISTER_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- SMS received (requests_app/sms_replies.py, arrival.py) ---------------------------------------
 # "L'aide est-elle bien arrivée ?" unanswered this long after it was asked reopens the request for an agent, as a "2"
