@@ -26,6 +26,7 @@ from campaigns.enums import (
     EntryState,
     RegisterAccessReason,
 )
+from volunteers.enums import VolunteerStatus
 
 
 class TransitionNotAllowed(Exception):
@@ -116,6 +117,42 @@ class RegisterEntry(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CallerVettingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(volunteer__status=VolunteerStatus.ACTIVE, volunteer__is_eligible=True)
+
+
+class CallerVetting(models.Model):
+    """A volunteer staff trust to call a register's people (an interview, a reference): only they, and hotline
+    agents, may be given a call sheet. Removing the row withdraws the trust."""
+
+    volunteer = models.OneToOneField(
+        "volunteers.VolunteerProfile",
+        on_delete=models.CASCADE,
+        related_name="caller_vetting",
+        verbose_name=_("bénévole"),
+    )
+    vetted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("habilité par"),
+    )
+    vetted_at = models.DateTimeField(_("habilité le"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = CallerVettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bénévole habilité aux appels")
+        verbose_name_plural = _("bénévoles habilités aux appels")
+
+    def __str__(self):
+        return f"habilitation n° {self.pk}"
 
 
 class CampaignQuerySet(models.QuerySet):

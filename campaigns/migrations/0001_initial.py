@@ -14,10 +14,25 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0004_commune_french_labels'),
         ('requests_app', '0013_source_campaign'),
+        ('volunteers', '0004_volunteer_profile_french_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.CreateModel(
+            name='CallerVetting',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('vetted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='habilité le')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('vetted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='habilité par')),
+                ('volunteer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='caller_vetting', to='volunteers.volunteerprofile', verbose_name='bénévole')),
+            ],
+            options={
+                'verbose_name': 'bénévole habilité aux appels',
+                'verbose_name_plural': 'bénévoles habilités aux appels',
+            },
+        ),
         migrations.CreateModel(
             name='Campaign',
             fields=[
