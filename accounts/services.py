@@ -2,7 +2,16 @@ from django.contrib.auth.models import Group, Permission
 
 STAFF_GROUP_NAME = "Agents du département"
 # Staff handle everything the portal holds, except accounts' rights, which stay with superusers.
-STAFF_GROUP_APPS = ["core", "requests_app", "associations", "volunteers", "matching", "notifications", "pilotage"]
+STAFF_GROUP_APPS = [
+    "core",
+    "requests_app",
+    "associations",
+    "volunteers",
+    "matching",
+    "pairings",
+    "notifications",
+    "pilotage",
+]
 
 
 def staff_group_ensure() -> Group:
