@@ -63,7 +63,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The matching offers nothing to a volunteer whose live proposals fill their capacity (matching.ranking).
             "at_capacity": volunteer.live_count >= volunteer.capacity,
             "pending": [p for p in proposals if p.status == ProposalStatus.PROPOSED],
-            "assignments": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
+            # A regular help she carries is listed with its visits, under "Mes accompagnements réguliers".
+            "assignments": [
+                p for p in proposals if p.status == ProposalStatus.ACCEPTED and not p.help_request.is_recurring
+            ],
             "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],
             "applications": applications,
             "pairings": pairings_for_dashboard(volunteer),
