@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PairingError", "pairing_end", "pairing_pause", "pairing_request", "pairing_resume", "pairing_start",
-    "visit_record", "visits_generate", "visits_sweep",
+    "pairings_release", "visit_record", "visits_generate", "visits_sweep",
 ]  # fmt: skip
 
 
@@ -204,6 +204,21 @@ def _replace(pairing: Pairing, *, reason: str) -> None:
         if previous is not None:
             notices.pairing_handed_over(pairing, previous)
     propose_best(pairing.help_request)
+
+
+@transaction.atomic
+def pairings_release(*, volunteer, note: str) -> None:
+    """A volunteer who stops helping (suspended, or deleting the account): each pairing she carried looks for
+    someone else at once, its history kept (the matching hands back her assignments: matching.receivers)."""
+    for pairing in Pairing.objects.open().filter(volunteer=volunteer).exclude(status=PairingStatus.SEEKING):
+        pairing = _locked(pairing)
+        pairing.status, pairing.paused_until = PairingStatus.SEEKING, None
+        pairing.save(update_fields=["status", "paused_until"])
+        pairing.visits.pending().filter(date__gt=_today()).delete()
+        pairing.record(PairingAction.ALERT, note=note[:300])
+        if pairing.proposal is not None and pairing.proposal.status == ProposalStatus.ACCEPTED:
+            proposal_hand_back(proposal=pairing.proposal, note=note)
+        propose_best(pairing.help_request)
 
 
 # --- Pauses and ends, from either side -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tests.pairings.factories import pairing_with, regular_request
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 from volunteers.enums import Reach
+from volunteers.services import volunteer_suspend
 
 pytestmark = pytest.mark.django_db
 TUESDAY_MORNING = slot_bit(Weekday.TUESDAY, DayPeriod.MORNING)
@@ -139,3 +140,20 @@ def test_a_regular_request_accepted_becomes_a_pairing_with_its_visits():
     help_request = regular_request()
     pairing = pairing_with(help_request=help_request)
     assert pairing.status == PairingStatus.ACTIVE and pairing.visits.count() >= 3
+
+
+def test_a_suspended_volunteer_s_pairing_is_offered_to_someone_else_its_history_kept():
+    anne = VolunteerProfileFactory()
+    pairing = pairing_with(anne)
+    bruno = VolunteerProfileFactory()
+
+    volunteer_suspend(volunteer=anne, reason="Plainte d'une personne aidée.")
+
+    pairing.refresh_from_db()
+    assert pairing.status == PairingStatus.SEEKING
+    assert pairing.visits.filter(volunteer=anne, outcome="").count() == 0
+    offer = Proposal.objects.get(help_request=pairing.help_request, status=ProposalStatus.PROPOSED)
+    assert offer.volunteer == bruno
+    proposal_accept(proposal=offer)
+    pairing.refresh_from_db()
+    assert (pairing.status, pairing.volunteer) == (PairingStatus.ACTIVE, bruno)
