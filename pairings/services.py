@@ -187,14 +187,20 @@ def _check_streak(pairing: Pairing, visit: Visit) -> None:
         _replace(pairing, reason=last_two[0])
 
 
+def _seek(pairing: Pairing) -> None:
+    """Nobody carries the pairing until the matching finds someone: her visits past keep her name (Visit.volunteer)
+    and the history says who carried it when."""
+    pairing.status, pairing.paused_until, pairing.volunteer, pairing.proposal = PairingStatus.SEEKING, None, None, None
+    pairing.save(update_fields=["status", "paused_until", "volunteer", "proposal"])
+
+
 def _replace(pairing: Pairing, *, reason: str) -> None:
     """Staff learn why; the volunteer's assignment ends (she no longer sees the person's details), the history stays
     with the pairing, and the matching offers it to another volunteer (not her: she handed it back)."""
     notices.pairing_alert(pairing, reason)
     pairing.record(PairingAction.ALERT, note=VisitOutcome(reason).label)
     previous, proposal = pairing.volunteer, pairing.proposal
-    pairing.status, pairing.paused_until = PairingStatus.SEEKING, None
-    pairing.save(update_fields=["status", "paused_until"])
+    _seek(pairing)
     pairing.visits.pending().filter(date__gt=_today()).delete()
     if proposal is not None and proposal.status == ProposalStatus.ACCEPTED:
         note = _("Accompagnement régulier confié à un autre bénévole : %(reason)s deux fois de suite.") % {
@@ -212,12 +218,12 @@ def pairings_release(*, volunteer, note: str) -> None:
     someone else at once, its history kept (the matching hands back her assignments: matching.receivers)."""
     for pairing in Pairing.objects.open().filter(volunteer=volunteer).exclude(status=PairingStatus.SEEKING):
         pairing = _locked(pairing)
-        pairing.status, pairing.paused_until = PairingStatus.SEEKING, None
-        pairing.save(update_fields=["status", "paused_until"])
+        proposal = pairing.proposal
+        _seek(pairing)
         pairing.visits.pending().filter(date__gt=_today()).delete()
         pairing.record(PairingAction.ALERT, note=note[:300])
-        if pairing.proposal is not None and pairing.proposal.status == ProposalStatus.ACCEPTED:
-            proposal_hand_back(proposal=pairing.proposal, note=note)
+        if proposal is not None and proposal.status == ProposalStatus.ACCEPTED:
+            proposal_hand_back(proposal=proposal, note=note)
         propose_best(pairing.help_request)
 
 

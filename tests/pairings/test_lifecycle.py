@@ -82,7 +82,7 @@ def test_a_weekly_pairing_over_five_weeks(time_machine, client):
     assert alert.recipient == "agent@cd54.fr" and help_request.reference in alert.subject
     assert "Deux visites de suite n'ont pas été confirmées" in alert.body
     pairing.refresh_from_db()
-    assert pairing.status == PairingStatus.SEEKING
+    assert (pairing.status, pairing.volunteer) == (PairingStatus.SEEKING, None)
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.CANCELLED
     replacement = Proposal.objects.get(help_request=help_request, status=ProposalStatus.PROPOSED)
     assert replacement.volunteer == bruno
