@@ -8,6 +8,7 @@ STAFF_GROUP_APPS = [
     "associations",
     "volunteers",
     "matching",
+    "pairings",
     "notifications",
     "pilotage",
     "campaigns",

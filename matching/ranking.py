@@ -31,6 +31,7 @@ from core.enums import DayPeriod, Proximity, Weekday, domain_bit
 from matching.enums import ProposalStatus
 from matching.models import Proposal
 from matching.weights import (
+    CONTINUITY_POINTS,
     FAIRNESS_POINTS,
     FAIRNESS_POINTS_MAX,
     LOAD_PENALTY,
@@ -67,11 +68,16 @@ class Candidate:
     useful_skill: bool = False
     # The instant the database scored at: fairness counts days up to it.
     now: datetime = field(default_factory=timezone.now)
+    # Already helped the person, for a regular help (`_with_continuity`): CONTINUITY_POINTS are in `score`.
+    continuity: bool = False
 
     @cached_property
     def factors(self) -> list[tuple[str, int]]:
         """The factors the database added up, in words; built for the candidates someone reads about only."""
-        return [line for factor in FACTORS if (line := factor.explain(self)) is not None]
+        lines = [line for factor in FACTORS if (line := factor.explain(self)) is not None]
+        if self.continuity:
+            lines.insert(0, (_("a déjà aidé cette personne"), CONTINUITY_POINTS))
+        return lines
 
     @property
     def explanation(self) -> str:
@@ -293,11 +299,15 @@ def eligible(help_request: "HelpRequest"):
             )
         )
     )
-    if help_request.preferred_slots:
-        volunteers = volunteers.alias(_overlap=F("availability").bitand(help_request.preferred_slots)).filter(
-            _overlap__gt=0
-        )
+    if slots := request_slots(help_request):
+        volunteers = volunteers.alias(_overlap=F("availability").bitand(slots)).filter(_overlap__gt=0)
     return volunteers
+
+
+def request_slots(help_request: "HelpRequest") -> int:
+    """The weekly slots a volunteer must be free in. A regular help asks one slot every week, which is then one
+    bit: "shares a slot" becomes "covers it". Else the preferred slots, any of which will do (none: any time)."""
+    return help_request.recurring_slot or help_request.preferred_slots
 
 
 def tier_filter(help_request: "HelpRequest", tier: Proximity) -> Q:
@@ -322,7 +332,8 @@ def score_expression(help_request: "HelpRequest", now: datetime | None = None):
 
 
 def _request_bits(help_request: "HelpRequest") -> list[int]:
-    return [bit for bit in range(len(Weekday) * len(DayPeriod)) if help_request.preferred_slots & (1 << bit)]
+    slots = request_slots(help_request)
+    return [bit for bit in range(len(Weekday) * len(DayPeriod)) if slots & (1 << bit)]
 
 
 def _useful_skills_exist(help_request: "HelpRequest") -> bool:
@@ -396,13 +407,75 @@ def candidates(help_request: "HelpRequest", limit: int = 10) -> list[Candidate]:
         best = walk.merge(tier, best, limit=limit)
     # The winners' profiles in one query (names and communes are for the pages that show them).
     volunteers = VolunteerProfile.objects.in_bulk([row.pk for row in best])
-    return [
+    ranked = [
         Candidate(
             volunteers[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill, now=walk.now
         )
         for row in best
         if row.pk in volunteers  # unless deleted meanwhile
     ]
+    if help_request.is_recurring:
+        return _with_continuity(help_request, ranked, limit)
+    return ranked
+
+
+# --- Continuity, for a regular help ---------------------------------------------------------------------------------
+
+
+def previous_helpers(help_request: "HelpRequest") -> set[int]:
+    """The volunteers who already helped the person: brought this request, or another from her phone number, to
+    completion (as the hotline recognises a caller: by number)."""
+    helped = Proposal.objects.filter(status=ProposalStatus.DONE, volunteer__isnull=False)
+    same_person = Q(help_request=help_request.pk)
+    if phone := help_request.person_phone:
+        same_person |= Q(help_request__in=type(help_request).objects.from_contact(phone=phone))
+    return set(helped.filter(same_person).values_list("volunteer_id", flat=True))
+
+
+def candidates_among(help_request: "HelpRequest", volunteer_ids) -> list[Candidate]:
+    """Those of these volunteers who pass every hard filter for the request, scored as the walk scores (through the
+    ORM: they are few)."""
+    anywhere = Q()
+    for tier in PROXIMITY_POINTS:
+        anywhere |= tier_filter(help_request, tier)
+    rows = _scored(
+        eligible(help_request).filter(anywhere, pk__in=volunteer_ids),
+        help_request,
+        skills_count=_useful_skills_exist(help_request),
+    ).order_by("pk")
+    now = timezone.now()
+    return [
+        Candidate(volunteer, volunteer.score, _proximity(volunteer, help_request), help_request,
+                  useful_skill=volunteer.useful_skill, now=now)
+        for volunteer in rows
+    ]  # fmt: skip
+
+
+def _proximity(volunteer: VolunteerProfile, help_request: "HelpRequest") -> Proximity:
+    """`tier_filter`'s geography for one volunteer (a commune without an EPCI matches a volunteer without one)."""
+    commune = help_request.commune
+    if volunteer.home_commune_id == commune.pk:
+        return Proximity.SAME_COMMUNE
+    if volunteer.home_epci_id == commune.epci_id:
+        return Proximity.SAME_EPCI
+    if volunteer.home_arrondissement_id == commune.arrondissement_id:
+        return Proximity.SAME_ARRONDISSEMENT
+    return Proximity.SAME_DEPARTEMENT
+
+
+def _with_continuity(help_request: "HelpRequest", ranked: list[Candidate], limit: int) -> list[Candidate]:
+    """A regular help: whoever already helped the person and passes the hard filters gains CONTINUITY_POINTS, which
+    put her first, wherever the walk ranked her or had left her."""
+    helped = previous_helpers(help_request)
+    if not helped:
+        return ranked
+    known = {candidate.volunteer.pk: candidate for candidate in ranked if candidate.volunteer.pk in helped}
+    known |= {candidate.volunteer.pk: candidate for candidate in candidates_among(help_request, helped - set(known))}
+    for candidate in known.values():
+        candidate.score += CONTINUITY_POINTS
+        candidate.continuity = True
+    others = [candidate for candidate in ranked if candidate.volunteer.pk not in known]
+    return sorted([*known.values(), *others], key=lambda candidate: (-candidate.score, candidate.volunteer.pk))[:limit]
 
 
 class TierWalk:
@@ -438,7 +511,7 @@ class TierWalk:
             **{key: value for factor in FACTORS for key, value in factor.params(help_request, now).items()},
             "today": ops.adapt_datefield_value(timezone.localdate()),
             "domain_bit": domain_bit(help_request.domain),
-            "slots": help_request.preferred_slots,
+            "slots": request_slots(help_request),
             "help_request": help_request.pk,
         }
 

@@ -99,7 +99,12 @@ def proposal_create(
     # The services move live_count with the proposals, under this same row lock: it is the count of live ones.
     if volunteer.live_count >= volunteer.capacity:
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
-    if help_request.proposals.filter(volunteer=volunteer).exists():
+    asked_before = help_request.proposals.filter(volunteer=volunteer)
+    if help_request.is_recurring:
+        # A regular help may follow one the volunteer completed (the same request turned into a pairing): the
+        # matching then asks her first (continuity, matching.ranking).
+        asked_before = asked_before.exclude(status=ProposalStatus.DONE)
+    if asked_before.exists():
         raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
     # The history names the volunteer by number only: it outlives the volunteer's account.
     help_request.mark_proposed(by=by, note=_("Proposée au bénévole n° %(pk)s") % {"pk": volunteer.pk})

@@ -13,8 +13,8 @@ from core.enums import Proximity
 from volunteers.standing import LOAD_PENALTY, RECORD_POINTS_MAX
 
 __all__ = [
-    "FAIRNESS_POINTS", "FAIRNESS_POINTS_MAX", "LOAD_PENALTY", "PROXIMITY_POINTS", "RECORD_POINTS_MAX", "SKILL_POINTS",
-    "SLOT_POINTS", "SLOT_POINTS_MAX", "VEHICLE_POINTS",
+    "CONTINUITY_POINTS", "FAIRNESS_POINTS", "FAIRNESS_POINTS_MAX", "LOAD_PENALTY", "PROXIMITY_POINTS",
+    "RECORD_POINTS_MAX", "SKILL_POINTS", "SLOT_POINTS", "SLOT_POINTS_MAX", "VEHICLE_POINTS",
 ]  # fmt: skip
 
 PROXIMITY_POINTS = {
@@ -28,3 +28,6 @@ SKILL_POINTS = 10  # has a skill staff marked as useful for this help type
 VEHICLE_POINTS = 15  # has a vehicle when the help type hints one
 FAIRNESS_POINTS = [(14, 14), (7, 7), (3, 3)]  # days since last assignment → points; never assigned counts as 14
 FAIRNESS_POINTS_MAX = FAIRNESS_POINTS[0][1]
+# A regular help (a pairing) goes first to whoever already helped the person: the same voice every week. More than
+# the gap between the nearest and the farthest tier plus every other factor, so she ranks first wherever she lives.
+CONTINUITY_POINTS = 500

@@ -51,6 +51,13 @@ class Event(models.TextChoices):
     HELP_NOT_ARRIVED = "help_not_arrived", _("Aide non arrivée")
     SMS_RECEIVED = "sms_received", _("SMS reçu à lire")
     SMS_BUDGET = "sms_budget", _("Budget SMS du jour")
+    # Issue 19: recurring pairings (pairings/notices.py).
+    VISIT_MISSED = "visit_missed", _("Visite régulière non confirmée")
+    VISIT_CONCERN = "visit_concern", _("Inquiétude lors d'une visite régulière")
+    PAIRING_ALERT = "pairing_alert", _("Accompagnement régulier à reprendre")
+    PAIRING_PAUSED = "pairing_paused", _("Accompagnement régulier en pause")
+    PAIRING_ENDED = "pairing_ended", _("Fin d'un accompagnement régulier")
+    PAIRING_CALL = "pairing_call", _("Personne à appeler (accompagnement régulier)")
 
 
 class InboundKind(models.TextChoices):

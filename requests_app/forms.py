@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import DayPeriod, Weekday
@@ -162,6 +163,29 @@ class HelpRequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Aucun coché : à tout moment."),
     )
+    # A regular help: a select with "no" first rather than a checkbox that reveals fields, which works without
+    # JavaScript and reads the same to a screen reader.
+    recurring_day = forms.TypedChoiceField(
+        label=_("Faut-il cette aide chaque semaine ?"),
+        choices=[
+            ("", _("Non, une seule fois")),
+            *((value, format_lazy(_("Oui, chaque {day}"), day=label)) for value, label in Weekday.choices),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Par exemple un appel chaque semaine, ou les courses chaque mardi : la même personne s'en "
+            "chargera chaque semaine."
+        ),
+    )
+    recurring_period = forms.TypedChoiceField(
+        label=_("À quel moment de la journée ?"),
+        choices=[("", _("Choisissez, si l'aide est chaque semaine")), *DayPeriod.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     preferred_channel = forms.ChoiceField(
         label=_("Comment voulez-vous être tenu informé ?"),
         choices=ContactChannel.choices,
@@ -199,6 +223,8 @@ class HelpRequestForm(forms.ModelForm):
             "aged_70_plus",
             "has_disability",
             "no_internet",
+            "recurring_day",
+            "recurring_period",
             "preferred_channel",
         ]
         labels = {
@@ -211,8 +237,8 @@ class HelpRequestForm(forms.ModelForm):
     field_order = [
         "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "help_type", "description", "volunteer_summary", "urgency",
-        "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "preferred_channel",
-        "callback_periods", "consent",
+        "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "recurring_day",
+        "recurring_period", "preferred_channel", "callback_periods", "consent",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -262,6 +288,11 @@ class HelpRequestForm(forms.ModelForm):
             self.add_error(
                 "preferred_channel", _("Un SMS ne peut être envoyé qu'à un portable : choisissez un appel.")
             )
+        day, period = cleaned.get("recurring_day"), cleaned.get("recurring_period")
+        if day is not None and period is None:
+            self.add_error("recurring_period", _("Pour une aide chaque semaine, choisissez le moment de la journée."))
+        elif day is None and period is not None:
+            cleaned["recurring_period"] = None  # a moment without a day asks for nothing regular
         return cleaned
 
     def contacts(self) -> list[str]:
@@ -339,6 +370,11 @@ class IntakeForm(HelpRequestForm):
         "no_internet": (_("N'a pas accès à internet"), ""),
         "days": (_("Jours qui conviennent"), _("Aucun coché : n'importe quel jour.")),
         "periods": (_("Moments de la journée"), _("Aucun coché : à tout moment.")),
+        "recurring_day": (
+            _("Aide chaque semaine ?"),
+            _("Un appel ou des courses chaque semaine : la même personne s'en chargera chaque semaine."),
+        ),
+        "recurring_period": (_("À quel moment ?"), ""),
         "preferred_channel": (
             _("Comment tenir l'appelant informé ?"),
             _("Demandez-lui ce qu'il préfère ; un SMS n'arrive que sur un portable."),
@@ -377,8 +413,8 @@ class IntakeForm(HelpRequestForm):
     field_order = [
         "requester_phone", "requester_name", "requester_email", "requester_relation", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus", "has_disability", "no_internet",
-        "help_type", "description", "volunteer_summary", "urgency", "days", "periods", "consent",
-        "preferred_channel", "callback", "callback_at", "note",
+        "help_type", "description", "volunteer_summary", "urgency", "days", "periods", "recurring_day",
+        "recurring_period", "consent", "preferred_channel", "callback", "callback_at", "note",
     ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

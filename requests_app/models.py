@@ -24,8 +24,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.enums import DayPeriod, Domain
-from core.slots import days_and_periods, describe_slots
+from core.enums import DayPeriod, Domain, Weekday
+from core.slots import days_and_periods, describe_slots, slot_bit
 from matching.services import proposals_close_live
 from requests_app.enums import (
     CLOSED_STATUSES,
@@ -221,6 +221,14 @@ class HelpRequest(models.Model):
     has_disability = models.BooleanField(_("situation de handicap"), default=False)
     no_internet = models.BooleanField(_("sans accès à internet"), default=False)
     preferred_slots = models.PositiveIntegerField(_("créneaux souhaités"), default=0)
+    # A regular help ("chaque semaine, le mardi matin"): one volunteer for every week, whose availability must cover
+    # this slot (matching.ranking), followed as a pairing (the pairings app). Both set, or neither.
+    recurring_day = models.PositiveSmallIntegerField(
+        _("aide régulière : jour"), choices=Weekday.choices, null=True, blank=True
+    )
+    recurring_period = models.PositiveSmallIntegerField(
+        _("aide régulière : moment"), choices=DayPeriod.choices, null=True, blank=True
+    )
 
     consent_at = models.DateTimeField(_("consentement recueilli le"))
     routed_to = models.ForeignKey(
@@ -295,6 +303,11 @@ class HelpRequest(models.Model):
                 condition=~Q(requester_phone="") | ~Q(requester_email="") | Q(anonymised_at__isnull=False),
                 name="help_request_has_contact",
             ),
+            models.CheckConstraint(
+                condition=Q(recurring_day__isnull=True, recurring_period__isnull=True)
+                | Q(recurring_day__isnull=False, recurring_period__isnull=False),
+                name="help_request_recurring_day_and_period",
+            ),
         ]
 
     def __str__(self):
@@ -341,6 +354,27 @@ class HelpRequest(models.Model):
     @property
     def slots_display(self) -> str:
         return describe_slots(self.preferred_slots)
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurring_day is not None
+
+    @property
+    def recurring_slot(self) -> int:
+        """The weekly slot of a regular help as a mask (core.slots), 0 for a one-off help."""
+        return slot_bit(self.recurring_day, self.recurring_period) if self.is_recurring else 0
+
+    @property
+    def recurring_display(self) -> str:
+        """ "mardi matin", or "" for a one-off help."""
+        if not self.is_recurring:
+            return ""
+        return f"{Weekday(self.recurring_day).label} {DayPeriod(self.recurring_period).label}"
+
+    @property
+    def person_phone(self):
+        """The number of the person helped: hers when given apart, else the requester's."""
+        return self.beneficiary_phone or self.requester_phone
 
     @property
     def vulnerabilities(self) -> list[str]:

@@ -16,7 +16,9 @@ def taken_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
 
 @receiver(proposal_completed, dispatch_uid="requests_app_done_by_a_volunteer")
 def done_by_a_volunteer(sender, *, proposal, **kwargs) -> None:
-    if not proposal.concern:  # a concern keeps the request open, with staff: nothing is over for the requester
+    # A concern keeps the request open, with staff: nothing is over for the requester. A regular help that ends is
+    # told by the pairings app, in its own words (pairings.notices.pairing_ended): no "did help arrive?" then.
+    if not proposal.concern and not proposal.help_request.is_recurring:
         arrival.request_done(proposal.help_request)
 
 

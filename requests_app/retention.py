@@ -3,8 +3,9 @@
 A closed request (done or cancelled) keeps who asked, for whom, where and what they wrote for RETENTION_DAYS,
 long enough to answer a follow-up call or a complaint; then all of it is erased and only what statistics need
 remains: help type, domain, commune, urgency, source, dates and statuses (callbacks and their outcomes included, their
-notes erased). The messages sent about it go too, and so do the SMS received about it (what the person wrote is as
-personal as what they asked); an SMS received that no request claimed goes after RETENTION_DAYS.
+notes erased; a regular help's visits and their outcomes too, the notes and the reason it ended erased). The messages
+sent about it go too, and so do the SMS received about it (what the person wrote is as personal as what they asked);
+an SMS received that no request claimed goes after RETENTION_DAYS.
 Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access log keeps a year.
 """
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from core.ratelimit import expired_counters_delete
 from matching.models import Proposal
 from notifications.models import InboundSms, Notification
+from pairings.models import Pairing, PairingChange, Visit
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote, StatusChange
 
@@ -55,6 +57,10 @@ def closed_requests_anonymise(now=None) -> int:
             StatusChange.objects.filter(help_request__in=ids).update(note="")
             CallbackAttempt.objects.filter(callback__help_request__in=ids).update(note="")
             Proposal.objects.filter(help_request__in=ids).update(report="", decline_reason="", explanation="")
+            # A regular help keeps its weeks and outcomes for statistics; what the volunteer and staff wrote goes.
+            Visit.objects.filter(pairing__help_request__in=ids).update(note="")
+            Pairing.objects.filter(help_request__in=ids).update(end_reason="")
+            PairingChange.objects.filter(pairing__help_request__in=ids).update(note="")
             Notification.objects.filter(help_request__in=ids).delete()
             InboundSms.objects.filter(help_request__in=ids).delete()
         anonymised += len(ids)

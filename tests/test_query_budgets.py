@@ -20,6 +20,7 @@ from core.models import Commune
 from matching.enums import ProposalStatus
 from notifications.enums import Channel, Event
 from notifications.models import InboundSms, Notification
+from pairings.models import Pairing, PairingChange, Visit
 from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
 from requests_app.models import CallbackAttempt, RequestNote, StatusChange
@@ -27,6 +28,7 @@ from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
 from tests.matching.factories import ProposalFactory
 from tests.notifications.factories import InboundSmsFactory
+from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import CallbackFactory, HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -186,6 +188,36 @@ def volunteer_proposal(client, rows):
     return f"/benevoles/propositions/{proposal.pk}/"
 
 
+def pairing_visits_to_record(pairing, rows: int) -> None:
+    """`rows` past weeks left unnoted (missed), each shown with its form."""
+    today = timezone.localdate()
+    Visit.objects.bulk_create(
+        Visit(pairing=pairing, volunteer=pairing.volunteer, date=today - timedelta(weeks=week), outcome="missed")
+        for week in range(1, rows + 1)
+    )
+
+
+# The dashboard's regular helps: her pairings, then their visits to note and to come, in one query each.
+@page("volunteer dashboard, regular helps", 7)
+def volunteer_dashboard_pairings(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=10)
+    client.force_login(volunteer.user)
+    for _ in range(3):
+        pairing_visits_to_record(pairing_with(volunteer), rows)
+    return "/benevoles/"
+
+
+# The pairing (hers, live), again with its visits in one query, and the access log's INSERT for the contact shown.
+@page("volunteer pairing", 7)
+def volunteer_pairing(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    client.force_login(volunteer.user)
+    pairing = pairing_with(volunteer)
+    pairing_visits_to_record(pairing, rows)
+    PairingChange.objects.bulk_create(PairingChange(pairing=pairing, action="paused") for _ in range(rows))
+    return f"/benevoles/accompagnements/{pairing.pk}/"
+
+
 # Staff pages
 
 
@@ -314,6 +346,27 @@ def admin_volunteers(client, rows):
     client.force_login(AgentFactory())
     VolunteerProfileFactory.create_batch(rows)
     return "/admin/volunteers/volunteerprofile/"
+
+
+@page("admin: pairings", 5)
+def admin_pairings(client, rows):
+    client.force_login(AgentFactory())
+    for _ in range(rows):
+        Pairing.objects.create(
+            help_request=HelpRequestFactory(), volunteer=VolunteerProfileFactory(), weekday=1, period=0
+        )
+    return "/admin/pairings/pairing/"
+
+
+@page("admin: pairing", 13)
+def admin_pairing(client, rows):
+    client.force_login(AgentFactory())
+    pairing = pairing_with()
+    pairing_visits_to_record(pairing, rows)
+    PairingChange.objects.bulk_create(
+        PairingChange(pairing=pairing, action="paused", by=pairing.volunteer.user) for _ in range(rows)
+    )
+    return f"/admin/pairings/pairing/{pairing.pk}/change/"
 
 
 @page("admin: associations", 6)

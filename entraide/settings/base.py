@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "associations",
     "volunteers",
     "matching",
+    "pairings",
     "notifications",
     "campaigns",
     "pilotage",
@@ -252,6 +253,9 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {"task": "requests_app.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     "data-retention": {"task": "requests_app.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
     "register-retention": {"task": "campaigns.tasks.erase_expired_registers", "schedule": crontab(hour=3, minute=45)},
+    # Regular help (pairings): the coming weeks' visits at night; the morning after a visit, a reminder if unconfirmed.
+    "generate-visits": {"task": "pairings.tasks.generate_visits", "schedule": crontab(hour=2, minute=30)},
+    "sweep-visits": {"task": "pairings.tasks.sweep_visits", "schedule": crontab(hour=10, minute=0)},
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
@@ -322,6 +326,9 @@ MATCHING_ON_TRIAGE = env_bool("MATCHING_ON_TRIAGE", True)
 MATCHING_MAX_ATTEMPTS = env_int("MATCHING_MAX_ATTEMPTS", 3)
 # Help types proposed to a volunteer as soon as they are filed, before any staff review (codes, comma-separated).
 MATCHING_AUTO_HELP_TYPES = env_list("MATCHING_AUTO_HELP_TYPES", [])
+# Regular help: how many weeks ahead a pairing's visits exist, so that the volunteer sees what comes and a pause
+# can be set over known dates; the nightly task adds the next one as each week passes.
+PAIRING_WEEKS_AHEAD = env_int("PAIRING_WEEKS_AHEAD", 4)
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -26,8 +26,10 @@ from matching.services import (
     proposal_decline_and_offer_next,
     proposal_hand_back_and_offer_next,
 )
+from pairings.models import Pairing
 from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
 from portal.own_data import volunteer_delete, volunteer_export
+from portal.views.pairings import pairings_for_dashboard
 from requests_app.privacy import assignment_contact_shown
 from volunteers.forms import PauseForm
 from volunteers.models import VolunteerProfile
@@ -61,9 +63,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The matching offers nothing to a volunteer whose live proposals fill their capacity (matching.ranking).
             "at_capacity": volunteer.live_count >= volunteer.capacity,
             "pending": [p for p in proposals if p.status == ProposalStatus.PROPOSED],
-            "assignments": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
+            # A regular help she carries is listed with its visits, under "Mes accompagnements réguliers".
+            "assignments": [
+                p for p in proposals if p.status == ProposalStatus.ACCEPTED and not p.help_request.is_recurring
+            ],
             "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],
             "applications": applications,
+            "pairings": pairings_for_dashboard(volunteer),
+            "today": timezone.localdate(),
             "pause_form": PauseForm(),
         },
     )
@@ -78,6 +85,8 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
         "proposal": proposal,
         "help_request": help_request,
         "show_contact": show_contact,
+        # A regular help is followed on its own page (visits, pause, end) rather than "terminé" once.
+        "pairing": Pairing.objects.open().filter(proposal=proposal).first() if help_request.is_recurring else None,
         **forms,
         **bound_forms,
     }

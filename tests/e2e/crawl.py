@@ -39,6 +39,7 @@ from campaigns.models import Register, RegisterEntry
 from core.converters import DecisionConverter
 from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
+from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
 from requests_app.enums import AccessReason
 from requests_app.models import Callback, HelpRequest
@@ -160,6 +161,15 @@ class Demo:
         return found(live.order_by("pk").first(), "a live proposal to the demo volunteer")
 
     @cached_property
+    def pairing(self) -> Pairing:
+        carried = Pairing.objects.filter(volunteer__user=self.volunteer).order_by("pk")
+        return found(carried.first(), "a pairing carried by the demo volunteer")
+
+    @cached_property
+    def visit(self) -> Visit:
+        return found(self.pairing.visits.order_by("date").first(), "a visit of the demo volunteer's pairing")
+
+    @cached_property
     def help_request(self) -> HelpRequest:
         return found(HelpRequest.objects.order_by("pk").first(), "a help request")
 
@@ -174,6 +184,10 @@ def routed_page(demo: Demo) -> dict:
 
 def proposal_page(demo: Demo) -> dict:
     return {"pk": demo.proposal.pk}
+
+
+def pairing_page(demo: Demo) -> dict:
+    return {"pk": demo.pairing.pk}
 
 
 def tracking_page(demo: Demo) -> dict:
@@ -222,6 +236,10 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "volunteers:complete": proposal_page,
     "volunteers:hand_back": proposal_page,
     "campaigns:register_detail": lambda demo: {"pk": found(Register.objects.order_by("pk").first(), "a register").pk},
+    "volunteers:pairing": pairing_page,
+    "volunteers:pairing_pause": pairing_page,
+    "volunteers:pairing_end": pairing_page,
+    "volunteers:visit_record": lambda demo: {"pk": demo.visit.pk},
     "requests:track": tracking_page,
     "requests:cancel": tracking_page,
     "requests:track_short": tracking_page,
@@ -230,6 +248,9 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
         "pk": demo.help_request.pk,
         "volunteer_pk": demo.proposal.volunteer_id,
     },
+    # Staff pause or end a regular help for the person helped (forms in the admin).
+    "admin:pairings_pairing_pause": pairing_page,
+    "admin:pairings_pairing_end": pairing_page,
     # The triage's "je m'en occupe", and a callback's try and scheduling (forms' targets, in the admin).
     "admin:requests_app_helprequest_hold": lambda demo: {"pk": demo.help_request.pk},
     "admin:requests_app_callback_attempt": lambda demo: {"pk": demo.callback.pk},

@@ -34,6 +34,8 @@ ADDRESSES = {
     "admin:requests_app_callback_attempt": lambda w: {"pk": 0},
     "admin:requests_app_callback_schedule": lambda w: {"help_request_pk": 0},
     "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
+    "admin:pairings_pairing_pause": lambda w: {"pk": w.pairing_b.pk},
+    "admin:pairings_pairing_end": lambda w: {"pk": w.pairing_b.pk},
     "account_confirm_email": lambda w: {"key": "cle-inconnue"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "cle-inconnue"},
 }  # fmt: skip

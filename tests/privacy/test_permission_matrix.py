@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from associations.enums import MemberRole
 from associations.models import Invitation
+from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.campaigns.factories import RegisterEntryFactory
+from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -132,6 +135,11 @@ RULES = {
     "volunteers:complete": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:hand_back": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "missions:withdraw": Rule("owned", lambda w: {"pk": w.application_b.pk}, "volunteer_b"),
+    # A regular help's page, pause and end, and the week's visits: the volunteer who carries it, no one else.
+    "volunteers:pairing": Rule("owned", lambda w: {"pk": w.pairing_b.pk}, "volunteer_b"),
+    "volunteers:pairing_pause": Rule("owned", lambda w: {"pk": w.pairing_b.pk}, "volunteer_b"),
+    "volunteers:pairing_end": Rule("owned", lambda w: {"pk": w.pairing_b.pk}, "volunteer_b"),
+    "volunteers:visit_record": Rule("owned", lambda w: {"pk": w.visit_b.pk}, "volunteer_b"),
     "notifications:twilio_report": Rule("provider"),
     "notifications:ovh_report": Rule("provider", lambda w: {"token": "x" * 43}),
     "notifications:twilio_inbound": Rule("provider"),
@@ -186,6 +194,9 @@ class World:
             description="Courses : la clé est chez la voisine.",
         )
         self.proposal_b = proposal_accept(proposal=proposal_create(help_request=self.assigned, volunteer=volunteer_b))
+        # A help every week, carried by B; today's visit for her to note.
+        self.pairing_b = pairing_with(volunteer_b, day=timezone.localdate().weekday(), period=DayPeriod.MORNING)
+        self.visit_b = self.pairing_b.visits.create(date=timezone.localdate(), volunteer=volunteer_b)
         self.routed = HelpRequestFactory(
             status=Status.TRIAGED, requester_name="Roger Confidentiel", requester_phone="+33655443322",
             address="9 allée Cachée", description="Il est diabétique, ne sort plus.",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,10 +11,11 @@ from accounts.services import staff_group_ensure
 from associations.demo import demo_associations_create, demo_member_organisation, territory_communes
 from associations.enums import MemberRole
 from associations.models import Membership
-from core.enums import Domain, domains_to_mask
+from core.enums import DayPeriod, Domain, Weekday, domains_to_mask
 from core.slots import ALL_SLOTS
-from matching.services import proposal_create
+from matching.services import proposal_accept, proposal_create
 from notifications import outbox
+from pairings.models import Pairing
 from requests_app.demo import demo_requests_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
@@ -56,6 +59,7 @@ class Command(BaseCommand):
             created_requests = demo_requests_create(DEMO_REQUESTS)
             if created_requests:
                 self.demo_proposal(profile, staff)
+                self.demo_pairing(profile)
 
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for label, email in [
@@ -97,6 +101,23 @@ class Command(BaseCommand):
             proposal_create(
                 help_request=help_request, volunteer=profile, by=staff, explanation="Proposée par un agent."
             )
+
+    def demo_pairing(self, profile: VolunteerProfile) -> None:
+        """A call every Thursday afternoon the demo volunteer took on, last week's call still to note."""
+        help_request = (
+            HelpRequest.objects.filter(status=Status.TRIAGED, commune__epci=profile.home_commune.epci)
+            .exclude(proposals__isnull=False)
+            .first()
+        )
+        if help_request is None:
+            return
+        help_request.recurring_day, help_request.recurring_period = Weekday.THURSDAY, DayPeriod.AFTERNOON
+        help_request.save(update_fields=["recurring_day", "recurring_period"])
+        proposal_accept(proposal=proposal_create(help_request=help_request, volunteer=profile))
+        pairing = Pairing.objects.get(help_request=help_request)
+        today = timezone.localdate()
+        last_thursday = today - timedelta(days=(today.weekday() - Weekday.THURSDAY) % 7 or 7)
+        pairing.visits.get_or_create(date=last_thursday, defaults={"volunteer": profile})
 
     def demo_user(self, email: str, first_name: str, last_name: str, *, is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(
