@@ -17,5 +17,6 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "requests_app.tasks.reopen_unanswered_arrivals",
         "pairings.tasks.generate_visits",
         "pairings.tasks.sweep_visits",
+        "campaigns.tasks.erase_expired_registers",
     }
     assert tasks <= set(app.tasks)
