@@ -385,6 +385,8 @@ class RegisterAccessLog(models.Model):
     )
     reason = models.CharField(_("motif"), max_length=12, choices=RegisterAccessReason.choices)
     path = models.CharField(_("page"), max_length=300)
+    # What a line without a person names: a file looked at before import ("registre-toul.csv : 120 lignes").
+    detail = models.CharField(_("précision"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("accès à un registre")

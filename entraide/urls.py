@@ -24,6 +24,7 @@ urlpatterns = [
     path("associations/", include(associations_pages)),
     path("benevoles/", include(volunteers_pages)),
     path("pilotage/", include("pilotage.urls")),
+    path("campagnes/", include("campaigns.urls")),
     path("sms/", include("notifications.urls")),
     path("", include("associations.mission_urls")),
 ]
