@@ -37,7 +37,9 @@ def eligible_callers():
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(Q(is_staff=True, groups__name=STAFF_GROUP_NAME) | Q(is_staff=True, is_superuser=True) | Q(pk__in=vetted))
+        .filter(
+            Q(is_staff=True, groups__name=STAFF_GROUP_NAME) | Q(is_staff=True, is_superuser=True) | Q(pk__in=vetted)
+        )
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
@@ -98,9 +100,7 @@ class CampaignStartForm(forms.Form):
         registers = Register.objects.not_erased()
         self.fields["registers"].queryset = registers
         listed = RegisterEntry.objects.filter(register__in=registers)
-        self.fields["communes"].queryset = Commune.objects.filter(
-            insee__in=listed.values("commune")
-        ).order_by("name")
+        self.fields["communes"].queryset = Commune.objects.filter(insee__in=listed.values("commune")).order_by("name")
         self.fields["epcis"].queryset = Epci.objects.filter(pk__in=listed.values("commune__epci")).order_by("name")
         self.fields["arrondissements"].queryset = Arrondissement.objects.filter(
             pk__in=listed.values("commune__arrondissement")
@@ -159,7 +159,10 @@ class OutcomeForm(forms.Form):
             if not data.get("agreed"):
                 self.add_error(
                     "agreed",
-                    _("Sans son accord, aucune demande n'est créée : notez « Jointe : va bien » et son besoin en note."),
+                    _(
+                        "Sans son accord, aucune demande n'est créée : notez « Jointe : va bien » et son besoin "
+                        "en note."
+                    ),
                 )
         return data
 
