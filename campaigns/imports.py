@@ -316,12 +316,12 @@ def _duplicates_mark(checked: list[CheckedLine]) -> None:
     for line in valid:
         entry = line.entry
         key = name_key(entry.last_name, entry.first_name)
-        first = seen_phone.get((str(entry.phone), key)) or seen_name.get((entry.commune.insee, key))
+        first = seen_phone.get((entry.phone.as_e164, key)) or seen_name.get((entry.commune.insee, key))
         if first:
             line.errors.append(_("même personne qu'à la ligne %(line)s") % {"line": first})
             line.entry = None
             continue
-        seen_phone[(str(entry.phone), key)] = line.number
+        seen_phone[(entry.phone.as_e164, key)] = line.number
         seen_name[(entry.commune.insee, key)] = line.number
     valid = [line for line in valid if line.valid]
     if not valid:
@@ -339,12 +339,12 @@ def _duplicates_mark(checked: list[CheckedLine]) -> None:
     by_commune_name = {}
     for entry in registered:
         key = name_key(entry.last_name, entry.first_name)
-        by_phone_name[(str(entry.phone), key)] = entry
+        by_phone_name[(entry.phone.as_e164, key)] = entry
         by_commune_name[(entry.commune_id, key)] = entry
     for line in valid:
         entry = line.entry
         key = name_key(entry.last_name, entry.first_name)
-        same_phone = by_phone_name.get((str(entry.phone), key))
+        same_phone = by_phone_name.get((entry.phone.as_e164, key))
         known = same_phone or by_commune_name.get((entry.commune.insee, key))
         if known:
             how = _("même nom et même téléphone") if same_phone else _("même nom et même commune")
@@ -375,7 +375,7 @@ def _duplicates_mark(checked: list[CheckedLine]) -> None:
     for help_request in requests:
         for phone in (help_request.requester_phone, help_request.beneficiary_phone):
             if phone:
-                request_by_phone.setdefault(str(phone), help_request)
+                request_by_phone.setdefault(phone.as_e164, help_request)
         for name in (
             help_request.beneficiary,
             help_request.requester if help_request.requester_relation == RequesterRelation.SELF else "",
@@ -384,7 +384,7 @@ def _duplicates_mark(checked: list[CheckedLine]) -> None:
                 request_by_name.setdefault((help_request.commune_id, name_key(name, "")), help_request)
     for line in valid:
         entry = line.entry
-        by_phone = request_by_phone.get(str(entry.phone))
+        by_phone = request_by_phone.get(entry.phone.as_e164)
         known = by_phone or request_by_name.get((entry.commune.insee, name_key(entry.last_name, entry.first_name)))
         if known:
             how = _("même téléphone") if by_phone else _("même nom et même commune")
