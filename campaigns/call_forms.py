@@ -133,7 +133,7 @@ class OutcomeForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Résultat de l'appel"), choices=CallOutcome.choices, widget=forms.RadioSelect)
     help_type = forms.ModelChoiceField(
-        label=_("Si besoin d'aide : de quoi ?"), queryset=HelpType.objects.all(), required=False
+        label=_("Si besoin d'aide : de quoi ?"), queryset=HelpType.objects.none(), required=False
     )
     urgent = forms.BooleanField(label=_("C'est urgent (aujourd'hui ou demain)"), required=False)
     agreed = forms.BooleanField(
@@ -147,9 +147,14 @@ class OutcomeForm(forms.Form):
         help_text=_("Ce qu'il faut savoir : son besoin, le meilleur moment pour rappeler…"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, help_types: list[HelpType] | None = None, **kwargs):
+        """`help_types`: the catalogue read once for a page of many forms, which would each read it again."""
         super().__init__(*args, **kwargs)
-        self.fields["help_type"].queryset = HelpType.objects.order_by("name")
+        field = self.fields["help_type"]
+        field.queryset = HelpType.objects.active().order_by("position", "name")
+        field.empty_label = _("— choisir —")
+        if help_types is not None:
+            field.choices = [("", field.empty_label), *((help_type.pk, help_type.name) for help_type in help_types)]
 
     def clean(self):
         data = super().clean()
@@ -172,7 +177,7 @@ class PaperRowForm(OutcomeForm):
 
     outcome = forms.ChoiceField(label=_("Résultat"), choices=[("", _("— pas appelée —"))], required=False)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
-    help_type = forms.ModelChoiceField(label=_("Aide"), queryset=HelpType.objects.all(), required=False)
+    help_type = forms.ModelChoiceField(label=_("Aide"), queryset=HelpType.objects.none(), required=False)
     agreed = forms.BooleanField(label=_("Accord"), required=False)
 
     field_order = ["outcome", "help_type", "agreed", "note"]
@@ -195,3 +200,7 @@ class PaperSheetForm(forms.Form):
         if called_on > timezone.localdate():
             raise forms.ValidationError(_("Cette date est à venir : indiquez le jour où les appels ont été passés."))
         return called_on
+
+
+def help_types_listed() -> list[HelpType]:
+    return list(HelpType.objects.active().order_by("position", "name"))

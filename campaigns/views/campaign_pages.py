@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import can_run_campaigns, power_required
-from campaigns.call_forms import CallersForm, CampaignStartForm, OutcomeForm
+from campaigns.call_forms import CallersForm, CampaignStartForm, OutcomeForm, help_types_listed
 from campaigns.calls import CallError, call_record, call_recordable
 from campaigns.enums import STAFF_FOLLOW_UP_STATES, EntryState, RegisterAccessReason
 from campaigns.models import CallAttempt, Campaign, CampaignEntry, TransitionNotAllowed
@@ -177,9 +177,11 @@ def _follow_up_page(request: HttpRequest, *, bound: OutcomeForm | None = None, s
     page = Paginator(follow_up_people(), FOLLOW_UP_PER_PAGE).get_page(request.GET.get("page"))
     people = list(page.object_list)
     register_access_records(request, RegisterAccessReason.STAFF, [p.entry for p in people])
+    help_types = help_types_listed()
     for person in people:
         prefix = f"p{person.pk}"
-        person.form = bound if bound is not None and bound.prefix == prefix else OutcomeForm(prefix=prefix)
+        unbound = OutcomeForm(prefix=prefix, help_types=help_types)
+        person.form = bound if bound is not None and bound.prefix == prefix else unbound
     context = {"page": page, "people": people, "MAX_TRIES": settings.CAMPAIGN_MAX_CALL_ATTEMPTS}
     return render(request, "campaigns/calls/follow_up.html", context, status=status)
 

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import can_run_campaigns
-from campaigns.call_forms import OUTCOME_NUMBERS, OutcomeForm, PaperRowForm, PaperSheetForm
+from campaigns.call_forms import OUTCOME_NUMBERS, OutcomeForm, PaperRowForm, PaperSheetForm, help_types_listed
 from campaigns.calls import CallError, call_record, call_recordable
 from campaigns.enums import UNANSWERED_OUTCOMES, CallOutcome, CampaignStatus, EntryState, RegisterAccessReason
 from campaigns.models import CallAttempt, CallSheet, CampaignEntry
@@ -67,10 +67,12 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
 def _sheet_page(request: HttpRequest, sheet: CallSheet, *, bound: OutcomeForm | None = None, status: int = 200):
     people = list(sheet_people(sheet))
     register_access_records(request, viewing_reason(request.user, sheet), [p.entry for p in people])
+    help_types = help_types_listed()
     for person in people:
         if person.state == EntryState.TO_CALL:
             prefix = f"p{person.pk}"
-            person.form = bound if bound is not None and bound.prefix == prefix else OutcomeForm(prefix=prefix)
+            unbound = OutcomeForm(prefix=prefix, help_types=help_types)
+            person.form = bound if bound is not None and bound.prefix == prefix else unbound
     to_call = sum(1 for p in people if p.state == EntryState.TO_CALL)
     return render(
         request,
@@ -174,8 +176,9 @@ def sheet_type_back(request: HttpRequest, pk: int) -> HttpResponse:
     people = list(sheet_people(sheet).filter(state=EntryState.TO_CALL))
     data = request.POST if request.method == "POST" else None
     header = PaperSheetForm(data)
+    help_types = help_types_listed()
     for person in people:
-        person.form = PaperRowForm(data, prefix=f"p{person.pk}")
+        person.form = PaperRowForm(data, prefix=f"p{person.pk}", help_types=help_types)
     if data is not None and header.is_valid() and all(person.form.is_valid() for person in people):
         called = [person for person in people if person.form.cleaned_data["outcome"]]
         # The day written on the sheet; its hour is not known, midday says so (and never later than now).
