@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.roles import can_run_campaigns
 from campaigns.call_forms import OUTCOME_NUMBERS, OutcomeForm, PaperRowForm, PaperSheetForm, help_types_listed
-from campaigns.calls import CallError, call_record, call_recordable
+from campaigns.calls import CallError, call_record, call_recordable, sheets_to_call
 from campaigns.enums import UNANSWERED_OUTCOMES, CallOutcome, CampaignStatus, EntryState, RegisterAccessReason
 from campaigns.models import CallAttempt, CallSheet, CampaignEntry
 from campaigns.privacy import register_access_records, sheets_visible_to
@@ -52,15 +52,7 @@ def viewing_reason(user, sheet: CallSheet) -> RegisterAccessReason:
 @require_safe
 def my_sheets(request: HttpRequest) -> HttpResponse:
     """The signed-in person's sheets of running campaigns, with what is left to call on each. Names no one."""
-    sheets = (
-        CallSheet.objects.filter(caller=request.user, campaign__status=CampaignStatus.RUNNING)
-        .select_related("campaign")
-        .annotate(
-            total=Count("entries", filter=Q(entries__entry__isnull=False)),
-            to_call=Count("entries", filter=Q(entries__state=EntryState.TO_CALL, entries__entry__isnull=False)),
-        )
-        .order_by("campaign__deadline", "number")
-    )
+    sheets = sheets_to_call(request.user)
     return render(request, "campaigns/calls/my_sheets.html", {"sheets": sheets})
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
+from campaigns.calls import sheets_to_call
 from core.forms import status_for
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
@@ -64,6 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "assignments": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
             "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],
             "applications": applications,
+            "call_sheets": sheets_to_call(request.user),
             "pause_form": PauseForm(),
         },
     )

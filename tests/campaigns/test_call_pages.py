@@ -392,3 +392,11 @@ def test_the_pages_make_as_many_queries_for_3_people_as_for_30(client, caller, c
         assert client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     assert len(few) <= 16
+
+
+def test_the_volunteer_finds_her_running_sheets_in_her_space(client, caller, campaign):
+    draft = running_campaign(callers=[caller], people=1, start=False)
+    client.force_login(caller)
+    page = html.unescape(client.get(reverse("volunteers:dashboard")).content.decode())
+    assert sheet_url(campaign) in page and "3 personnes à appeler sur 3" in page
+    assert sheet_url(draft) not in page and "Lambert" not in page
