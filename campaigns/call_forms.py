@@ -140,7 +140,7 @@ class OutcomeForm(forms.Form):
         label=_("Si besoin d'aide : la personne accepte que sa demande soit transmise au Département"), required=False
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Note sur l'appel"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
