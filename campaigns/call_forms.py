@@ -48,7 +48,8 @@ def eligible_callers():
 class CallerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user):
         kind = _("agent") if user.is_staff else _("bénévole")
-        return f"{user.get_full_name() or user.email} ({kind})"
+        name = user.get_full_name()
+        return f"{name} — {user.email} ({kind})" if name else f"{user.email} ({kind})"
 
 
 class CampaignStartForm(forms.Form):
@@ -64,15 +65,20 @@ class CampaignStartForm(forms.Form):
         label=_("Intercommunalités"),
         queryset=Epci.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Laissez intercommunalités, arrondissements et communes vides pour appeler tout le registre."),
     )
     arrondissements = forms.ModelMultipleChoiceField(
-        label=_("Arrondissements"), queryset=Arrondissement.objects.none(), required=False
+        label=_("Arrondissements"),
+        queryset=Arrondissement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     communes = forms.ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Commune.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Seules les communes où un registre compte quelqu'un sont proposées."),
     )
     deadline = forms.DateField(

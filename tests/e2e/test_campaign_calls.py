@@ -44,7 +44,7 @@ def test_staff_start_a_campaign_a_volunteer_calls_and_a_need_reaches_the_triage_
     staff.get_by_label("Nom de la campagne").fill("Appel des inscrits avant vendredi")
     staff.get_by_label("Registre canicule du Grand Nancy").check()
     staff.get_by_label("À terminer avant le").fill((timezone.localdate() + timedelta(days=3)).isoformat())
-    staff.get_by_label("Lucie Bénévole (bénévole)").check()
+    staff.get_by_label(re.compile(r"Lucie Bénévole — .* \(bénévole\)")).check()
     finish(staff, "calls-1-campaign-new")
     staff.get_by_role("button", name="Préparer la campagne et ses fiches").click()
     staff.wait_for_url(at(r"/campagnes/\d+/"))
