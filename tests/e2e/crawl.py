@@ -12,6 +12,7 @@ packages' models) are seen once for all; the portal's own models each have their
 import re
 from collections import deque
 from collections.abc import Callable, Hashable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
@@ -33,6 +34,8 @@ from associations.enums import MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership
 from associations.services import application_create, invitation_create
 from associations.views.space import MISSION_ACTIONS
+from campaigns.enums import ConsentBasis
+from campaigns.models import Register, RegisterEntry
 from core.converters import DecisionConverter
 from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
@@ -94,6 +97,12 @@ def load_demo_data_and_what_it_lacks() -> None:
     staff_look = RequestFactory().get(reverse("admin:requests_app_helprequest_changelist"))
     staff_look.user = User.objects.get(email=STAFF_EMAIL)
     access_record(staff_look, AccessReason.STAFF_DETAIL, HelpRequest.objects.order_by("pk").first())
+    register = Register.objects.create(name="Registre canicule de Nancy", source_organisation="CCAS de Nancy")
+    RegisterEntry.objects.create(
+        register=register, line_number=2, last_name="Martin", first_name="Odette", phone="+33383000000",
+        commune=HelpRequest.objects.order_by("pk").first().commune, consent_basis=ConsentBasis.LEGAL_REGISTER,
+        consent_date=date(2025, 6, 1),
+    )  # fmt: skip
 
 
 class Demo:
@@ -212,6 +221,7 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "volunteers:decline": proposal_page,
     "volunteers:complete": proposal_page,
     "volunteers:hand_back": proposal_page,
+    "campaigns:register_detail": lambda demo: {"pk": found(Register.objects.order_by("pk").first(), "a register").pk},
     "requests:track": tracking_page,
     "requests:cancel": tracking_page,
     "requests:track_short": tracking_page,

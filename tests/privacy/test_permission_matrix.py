@@ -17,6 +17,7 @@ from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
+from tests.campaigns.factories import RegisterEntryFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -33,7 +34,8 @@ ASSIGNED_SECRETS = [
 ROUTED_SECRETS = ["Roger Confidentiel", "9 allée Cachée", "55 44 33 22", "655443322", "diabétique, ne sort plus"]
 VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44", "677665544"]
 MEMBER_B_SECRETS = ["membre.b@exemple.fr"]
-ALL_SECRETS = ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS
+REGISTER_SECRETS = ["Gisèle Inscrite", "63 21 09 87", "8 sentier du Registre"]
+ALL_SECRETS = ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS + REGISTER_SECRETS
 MAY_SEE = {
     "anonymous": [],
     "volunteer_a": [],
@@ -88,6 +90,10 @@ RULES = {
     "requests:intake": Rule("staff"),
     "requests:intake_history": Rule("staff"),
     "pilotage:dashboard": Rule("staff"),
+    "campaigns:register_list": Rule("staff"),
+    "campaigns:register_upload": Rule("staff"),
+    "campaigns:register_preview": Rule("staff"),  # with nothing pending, back to the upload form
+    "campaigns:register_detail": Rule("staff", lambda w: {"pk": w.register_entry.register_id}),
     "pilotage:export_requests": Rule("staff"),
     "pilotage:export_volunteers": Rule("staff"),
     "pilotage:export_associations": Rule("staff"),
@@ -185,6 +191,9 @@ class World:
             address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
         )  # fmt: skip
         self.routed.route_to(self.association_b)
+        self.register_entry = RegisterEntryFactory(
+            last_name="Inscrite", first_name="Gisèle", phone="+33663210987", address="8 sentier du Registre"
+        )
 
 
 def body(response) -> str:
