@@ -593,7 +593,7 @@ def campaign_figures(scope: Scope, limit: int = RANKED_COMMUNES) -> CampaignFigu
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard: a fixed number of queries (fifteen), whatever the volume."""
+    """Every figure of the dashboard: a fixed number of queries (sixteen), whatever the volume."""
     per_day = requests_per_day_by_source(scope)
     return {
         "open_requests": open_requests_by_status_and_domain(scope),
