@@ -11,7 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import CallAttempt, Register
+from campaigns.models import CallAttempt, Register, RegisterAccessLog
+
+# As requests_app/retention.py: the trigger refuses to delete a younger line by the database's clock.
+ACCESS_LOG_CLOCK_MARGIN_DAYS = 1
 
 
 def registers_due(now=None):
@@ -39,3 +42,11 @@ def registers_erase(now=None) -> int:
             register.save(update_fields=["erased_at"])
         erased += 1
     return erased
+
+
+def old_access_lines_delete(now=None) -> int:
+    """The registers' access log keeps ACCESS_LOG_DAYS, as the requests' does."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.ACCESS_LOG_DAYS + ACCESS_LOG_CLOCK_MARGIN_DAYS)
+    deleted, _ = RegisterAccessLog.objects.filter(at__lt=limit).delete()
+    return deleted

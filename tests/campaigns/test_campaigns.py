@@ -101,3 +101,17 @@ def test_a_register_is_erased_after_its_last_campaign_closed_and_its_figures_sta
     campaign_entry.refresh_from_db()
     assert campaign_entry.entry is None and campaign_entry.commune_id == "54395"
     assert campaign_entry.attempts.get().note == "" and campaign_entry.attempts.get().outcome == CallOutcome.WELL
+
+
+@pytest.mark.django_db
+def test_the_registers_access_log_keeps_a_year_then_goes():
+    from campaigns.enums import RegisterAccessReason
+    from campaigns.models import RegisterAccessLog
+    from campaigns.retention import old_access_lines_delete
+
+    with time_machine.travel(timezone.now() - timedelta(days=400)):
+        RegisterAccessLog.objects.create(user_email="a@exemple.fr", reason=RegisterAccessReason.STAFF, path="/")
+    RegisterAccessLog.objects.create(user_email="b@exemple.fr", reason=RegisterAccessReason.STAFF, path="/")
+
+    assert old_access_lines_delete() == 1
+    assert list(RegisterAccessLog.objects.values_list("user_email", flat=True)) == ["b@exemple.fr"]
