@@ -69,3 +69,8 @@ class RegisterAccessReason(models.TextChoices):
     CALLER = "caller", _("Fiche d'appel vue par l'appelant")
     PRINT = "print", _("Fiche d'appel imprimée")
     EXPORT = "export", _("Export de données personnelles")
+
+
+# How the steering dashboard counts a campaign's people (pilotage/figures.py): reached on the phone (whatever she said,
+# refusing included), reached and needing help, and unreachable by phone (the staff's follow-up list).
+REACHED_STATES = frozenset({EntryState.WELL, EntryState.NEEDS_HELP, EntryState.REFUSED})

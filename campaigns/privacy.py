@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from accounts.roles import can_run_campaigns
 from campaigns.enums import CampaignStatus, RegisterAccessReason
-from campaigns.models import CampaignEntry, Register, RegisterAccessLog, RegisterEntry
+from campaigns.models import CallSheet, CampaignEntry, Register, RegisterAccessLog, RegisterEntry
 
 
 def entry_visible(user, campaign_entry: CampaignEntry) -> bool:
@@ -56,3 +56,13 @@ def register_access_records(
             )
         ]
     RegisterAccessLog.objects.bulk_create(lines)
+
+
+def sheets_visible_to(user):
+    """The call sheets `user` may open, as `entry_visible` says it for each person on them: every sheet for staff who
+    run campaigns; for a caller, her own sheets while their campaign runs (before, nothing to call; after, the people
+    are no longer hers to see)."""
+    sheets = CallSheet.objects.select_related("campaign", "caller")
+    if can_run_campaigns(user):
+        return sheets
+    return sheets.filter(caller=user, campaign__status=CampaignStatus.RUNNING)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import can_export_personal_data, power_required, staff_required
+from accounts.roles import can_export_personal_data, can_run_campaigns, power_required, staff_required
 from associations.enums import AssociationStatus
 from notifications.outbox import queue_state
 from pilotage import exports
@@ -39,6 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "query": request.GET.urlencode(),
             "can_export": can_export_personal_data(request.user),
+            "can_run_campaigns": can_run_campaigns(request.user),
             "open_data_min_count": exports.OPEN_DATA_MIN_COUNT,
         },
     )

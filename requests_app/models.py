@@ -327,9 +327,10 @@ class HelpRequest(models.Model):
 
     @property
     def offline(self) -> bool:
-        """Whether the person may have no internet: they said so, or asked by phone. No SMS to them then carries a
-        link they could not open: it gives the reference and the hotline's number instead."""
-        return self.no_internet or self.source == Source.PHONE
+        """Whether the person may have no internet: they said so, asked by phone, or told a campaign's caller on the
+        phone. No SMS to them then carries a link they could not open: it gives the reference and the hotline's number
+        instead."""
+        return self.no_internet or self.source in (Source.PHONE, Source.CAMPAIGN)
 
     @property
     def is_closed(self) -> bool:

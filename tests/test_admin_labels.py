@@ -15,7 +15,9 @@ from tests.matching.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"core", "accounts", "notifications", "volunteers", "associations", "matching", "requests_app"}
+PROJECT_APPS = {
+    "core", "accounts", "notifications", "volunteers", "associations", "matching", "requests_app", "campaigns",
+}  # fmt: skip
 
 
 def flattened(names):

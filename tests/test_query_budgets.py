@@ -167,7 +167,7 @@ ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.AS
 DONE = {"status": ProposalStatus.DONE, "help_request__status": Status.DONE}
 
 
-@page("volunteer dashboard", 7)
+@page("volunteer dashboard", 8)  # 8: her call sheets of running campaigns (campaigns.calls.sheets_to_call)
 def volunteer_dashboard(client, rows):
     volunteer = VolunteerProfileFactory(capacity=3)
     client.force_login(volunteer.user)

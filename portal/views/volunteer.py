@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
+from campaigns.calls import sheets_to_call
 from core.forms import status_for
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
@@ -71,6 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "pairings": pairings_for_dashboard(volunteer),
             "today": timezone.localdate(),
+            "call_sheets": sheets_to_call(request.user),
             "pause_form": PauseForm(),
         },
     )

@@ -143,7 +143,12 @@ STATUS_SHORT = {
     Status.ROUTED: _("Confiée"),
     Status.NEEDS_STAFF: _("Attend un agent"),
 }
-SOURCE_SHORT = {Source.WEB: _("En ligne"), Source.PHONE: _("Tél."), Source.PARTNER: _("Partenaire")}
+SOURCE_SHORT = {
+    Source.WEB: _("En ligne"),
+    Source.PHONE: _("Tél."),
+    Source.PARTNER: _("Partenaire"),
+    Source.CAMPAIGN: _("Campagne"),
+}
 VULNERABILITY_MARKS = {
     "lives_alone": _("Seule"),
     "aged_70_plus": _("70+"),

@@ -12,7 +12,7 @@ packages' models) are seen once for all; the portal's own models each have their
 import re
 from collections import deque
 from collections.abc import Callable, Hashable
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
@@ -27,6 +27,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
 from accounts.models import User
@@ -34,8 +35,9 @@ from associations.enums import MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership
 from associations.services import application_create, invitation_create
 from associations.views.space import MISSION_ACTIONS
-from campaigns.enums import ConsentBasis
-from campaigns.models import Register, RegisterEntry
+from campaigns.enums import ConsentBasis, EntryState
+from campaigns.models import CallerVetting, CallSheet, CampaignEntry, Register, RegisterEntry
+from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.converters import DecisionConverter
 from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
@@ -104,6 +106,23 @@ def load_demo_data_and_what_it_lacks() -> None:
         commune=HelpRequest.objects.order_by("pk").first().commune, consent_basis=ConsentBasis.LEGAL_REGISTER,
         consent_date=date(2025, 6, 1),
     )  # fmt: skip
+    # A running check-in campaign over that register, its sheet given to the demo volunteer (vetted for calls), one
+    # person on it nobody reached: the calling pages, the volunteer's and the staff's.
+    RegisterEntry.objects.create(
+        register=register, line_number=3, last_name="Petit", first_name="Henri", phone="+33383000001",
+        commune=HelpRequest.objects.order_by("pk").first().commune, consent_basis=ConsentBasis.LEGAL_REGISTER,
+        consent_date=date(2025, 6, 1),
+    )  # fmt: skip
+    volunteer = User.objects.get(email=VOLUNTEER_EMAIL)
+    CallerVetting.objects.create(volunteer=volunteer.volunteer_profile)
+    campaign = campaign_create(
+        name="Appel des inscrits de Nancy", registers=[register], deadline=timezone.localdate() + timedelta(days=3),
+        script="Bonjour, j'appelle de la part du Département pour prendre de vos nouvelles.",
+        created_by=User.objects.get(email=STAFF_EMAIL),
+    )  # fmt: skip
+    campaign_sheets_split(campaign=campaign, callers=[volunteer])
+    campaign_start(campaign=campaign)
+    campaign.entries.filter(entry__first_name="Henri").update(state=EntryState.UNREACHABLE)
 
 
 class Demo:
@@ -170,6 +189,18 @@ class Demo:
         return found(self.pairing.visits.order_by("date").first(), "a visit of the demo volunteer's pairing")
 
     @cached_property
+    def call_sheet(self) -> CallSheet:
+        return found(CallSheet.objects.order_by("pk").first(), "a call sheet (the demo's campaign)")
+
+    @cached_property
+    def person_to_call(self) -> CampaignEntry:
+        return found(self.call_sheet.entries.to_call().order_by("pk").first(), "a person to call on the sheet")
+
+    @cached_property
+    def person_unreached(self) -> CampaignEntry:
+        return found(CampaignEntry.objects.for_staff_follow_up().order_by("pk").first(), "a person nobody reached")
+
+    @cached_property
     def help_request(self) -> HelpRequest:
         return found(HelpRequest.objects.order_by("pk").first(), "a help request")
 
@@ -188,6 +219,14 @@ def proposal_page(demo: Demo) -> dict:
 
 def pairing_page(demo: Demo) -> dict:
     return {"pk": demo.pairing.pk}
+
+
+def campaign_page(demo: Demo) -> dict:
+    return {"pk": demo.call_sheet.campaign_id}
+
+
+def sheet_page(demo: Demo) -> dict:
+    return {"pk": demo.call_sheet.pk}
 
 
 def tracking_page(demo: Demo) -> dict:
@@ -240,6 +279,16 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "volunteers:pairing_pause": pairing_page,
     "volunteers:pairing_end": pairing_page,
     "volunteers:visit_record": lambda demo: {"pk": demo.visit.pk},
+    "campaigns:campaign": campaign_page,
+    "campaigns:campaign_start": campaign_page,
+    "campaigns:campaign_close": campaign_page,
+    "campaigns:campaign_split": campaign_page,
+    "campaigns:campaign_print": campaign_page,
+    "campaigns:follow_up_record": lambda demo: {"entry_pk": demo.person_unreached.pk},
+    "campaigns:sheet": sheet_page,
+    "campaigns:sheet_print": sheet_page,
+    "campaigns:sheet_type_back": sheet_page,
+    "campaigns:call_record": lambda demo: {"pk": demo.call_sheet.pk, "entry_pk": demo.person_to_call.pk},
     "requests:track": tracking_page,
     "requests:cancel": tracking_page,
     "requests:track_short": tracking_page,

@@ -95,8 +95,8 @@ def test_the_dashboard_makes_as_many_queries_for_1_row_as_for_50(client, staff, 
     _volume(rows)
     # session, user, the two filter lists (EPCI, arrondissements), the fourteen figures (the messages' fate, today's
     # SMS and the answers to "did help arrive?" among them), the staff's permissions (2), the messages waiting and
-    # late in the outbox (2)
-    with django_assert_max_num_queries(22):
+    # late in the outbox (2), the check-in campaigns' people by EPCI and by commune (2)
+    with django_assert_max_num_queries(24):
         response = client.get(URL)
     assert response.context["figures"]["per_day"].total == rows
 

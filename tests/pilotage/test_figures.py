@@ -184,8 +184,9 @@ def test_the_dashboard_figures_take_a_fixed_number_of_queries(crisis, april):
     with CaptureQueriesContext(connection) as queries:
         figures.dashboard_figures(april)
     # open requests, per day, delays, overdue, per EPCI (2), top communes, volunteers, organisations, missions,
-    # concerns, answers to "did help arrive?", messages, today's SMS against the budget
-    assert len(queries) == 14
+    # concerns, answers to "did help arrive?", messages, today's SMS against the budget, the check-in campaigns'
+    # people by EPCI and by commune (2)
+    assert len(queries) == 16
 
 
 def test_messages_are_counted_by_channel_and_fate_with_their_delivery_rate(frozen_now, april):

@@ -14,12 +14,15 @@ from django.utils import timezone
 
 from associations.enums import MemberRole
 from associations.models import Invitation
+from campaigns.enums import EntryState
+from campaigns.models import CallerVetting, CampaignEntry
+from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
-from tests.campaigns.factories import RegisterEntryFactory
+from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
 from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
@@ -38,11 +41,16 @@ ROUTED_SECRETS = ["Roger Confidentiel", "9 allée Cachée", "55 44 33 22", "6554
 VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44", "677665544"]
 MEMBER_B_SECRETS = ["membre.b@exemple.fr"]
 REGISTER_SECRETS = ["Gisèle Inscrite", "63 21 09 87", "8 sentier du Registre"]
-ALL_SECRETS = ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS + REGISTER_SECRETS
+# The people on the call sheet of volunteer B, vetted for calls, in a running campaign.
+CALLED_SECRETS = ["Odile Appelée", "64 33 22 11", "644332211", "3 rue du Registre", "clé sous le paillasson",
+                  "Henri Injoignable", "64 99 88 11", "649988811"]  # fmt: skip
+ALL_SECRETS = (
+    ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS + REGISTER_SECRETS + CALLED_SECRETS
+)
 MAY_SEE = {
     "anonymous": [],
     "volunteer_a": [],
-    "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS,
+    "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS + CALLED_SECRETS,
     "member_a": [],
     "member_b": ROUTED_SECRETS + MEMBER_B_SECRETS + ["benevole.b@exemple.fr"],  # B applied to one of its missions
     "staff": ALL_SECRETS,
@@ -59,6 +67,7 @@ class Rule:
     kind: str
     kwargs: callable = field(default=lambda world: {})
     owner: str = ""
+    staff_too: bool = False  # an "owned" object that staff who hold the power may also reach (a call sheet)
 
 
 RULES = {
@@ -97,6 +106,23 @@ RULES = {
     "campaigns:register_upload": Rule("staff"),
     "campaigns:register_preview": Rule("staff"),  # with nothing pending, back to the upload form
     "campaigns:register_detail": Rule("staff", lambda w: {"pk": w.register_entry.register_id}),
+    "campaigns:campaign_list": Rule("staff"),
+    "campaigns:campaign_new": Rule("staff"),
+    "campaigns:campaign": Rule("staff", lambda w: {"pk": w.campaign.pk}),
+    "campaigns:campaign_start": Rule("staff", lambda w: {"pk": w.campaign.pk}),
+    "campaigns:campaign_close": Rule("staff", lambda w: {"pk": w.campaign.pk}),
+    "campaigns:campaign_split": Rule("staff", lambda w: {"pk": w.campaign.pk}),
+    "campaigns:campaign_print": Rule("staff", lambda w: {"pk": w.campaign.pk}),
+    "campaigns:follow_up": Rule("staff"),
+    "campaigns:follow_up_record": Rule("staff", lambda w: {"entry_pk": w.unreachable.pk}),
+    "campaigns:my_sheets": Rule("own"),
+    # A call sheet: its caller while the campaign runs, and staff who run campaigns; nobody else.
+    "campaigns:sheet": Rule("owned", lambda w: {"pk": w.sheet_b.pk}, "volunteer_b", staff_too=True),
+    "campaigns:sheet_print": Rule("owned", lambda w: {"pk": w.sheet_b.pk}, "volunteer_b", staff_too=True),
+    "campaigns:sheet_type_back": Rule("owned", lambda w: {"pk": w.sheet_b.pk}, "volunteer_b", staff_too=True),
+    "campaigns:call_record": Rule(
+        "owned", lambda w: {"pk": w.sheet_b.pk, "entry_pk": w.called.pk}, "volunteer_b", staff_too=True
+    ),
     "pilotage:export_requests": Rule("staff"),
     "pilotage:export_volunteers": Rule("staff"),
     "pilotage:export_associations": Rule("staff"),
@@ -202,6 +228,24 @@ class World:
             address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
         )  # fmt: skip
         self.routed.route_to(self.association_b)
+        CallerVetting.objects.create(volunteer=volunteer_b)
+        called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")
+        called = RegisterEntryFactory(
+            register=called_register, first_name="Odile", last_name="Appelée", phone="+33644332211",
+            address="3 rue du Registre", notes="La clé sous le paillasson.",
+        )  # fmt: skip
+        RegisterEntryFactory(
+            register=called_register, first_name="Henri", last_name="Injoignable", phone="+33649988811"
+        )
+        self.campaign = campaign_create(
+            name="Campagne B", registers=[called_register], deadline=timezone.localdate(), script="Bonjour",
+            created_by=self.users["staff"],
+        )  # fmt: skip
+        (self.sheet_b,) = campaign_sheets_split(campaign=self.campaign, callers=[volunteer_b.user])
+        campaign_start(campaign=self.campaign)
+        self.called = self.campaign.entries.get(entry=called)
+        self.unreachable = self.campaign.entries.exclude(entry=called).get()
+        CampaignEntry.objects.filter(pk=self.unreachable.pk).update(state=EntryState.UNREACHABLE)
         self.register_entry = RegisterEntryFactory(
             last_name="Inscrite", first_name="Gisèle", phone="+33663210987", address="8 sentier du Registre"
         )
@@ -242,7 +286,7 @@ def test_access(client, name, role):
     world = World()
     rule = RULES[name]
     url = reverse(name, kwargs=rule.kwargs(world))
-    if rule.kind in ("owned", "staff") and role == (rule.owner or "staff"):
+    if rule.kind in ("owned", "staff") and (role == (rule.owner or "staff") or rule.staff_too and role == "staff"):
         # The rule's object is right: its owner gets through (else every refusal below would prove nothing).
         response = try_as(client, world, role, "get", url)
         if response.status_code == 405:
@@ -267,7 +311,7 @@ def test_access(client, name, role):
             assert refused(role, response), where
         elif rule.kind == "staff" and role != "staff":
             assert refused(role, response), where
-        elif rule.kind == "owned" and role != rule.owner:
+        elif rule.kind == "owned" and role != rule.owner and not (rule.staff_too and role == "staff"):
             assert refused(role, response), where
         elif rule.kind == "provider":
             assert response.status_code in (403, 405), where
