@@ -197,8 +197,9 @@ def pairing_visits_to_record(pairing, rows: int) -> None:
     )
 
 
-# The dashboard's regular helps: her pairings, then their visits to note and to come, in one query each.
-@page("volunteer dashboard, regular helps", 7)
+# The dashboard's regular helps: her pairings, then their visits to note and to come, in one query each (and, as on
+# every dashboard, her call sheets).
+@page("volunteer dashboard, regular helps", 8)
 def volunteer_dashboard_pairings(client, rows):
     volunteer = VolunteerProfileFactory(capacity=10)
     client.force_login(volunteer.user)
