@@ -23,7 +23,6 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaigns.enums import ConsentBasis
 from campaigns.models import Register, RegisterEntry
@@ -44,11 +43,13 @@ COLUMNS = {
     "consent_date": {"date du consentement", "date consentement", "date d inscription", "inscrit le", "date"},
     "notes": {"notes", "note", "observations", "remarques", "commentaire", "commentaires"},
 }
+# The errors name a column as the file's header line must write it, in French whatever the page's language: a
+# translated name would send someone looking for a column the import does not read.
 REQUIRED_COLUMNS = {
-    "phone": gettext_lazy("téléphone"),
-    "commune": gettext_lazy("commune"),
-    "consent_basis": gettext_lazy("base du consentement"),
-    "consent_date": gettext_lazy("date du consentement"),
+    "phone": "téléphone",
+    "commune": "commune",
+    "consent_basis": "base du consentement",
+    "consent_date": "date du consentement",
 }
 # Keywords of the consent column, as search_key spells them, and the basis each means.
 CONSENT_WORDS = [
@@ -64,11 +65,11 @@ CONSENT_WORDS = [
 ]
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 POSTAL_CODE = re.compile(r"^(\d{5})\s+(.+)$")
-FIELD_LIMITS = {
-    "last_name": (120, gettext_lazy("nom")),
-    "first_name": (120, gettext_lazy("prénom")),
-    "address": (250, gettext_lazy("adresse")),
-    "notes": (1000, gettext_lazy("notes")),
+FIELD_LIMITS = {  # named as the header line writes them, like REQUIRED_COLUMNS
+    "last_name": (120, "nom"),
+    "first_name": (120, "prénom"),
+    "address": (250, "adresse"),
+    "notes": (1000, "notes"),
 }
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.enums import ConsentBasis, RegisterAccessReason
 from campaigns.imports import (
@@ -200,6 +201,14 @@ def test_a_file_that_is_not_a_register_is_refused_with_a_sentence(content, messa
         return
     with pytest.raises(RegisterFileError, match=message):
         register_file_read(upload(content))
+
+
+@pytest.mark.django_db
+def test_a_missing_column_is_named_as_the_file_must_write_it_even_on_an_english_page():
+    with translation.override("en"), pytest.raises(RegisterFileError) as refusal:
+        register_file_read(upload("Nom;Prénom;Téléphone;Commune\nDupont;Jeanne;0612345678;Nancy\n".encode()))
+    assert "base du consentement" in str(refusal.value) and "date du consentement" in str(refusal.value)
+    assert "Columns" in str(refusal.value)  # the sentence around them is translated
 
 
 @pytest.mark.django_db
