@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import STAFF_GROUP_NAME
+from campaigns.calls import call_record
 from campaigns.enums import CallOutcome
 from campaigns.models import CallerVetting, Register, RegisterEntry
 from core.models import Arrondissement, Commune, Epci, HelpType
@@ -176,6 +177,18 @@ class OutcomeForm(forms.Form):
                     ),
                 )
         return data
+
+    def record(self, campaign_entry, *, by):
+        """The call as the form says it, through the one service that records calls (its CallError: a refusal)."""
+        data = self.cleaned_data
+        return call_record(
+            campaign_entry=campaign_entry,
+            outcome=data["outcome"],
+            by=by,
+            note=data["note"],
+            help_type=data["help_type"],
+            urgent=data["urgent"],
+        )
 
 
 class PaperRowForm(OutcomeForm):

@@ -26,6 +26,7 @@ from campaigns.enums import (
     EntryState,
     RegisterAccessReason,
 )
+from core.models import AppendOnly
 from volunteers.enums import VolunteerStatus
 
 
@@ -349,7 +350,7 @@ class CallAttempt(models.Model):
         return f"appel n° {self.pk}"
 
 
-class RegisterAccessLog(models.Model):
+class RegisterAccessLog(AppendOnly):
     """Who saw a register's people, when and why: the register's own access log, with the guarantees of
     requests_app.AccessLog (append-only in the model and, on PostgreSQL, by a trigger; kept ACCESS_LOG_DAYS).
     Its own table because a register entry is not a request, and requests_app may not know this app."""
@@ -395,11 +396,3 @@ class RegisterAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.get_reason_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The access log is append-only.")

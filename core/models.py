@@ -14,6 +14,23 @@ def search_key(text: str) -> str:
     return " ".join(ascii_text.lower().replace("-", " ").replace("'", " ").replace("’", " ").split())
 
 
+class AppendOnly(models.Model):
+    """A record that is written once and then only read: an access log. The model refuses any change or deletion;
+    each table also has a PostgreSQL trigger refusing them (its app's migrations), for whoever goes round the ORM.
+    Lines go only by the retention's queryset delete, which the trigger allows once they are old enough."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+
 class Arrondissement(models.Model):
     code = models.CharField(_("code INSEE"), max_length=4, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import DayPeriod, Domain, Weekday
+from core.models import AppendOnly
 from core.slots import days_and_periods, describe_slots, slot_bit
 from matching.services import proposals_close_live
 from requests_app.enums import (
@@ -666,7 +667,7 @@ def _logged_subject(model, verbose_name) -> models.ForeignKey:
     )
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnly):
     """Who saw a beneficiary's personal data, when, and why: append-only, readable by staff, editable by nobody
     (the model refuses updates and deletions; on PostgreSQL a trigger refuses them too)."""
 
@@ -699,11 +700,3 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.get_reason_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The access log is append-only.")

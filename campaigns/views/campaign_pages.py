@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.roles import can_run_campaigns, power_required
 from campaigns.call_forms import CallersForm, CampaignStartForm, OutcomeForm, help_types_listed
-from campaigns.calls import CallError, call_record, call_recordable
+from campaigns.calls import CallError, call_recordable
 from campaigns.enums import STAFF_FOLLOW_UP_STATES, EntryState, RegisterAccessReason
 from campaigns.models import CallAttempt, Campaign, CampaignEntry, TransitionNotAllowed
 from campaigns.privacy import register_access_records
@@ -205,18 +205,10 @@ def follow_up_record(request: HttpRequest, entry_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Rien n'est noté : corrigez le formulaire de la personne."))
         return _follow_up_page(request, bound=form, status=400)
-    data = form.cleaned_data
     try:
-        call_record(
-            campaign_entry=person,
-            outcome=data["outcome"],
-            by=request.user,
-            note=data["note"],
-            help_type=data["help_type"],
-            urgent=data["urgent"],
-        )
+        form.record(person, by=request.user)
     except CallError as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, recorded_message(data["outcome"]))
+        messages.success(request, recorded_message(form.cleaned_data["outcome"]))
     return redirect("campaigns:follow_up")

@@ -100,20 +100,12 @@ def call_record_view(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("L'appel n'est pas noté : corrigez le formulaire de la personne."))
         return _sheet_page(request, sheet, bound=form, status=400)
-    data = form.cleaned_data
     try:
-        call_record(
-            campaign_entry=person,
-            outcome=data["outcome"],
-            by=request.user,
-            note=data["note"],
-            help_type=data["help_type"],
-            urgent=data["urgent"],
-        )
+        form.record(person, by=request.user)
     except CallError as refusal:
         messages.error(request, str(refusal))
         return redirect("campaigns:sheet", pk=sheet.pk)
-    messages.success(request, recorded_message(data["outcome"]))
+    messages.success(request, recorded_message(form.cleaned_data["outcome"]))
     following = sheet.entries.filter(state=EntryState.TO_CALL, position__gt=person.position, entry__isnull=False)
     after = following.order_by("position", "pk").values_list("pk", flat=True).first()
     anchor = f"#personne-{after}" if after else ""
