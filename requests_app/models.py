@@ -240,6 +240,16 @@ class HelpRequest(models.Model):
         related_name="routed_requests",
         verbose_name=_("confiée à"),
     )
+    # The commune, CCAS, home-help or département service that filed it for one of its residents (source
+    # `partner`), from its space or through the API: its members follow the request they filed.
+    filed_by = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_requests",
+        verbose_name=_("déposée par la structure"),
+    )
     possible_duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -308,6 +318,9 @@ class HelpRequest(models.Model):
                 condition=Q(recurring_day__isnull=True, recurring_period__isnull=True)
                 | Q(recurring_day__isnull=False, recurring_period__isnull=False),
                 name="help_request_recurring_day_and_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(filed_by__isnull=True) | Q(source=Source.PARTNER), name="help_request_filed_by_partner"
             ),
         ]
 
