@@ -58,6 +58,11 @@ class Event(models.TextChoices):
     PAIRING_PAUSED = "pairing_paused", _("Accompagnement régulier en pause")
     PAIRING_ENDED = "pairing_ended", _("Fin d'un accompagnement régulier")
     PAIRING_CALL = "pairing_call", _("Personne à appeler (accompagnement régulier)")
+    # Issue 20: organisations pass routed requests to their own people (requests_app/notices.py).
+    ORGANISATION_ASSIGNED = "organisation_assigned", _("Demande confiée par une structure à l'un des siens")
+    ORGANISATION_UNASSIGNED = "organisation_unassigned", _("Demande qui n'est plus confiée à la personne")
+    ORGANISATION_UNABLE = "organisation_unable", _("La personne ne peut pas s'occuper de la demande")
+    ORGANISATION_DONE = "organisation_done", _("Demande terminée par la personne à qui elle était confiée")
 
 
 class InboundKind(models.TextChoices):

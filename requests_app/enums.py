@@ -99,6 +99,11 @@ class AccessReason(models.TextChoices):
     HOTLINE_LOOKUP = "hotline", _("Recherche par téléphone à l'accueil téléphonique")
     EXPORT = "export", _("Export de données personnelles")
     SEARCH = "search", _("Recherche ou liste filtrée dans l'administration")
+    # The member or volunteer an organisation passed the request to (OrganisationAssignment), while it is theirs.
+    ORGANISATION_ASSIGNED = (
+        "org_assigned",
+        _("Coordonnées vues par la personne que la structure a chargée de la demande"),
+    )
 
 
 class CallbackOrigin(models.TextChoices):
@@ -125,3 +130,14 @@ class CallbackOutcome(models.TextChoices):
 # Attempts that did not reach the person: they count towards CALLBACK_MAX_ATTEMPTS. A wrong number ends the
 # callbacks at once: calling it again reaches nobody, so staff must find another way to the person.
 FAILED_OUTCOMES = frozenset({CallbackOutcome.NO_ANSWER, CallbackOutcome.VOICEMAIL, CallbackOutcome.WRONG_NUMBER})
+
+
+class AssignmentEnd(models.TextChoices):
+    """Why a request an organisation passed to one of its people is no longer theirs (OrganisationAssignment)."""
+
+    REASSIGNED = "reassigned", _("Confiée à quelqu'un d'autre")
+    WITHDRAWN = "withdrawn", _("Reprise par la structure")
+    UNABLE = "unable", _("Ne peut pas s'en occuper")
+    DONE = "done", _("Demande terminée")
+    # Handed back to the département, cancelled: the organisation no longer holds the request.
+    LEFT_ORGANISATION = "left", _("La structure n'a plus la demande")

@@ -478,3 +478,62 @@ class CallbackScheduleForm(forms.Form):
 
     def plan(self) -> CallbackPlan:
         return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=self.cleaned_data["due_at"] or timezone.now())
+
+
+class AssignForm(forms.Form):
+    """On a routed request's page: a member passes it to one of the organisation's people (`people`, from
+    requests_app.routing.assignable_people), its members first, then the volunteers it accepted on its missions."""
+
+    assignee = forms.TypedChoiceField(
+        label=_("Confier à"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez la personne à qui confier la demande."),
+            "invalid_choice": _(
+                "Cette personne n'est ni membre de votre structure, ni bénévole accepté·e sur l'une de ses missions : "
+                "la demande ne peut pas lui être confiée."
+            ),
+        },
+    )
+    note = forms.CharField(
+        label=_("Un mot pour cette personne"),
+        help_text=_(
+            "Facultatif : ce qui l'aidera (quand appeler, qui prévenir…). Affiché sur sa page, pas dans le courriel."
+        ),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        names = [str(person) for person in people]
+        # Two Camille Martin: their addresses tell them apart.
+        labels = {
+            person.pk: f"{name} ({person.email})" if names.count(name) > 1 else name
+            for person, name in zip(people, names, strict=True)
+        }
+        members = [(person.pk, labels[person.pk]) for person in people if person.is_member]
+        volunteers = [(person.pk, labels[person.pk]) for person in people if not person.is_member]
+        choices = [("", _("Choisir une personne"))]
+        if members:
+            choices.append((_("Membres de la structure"), members))
+        if volunteers:
+            choices.append((_("Bénévoles acceptés sur vos missions"), volunteers))
+        self.fields["assignee"].choices = choices
+
+    def clean_assignee(self):
+        return self.people[self.cleaned_data["assignee"]]
+
+
+class UnableForm(forms.Form):
+    """ "Je ne peux pas", from the person an organisation passed a request to."""
+
+    note = forms.CharField(
+        label=_("Pourquoi ?"),
+        help_text=_("Facultatif. Lu par la structure, qui confiera la demande à quelqu'un d'autre."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -35,6 +35,7 @@ from requests_app.enums import (
     TRANSITIONS,
     WAITING_STATUSES,
     AccessReason,
+    AssignmentEnd,
     CallbackOrigin,
     CallbackOutcome,
     CallbackState,
@@ -463,6 +464,12 @@ class HelpRequest(models.Model):
         if to in CLOSED_STATUSES:
             # Nobody is to be called about a request that is over.
             self.callbacks.open().update(state=CallbackState.CANCELLED, closed_at=self.status_changed_at)
+        if current == Status.ROUTED:
+            # Once the organisation no longer holds it, nor does the person it passed the request to.
+            self.organisation_assignments.live().update(
+                ended_at=self.status_changed_at,
+                ended_reason=AssignmentEnd.DONE if to == Status.DONE else AssignmentEnd.LEFT_ORGANISATION,
+            )
         return StatusChange.objects.create(
             help_request=self, from_status=current, to_status=to, changed_by=by, note=note
         )
@@ -713,3 +720,76 @@ class AccessLog(AppendOnly):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.get_reason_display()}"
+
+
+class OrganisationAssignmentQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class OrganisationAssignment(models.Model):
+    """A request routed to an organisation, passed by one of its members to one of its own people: a member, or a
+    volunteer it accepted on one of its missions (who may be given it: requests_app.routing). The request stays
+    routed, the organisation still answers for it; the person sees the beneficiary's contact details while the
+    assignment lives. One live assignment per request; the ended ones stay, as the organisation's history."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="organisation_assignments", verbose_name=_("demande")
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.CASCADE,
+        related_name="request_assignments",
+        verbose_name=_("structure"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_assignments",
+        verbose_name=_("confiée à"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confiée par"),
+    )
+    assigned_at = models.DateTimeField(_("confiée le"), default=timezone.now, editable=False)
+    # What the member who passed it wants the person to know: shown on the person's page, never in an email.
+    note = models.TextField(_("mot pour la personne"), max_length=1000, blank=True)
+    ended_at = models.DateTimeField(_("fin le"), null=True, blank=True, editable=False)
+    ended_reason = models.CharField(_("fin"), max_length=12, choices=AssignmentEnd.choices, blank=True, editable=False)
+    # Why the person could not ("Je ne peux pas"), for the organisation's members.
+    ended_note = models.CharField(_("raison donnée"), max_length=500, blank=True)
+
+    objects = OrganisationAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande confiée par une structure")
+        verbose_name_plural = _("demandes confiées par les structures")
+        ordering = ["-assigned_at", "-pk"]
+        constraints = [
+            # Two members passing the same request at once: the second is refused rather than doubling it.
+            models.UniqueConstraint(
+                fields=["help_request"], condition=Q(ended_at__isnull=True), name="organisation_assignment_one_live"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended_reason="")
+                | (Q(ended_at__isnull=False) & ~Q(ended_reason="")),
+                name="organisation_assignment_ended_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        # Nobody's name: this string lands in the admin's history, which retention does not erase.
+        return f"attribution n° {self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+    def end(self, reason: AssignmentEnd, *, note: str = "") -> None:
+        self.ended_at, self.ended_reason, self.ended_note = timezone.now(), reason, note
+        self.save(update_fields=["ended_at", "ended_reason", "ended_note"])

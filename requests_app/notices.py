@@ -183,3 +183,60 @@ def callbacks_overdue_alert(now=None) -> int:
             staff_email_add(Event.CALLBACK_OVERDUE, context=context, help_request=callback.help_request)
         Callback.objects.filter(pk__in=[callback.pk for callback in late]).update(overdue_alerted_at=now)
     return len(late)
+
+
+# --- To the people an organisation passes its requests to, and back to its members ------------------------------
+# Neither the beneficiary's details nor what a member or the person wrote (it may name her): the reference, the
+# help type, the commune, and the link to the page where the rights are checked.
+
+
+def _assignment_context(assignment, url: str, **extra) -> dict:
+    return {
+        "assignment": assignment,
+        "help_request": assignment.help_request,
+        "association": assignment.association,
+        "url": url,
+        **extra,
+    }
+
+
+def organisation_assigned(assignment) -> None:
+    context = _assignment_context(assignment, absolute_url("associations:assigned", assignment.help_request.reference))
+    email_add(
+        Event.ORGANISATION_ASSIGNED,
+        to=assignment.assignee.email,
+        context=context,
+        help_request=assignment.help_request,
+    )
+
+
+def organisation_unassigned(assignment, reason) -> None:
+    """The request is no longer theirs (`reason`: an AssignmentEnd): passed to someone else, taken back, done or
+    handed back by a member. Their page of it is gone: the email points to their list."""
+    context = _assignment_context(assignment, absolute_url("associations:assigned_list"), reason=reason)
+    email_add(
+        Event.ORGANISATION_UNASSIGNED,
+        to=assignment.assignee.email,
+        context=context,
+        help_request=assignment.help_request,
+    )
+
+
+def _to_members_but_the_assignee(event: Event, assignment, url: str) -> None:
+    association = assignment.association
+    context = _assignment_context(assignment, url)
+    for address in association.member_emails():
+        if address != assignment.assignee.email:
+            email_add(event, to=address, context=context, help_request=assignment.help_request)
+
+
+def organisation_unable(assignment) -> None:
+    """ "Je ne peux pas": the organisation still holds the request, someone must take it."""
+    url = absolute_url("associations:routed", assignment.association_id, assignment.help_request.reference)
+    _to_members_but_the_assignee(Event.ORGANISATION_UNABLE, assignment, url)
+
+
+def organisation_done(assignment) -> None:
+    """The request is closed: its page is gone, the link is the organisation's space."""
+    url = absolute_url("associations:space", assignment.association_id)
+    _to_members_but_the_assignee(Event.ORGANISATION_DONE, assignment, url)

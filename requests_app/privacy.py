@@ -2,7 +2,8 @@
 such view to the access log: detail pages, the hotline's lookup, admin searches and filtered lists, exports.
 
 Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
-organisation a request is routed to may, while it holds it. Everyone else sees at most the commune, the help
+organisation a request is routed to may, while it holds it, and so may the member or volunteer it passed the
+request to, while it is theirs (requests_app.routing). Everyone else sees at most the commune, the help
 type and the time window.
 """
 
@@ -17,6 +18,7 @@ from associations.enums import AssociationStatus
 from associations.models import Association
 from requests_app.enums import AccessReason, Status
 from requests_app.models import AccessLog, HelpRequest
+from requests_app.routing import holds_assignment
 from volunteers.models import VolunteerProfile
 
 Subject = HelpRequest | VolunteerProfile | Association
@@ -33,12 +35,15 @@ def contact_allowed(user, help_request: HelpRequest) -> bool:
         return True
     if help_request.proposals.revealing_contact().filter(volunteer__user=user).exists():
         return True
-    return (
+    if (
         help_request.status == Status.ROUTED
         and help_request.routed_to_id is not None
         and help_request.routed_to.status == AssociationStatus.VALIDATED
         and help_request.routed_to.memberships.filter(user=user).exists()
-    )
+    ):
+        return True
+    # The member or volunteer the organisation passed it to, while it is theirs.
+    return help_request.status == Status.ROUTED and holds_assignment(user, help_request)
 
 
 def access_record(request, reason: AccessReason, help_request: HelpRequest | None = None) -> None:

@@ -24,7 +24,14 @@ from matching.models import Proposal
 from notifications.models import InboundSms, Notification
 from pairings.models import Pairing, PairingChange, Visit
 from requests_app.enums import CLOSED_STATUSES
-from requests_app.models import AccessLog, CallbackAttempt, HelpRequest, RequestNote, StatusChange
+from requests_app.models import (
+    AccessLog,
+    CallbackAttempt,
+    HelpRequest,
+    OrganisationAssignment,
+    RequestNote,
+    StatusChange,
+)
 
 ERASED = {
     "requester_name": "",
@@ -56,6 +63,8 @@ def closed_requests_anonymise(now=None) -> int:
             RequestNote.objects.filter(help_request__in=ids).delete()
             StatusChange.objects.filter(help_request__in=ids).update(note="")
             CallbackAttempt.objects.filter(callback__help_request__in=ids).update(note="")
+            # Who had it inside the organisation stays; what the member and the person wrote goes.
+            OrganisationAssignment.objects.filter(help_request__in=ids).update(note="", ended_note="")
             Proposal.objects.filter(help_request__in=ids).update(report="", decline_reason="", explanation="")
             # A regular help keeps its weeks and outcomes for statistics; what the volunteer and staff wrote goes.
             Visit.objects.filter(pairing__help_request__in=ids).update(note="")

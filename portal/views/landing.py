@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.roles import is_staff
+from requests_app.routing import assignments_of
 from volunteers.models import VolunteerProfile
 
 
@@ -16,4 +17,6 @@ def my_space(request: HttpRequest) -> HttpResponse:
         return redirect("volunteers:dashboard")
     if user.memberships.exists():
         return redirect("associations:mine")
+    if assignments_of(user).exists():  # a volunteer of an organisation's missions, without a profile
+        return redirect("associations:assigned_list")
     return render(request, "portal/my_space.html")

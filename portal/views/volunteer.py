@@ -32,6 +32,7 @@ from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackF
 from portal.own_data import volunteer_delete, volunteer_export
 from portal.views.pairings import pairings_for_dashboard
 from requests_app.privacy import assignment_contact_shown
+from requests_app.routing import assignments_of
 from volunteers.forms import PauseForm
 from volunteers.models import VolunteerProfile
 
@@ -73,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pairings": pairings_for_dashboard(volunteer),
             "today": timezone.localdate(),
             "call_sheets": sheets_to_call(request.user),
+            # Requests an organisation she helps on its missions passed to her (requests_app.routing).
+            "organisation_assignments": list(assignments_of(request.user)),
             "pause_form": PauseForm(),
         },
     )

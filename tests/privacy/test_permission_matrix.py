@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from associations.enums import MemberRole
+from associations.enums import ApplicationStatus, MemberRole
 from associations.models import Invitation
 from campaigns.enums import EntryState
 from campaigns.models import CallerVetting, CampaignEntry
@@ -20,6 +20,7 @@ from campaigns.services import campaign_create, campaign_sheets_split, campaign_
 from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
+from requests_app.routing import routed_request_assign
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
@@ -50,7 +51,8 @@ ALL_SECRETS = (
 MAY_SEE = {
     "anonymous": [],
     "volunteer_a": [],
-    "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS + CALLED_SECRETS,
+    # B is also the volunteer organisation B passed its routed request to (an accepted application to its missions).
+    "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS + CALLED_SECRETS + ROUTED_SECRETS,
     "member_a": [],
     "member_b": ROUTED_SECRETS + MEMBER_B_SECRETS + ["benevole.b@exemple.fr"],  # B applied to one of its missions
     "staff": ALL_SECRETS,
@@ -155,6 +157,18 @@ RULES = {
     "associations:routed_hand_back": Rule(
         "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
     ),
+    # Passing the routed request to one of its people: the organisation's members; the person's own pages: that
+    # person only (volunteer B), not the organisation's other members nor staff.
+    "associations:routed_assign": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
+    ),
+    "associations:routed_unassign": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
+    ),
+    "associations:assigned_list": Rule("own"),
+    "associations:assigned": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
+    "associations:assigned_done": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
+    "associations:assigned_unable": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
     "volunteers:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:accept": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:decline": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
@@ -228,6 +242,14 @@ class World:
             address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
         )  # fmt: skip
         self.routed.route_to(self.association_b)
+        helped_b = MissionFactory(association=self.association_b)
+        ApplicationFactory(mission=helped_b, volunteer=volunteer_b.user, status=ApplicationStatus.ACCEPTED)
+        routed_request_assign(
+            help_request=self.routed,
+            membership=self.association_b.memberships.get(user=self.users["member_b"]),
+            assignee=volunteer_b.user,
+            by=self.users["member_b"],
+        )
         CallerVetting.objects.create(volunteer=volunteer_b)
         called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")
         called = RegisterEntryFactory(
