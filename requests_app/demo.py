@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from associations.models import Association
+from associations.enums import ApplicationStatus
+from associations.models import Application, Association, Membership
 from core.enums import DayPeriod
 from core.models import Commune, HelpType
 from core.slots import next_slot_start, slots_from_days_and_periods
@@ -14,6 +15,7 @@ from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
 from requests_app.enums import CallbackOrigin, CallbackOutcome, ContactChannel, RequesterRelation, Source, Urgency
 from requests_app.models import Callback, CallbackAttempt, HelpRequest
+from requests_app.routing import routed_request_assign
 from requests_app.services import help_request_create
 
 FIRST_NAMES = "Marie Jean Monique Bernard Colette André Josiane Michel Yvette Gérard Sophie Karim Nadia Lucas".split()
@@ -166,3 +168,26 @@ def demo_inbound_sms_create(*, seed: int) -> None:
             received_at=now - timedelta(days=2), outcome="Plus aucun SMS vers ce numéro.",
         )  # fmt: skip
         SmsOptOut.objects.create(number=stopped, inbound=stop, created_at=stop.received_at)
+
+
+def demo_organisation_assignment_create(*, volunteer, member) -> None:
+    """The demo volunteer, accepted on one of the demo member's organisation's missions, was passed one of the
+    requests routed to it: the pages of a request an organisation passes to one of its people, on both sides."""
+    membership = Membership.objects.select_related("association").filter(user=member).first()
+    association = membership.association if membership else None
+    mission = association.missions.order_by("-pk").first() if association else None
+    help_request = association.routed_requests.held().order_by("-pk").first() if association else None
+    if mission is None or help_request is None:
+        return
+    Application.objects.get_or_create(
+        mission=mission,
+        volunteer=volunteer,
+        defaults={"status": ApplicationStatus.ACCEPTED, "decided_at": timezone.now(), "decided_by": member},
+    )
+    routed_request_assign(
+        help_request=help_request,
+        membership=membership,
+        assignee=volunteer,
+        by=member,
+        note="Elle préfère être appelée le matin ; sa voisine du 2e a un double des clés.",
+    )

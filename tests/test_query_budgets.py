@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from associations.enums import AssociationStatus
-from associations.models import NewsItem
+from associations.models import Application, NewsItem
 from core.models import Commune
 from matching.enums import ProposalStatus
 from notifications.enums import Channel, Event
@@ -23,7 +23,7 @@ from notifications.models import InboundSms, Notification
 from pairings.models import Pairing, PairingChange, Visit
 from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
-from requests_app.models import CallbackAttempt, RequestNote, StatusChange
+from requests_app.models import CallbackAttempt, OrganisationAssignment, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
 from tests.matching.factories import ProposalFactory
@@ -154,13 +154,62 @@ def association_applications(client, rows):
     return f"/associations/{association.pk}/candidatures/"
 
 
-@page("routed request", 10)
+def people_of(association, rows: int) -> list:
+    """`rows` members and `rows` volunteers accepted on its missions: the people its requests may be passed to."""
+    members = [member_of(association, role="member") for _ in range(rows)]
+    mission = MissionFactory(association=association, volunteers_needed=rows + 1)
+    volunteers = [application.volunteer for application in ApplicationFactory.create_batch(rows, mission=mission)]
+    Application.objects.filter(mission=mission).update(status="accepted")
+    return members + volunteers
+
+
+@page("routed request", 10)  # with the people it may be passed to, and who had it (one query each)
 def routed_request(client, rows):
     association = AssociationFactory()
-    member_of(association, client)
+    member = member_of(association, client)
     help_request = HelpRequestFactory(status=Status.ROUTED, routed_to=association)
     history(help_request, rows)
+    people = people_of(association, rows)
+    OrganisationAssignment.objects.bulk_create(
+        OrganisationAssignment(
+            help_request=help_request, association=association, assignee=person, assigned_by=member,
+            ended_at=timezone.now(), ended_reason="unable", ended_note="Pas disponible.",
+        )
+        for person in people
+    )  # fmt: skip
+    OrganisationAssignment.objects.create(
+        help_request=help_request, association=association, assignee=people[-1], assigned_by=member
+    )
     return f"/associations/{association.pk}/demandes/{help_request.reference}/"
+
+
+def passed_to(person, association, help_request) -> None:
+    OrganisationAssignment.objects.create(
+        help_request=help_request, association=association, assignee=person, assigned_by=None, note="Le matin."
+    )
+
+
+@page("requests passed to me", 2)  # the user, the assignments in force with their request and organisation
+def assigned_list(client, rows):
+    association = AssociationFactory()
+    member_of(association)
+    volunteer = people_of(association, 1)[-1]
+    client.force_login(volunteer)
+    for _ in range(rows):
+        passed_to(volunteer, association, HelpRequestFactory(status=Status.ROUTED, routed_to=association))
+    return "/associations/demandes-confiees/"
+
+
+@page("request passed to me", 7)  # user, assignment, the privacy checks (3), the organisation, the log
+def assigned_request(client, rows):
+    association = AssociationFactory()
+    member_of(association)
+    volunteer = people_of(association, rows)[-1]
+    client.force_login(volunteer)
+    help_request = HelpRequestFactory(status=Status.ROUTED, routed_to=association, beneficiary_name="Germaine Petit")
+    history(help_request, rows)
+    passed_to(volunteer, association, help_request)
+    return f"/associations/demandes-confiees/{help_request.reference}/"
 
 
 ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.ASSIGNED}
@@ -198,8 +247,8 @@ def pairing_visits_to_record(pairing, rows: int) -> None:
 
 
 # The dashboard's regular helps: her pairings, then their visits to note and to come, in one query each (and, as on
-# every dashboard, her call sheets).
-@page("volunteer dashboard, regular helps", 8)
+# every dashboard, her call sheets and the requests an organisation passed to her).
+@page("volunteer dashboard, regular helps", 9)
 def volunteer_dashboard_pairings(client, rows):
     volunteer = VolunteerProfileFactory(capacity=10)
     client.force_login(volunteer.user)

@@ -44,7 +44,7 @@ from matching.models import Proposal
 from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
 from requests_app.enums import AccessReason
-from requests_app.models import Callback, HelpRequest
+from requests_app.models import Callback, HelpRequest, OrganisationAssignment
 from requests_app.privacy import access_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,6 +175,11 @@ class Demo:
         return found(held.first(), "a request routed to the demo organisation")
 
     @cached_property
+    def assigned_request(self) -> HelpRequest:
+        passed = OrganisationAssignment.objects.live().filter(assignee=self.volunteer).select_related("help_request")
+        return found(passed.first(), "a request the demo organisation passed to the demo volunteer").help_request
+
+    @cached_property
     def proposal(self) -> Proposal:
         live = Proposal.objects.filter(volunteer__user=self.volunteer, status__in=LIVE_PROPOSAL_STATUSES)
         return found(live.order_by("pk").first(), "a live proposal to the demo volunteer")
@@ -211,6 +216,10 @@ def organisation_page(demo: Demo) -> dict:
 
 def routed_page(demo: Demo) -> dict:
     return {"pk": demo.organisation.pk, "reference": demo.routed_request.reference}
+
+
+def assigned_page(demo: Demo) -> dict:
+    return {"reference": demo.assigned_request.reference}
 
 
 def proposal_page(demo: Demo) -> dict:
@@ -266,6 +275,11 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "associations:routed": routed_page,
     "associations:routed_complete": routed_page,
     "associations:routed_hand_back": routed_page,
+    "associations:routed_assign": routed_page,
+    "associations:routed_unassign": routed_page,
+    "associations:assigned": assigned_page,
+    "associations:assigned_done": assigned_page,
+    "associations:assigned_unable": assigned_page,
     "missions:detail": lambda demo: {"pk": demo.mission.pk},
     "missions:apply": lambda demo: {"pk": demo.mission.pk},
     "missions:withdraw": lambda demo: {"pk": demo.application.pk},

@@ -16,7 +16,7 @@ from core.slots import ALL_SLOTS
 from matching.services import proposal_accept, proposal_create
 from notifications import outbox
 from pairings.models import Pairing
-from requests_app.demo import demo_requests_create
+from requests_app.demo import demo_organisation_assignment_create, demo_requests_create
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from volunteers.enums import Reach
@@ -60,6 +60,7 @@ class Command(BaseCommand):
             if created_requests:
                 self.demo_proposal(profile, staff)
                 self.demo_pairing(profile)
+                demo_organisation_assignment_create(volunteer=volunteer, member=member)
 
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for label, email in [
