@@ -495,7 +495,8 @@ class AssignForm(forms.Form):
             ),
         },
     )
-    note = forms.CharField(
+    # Not "note": the hand-back form beside it on the page has one (two fields, one id).
+    message = forms.CharField(
         label=_("Un mot pour cette personne"),
         help_text=_(
             "Facultatif : ce qui l'aidera (quand appeler, qui prévenir…). Affiché sur sa page, pas dans le courriel."

@@ -113,7 +113,7 @@ def routed_assign(request: HttpRequest, pk: int, reference: str) -> HttpResponse
                 membership=membership,
                 assignee=assignee,
                 by=request.user,
-                note=form.cleaned_data["note"],
+                note=form.cleaned_data["message"],
             )
         except AssignmentRefused as refusal:
             form.add_error("assignee", str(refusal))

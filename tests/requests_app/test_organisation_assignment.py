@@ -22,6 +22,7 @@ from requests_app.routing import (
 )
 from tests.accounts.factories import UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
+from tests.concurrency import run_at_once
 from tests.notifications.messages import rows, sent_to
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
@@ -179,7 +180,7 @@ def test_the_form_refuses_an_outsider_in_french_and_keeps_the_note(client, organ
 
     response = client.post(
         reverse("associations:routed_assign", args=[organisation.pk, held.reference]),
-        {"assignee": person.pk, "note": "Appeler après 10 h."},
+        {"assignee": person.pk, "message": "Appeler après 10 h."},
     )
 
     assert response.status_code == 400
@@ -222,7 +223,7 @@ def test_passing_a_request_tells_the_person_where_to_find_it_without_the_details
 ):
     response = client.post(
         reverse("associations:routed_assign", args=[organisation.pk, held.reference]),
-        {"assignee": volunteer.pk, "note": "Elle n'entend pas bien : la clé est au 2e."},
+        {"assignee": volunteer.pk, "message": "Elle n'entend pas bien : la clé est au 2e."},
     )
 
     assert response.status_code == 302 and response.url == routed_page(held)
@@ -583,3 +584,43 @@ def test_retention_erases_what_the_member_and_the_person_wrote(organisation, coo
 
     assignment = OrganisationAssignment.objects.get()
     assert (assignment.note, assignment.ended_note, assignment.assignee) == ("", "", volunteer)
+
+
+# --- At the same instant -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_members_passing_the_request_at_the_same_instant_leave_one_live_assignment():
+    organisation = AssociationFactory()
+    members = [member_of(organisation, role=MemberRole.MEMBER) for _ in range(6)]
+    help_request = routed_to(organisation)
+
+    outcomes = run_at_once(
+        *[lambda member=member, person=person: assign(help_request, person, by=member)
+          for member, person in zip(members, reversed(members), strict=True)]
+    )  # fmt: skip
+
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    assert OrganisationAssignment.objects.live().count() == 1
+    assert OrganisationAssignment.objects.filter(ended_reason=AssignmentEnd.REASSIGNED).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_passing_it_while_the_person_finishes_it_leaves_nothing_live_on_a_closed_request():
+    organisation = AssociationFactory()
+    coordinator, first, second = (member_of(organisation, role=MemberRole.MEMBER) for _ in range(3))
+    help_request = routed_to(organisation)
+    assign(help_request, first, by=coordinator)
+
+    outcomes = run_at_once(
+        lambda: routed_request_complete(help_request=help_request, by=first),
+        lambda: assign(help_request, second, by=coordinator),
+    )
+
+    help_request.refresh_from_db()
+    assert help_request.status == Status.DONE
+    assert not OrganisationAssignment.objects.live().exists()
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert all(isinstance(refusal, AssignmentRefused) for refusal in refusals)  # passed too late: said so, in French
