@@ -7,6 +7,7 @@ import portal.urls
 import portal.volunteer_urls
 import requests_app.routed_urls
 import volunteers.urls
+from api.v1 import api_v1
 
 # Three namespaces gather pages from an app above the one they are named after, which must not import it (the
 # layers are in the README): the organisation's pages of the requests routed to it, the "mon espace" landing, and
@@ -17,6 +18,8 @@ volunteers_pages = (volunteers.urls.urlpatterns + portal.volunteer_urls.urlpatte
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
+    path("api/", include("api.urls")),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(core_pages)),

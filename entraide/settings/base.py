@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "phonenumber_field",
+    "ninja",  # its templates and static files: the API's documentation page without a CDN
     "accounts",
     "core",
     "requests_app",
@@ -101,10 +102,13 @@ INSTALLED_APPS = [
     "campaigns",
     "pilotage",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every other: turns the API's errors into problem documents and logs its calls (api/middleware.py).
+    "api.middleware.ApiMiddleware",
     "core.middleware.AllowedMethodsMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -396,6 +400,8 @@ AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"  # the address the rate lim
 RATE_LIMIT_REQUEST_FORM_IP = env_str("RATE_LIMIT_REQUEST_FORM_IP", "20/h")
 RATE_LIMIT_REQUEST_FORM_CONTACT = env_str("RATE_LIMIT_REQUEST_FORM_CONTACT", "5/d")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# The open API (api/): calls per token, counted like the limits above (Redis, the database while Redis is down).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -67,6 +67,10 @@ NOT_PAGES = {
     "notifications:ovh_report",
     # The SMS Twilio receives, pushed to the portal: a signed POST answered with empty TwiML.
     "notifications:twilio_inbound",
+    # The open API's documentation: django-ninja's Swagger UI, a developer's tool in its own layout rather than one
+    # of the portal's pages (tests/api/test_openapi.py checks it is served, tests/e2e/test_api_docs.py that it
+    # renders under the CSP).
+    "api:docs",
 }
 
 

@@ -30,7 +30,9 @@ from tests.volunteers.factories import VolunteerProfileFactory
 ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
 # Account pages of allauth (sign-in, password, email, two-factor) act on the signed-in user's own account
 # only and take no object id; the admin checks staff rights itself (tested in test_admin_is_staff_only).
-NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language")
+# The open API's routes (namespace api-v1) are called with tokens, not sessions: their own matrix, route × scope ×
+# organisation, is tests/api/test_permission_matrix.py.
+NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language", "api-v1:")
 
 # What each person's data looks like in a page, and who may see which.
 ASSIGNED_SECRETS = [
@@ -79,6 +81,7 @@ RULES = {
     "core:health_full": Rule("public"),
     "core:commune_search": Rule("public"),
     "core:brand_css": Rule("public"),  # the operator's colours, the same for everyone
+    "api:docs": Rule("public"),  # the open API's documentation
     "requests:new": Rule("public"),
     "associations:directory": Rule("public"),
     "associations:public": Rule("public", lambda w: {"pk": w.association_b.pk}),
