@@ -128,6 +128,7 @@ class ApiCall(AppendOnly):
         ApiToken,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
         related_name="+",
         verbose_name=_("jeton"),
     )
@@ -135,6 +136,7 @@ class ApiCall(AppendOnly):
         "associations.Association",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
         related_name="+",
         verbose_name=_("structure"),
     )

@@ -21,6 +21,7 @@ from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from tests.accounts.factories import AgentFactory, UserFactory
+from tests.api.factories import ApiTokenFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
 from tests.pairings.factories import pairing_with
@@ -158,6 +159,12 @@ RULES = {
     "associations:routed_hand_back": Rule(
         "owned", lambda w: {"pk": w.association_b.pk, "reference": w.routed.reference}, "member_b"
     ),
+    # The organisation's API tokens: its admins only (member_b is B's admin; B's other members get a 404 too,
+    # tests/api/test_token_pages.py).
+    "associations:api_tokens": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:api_token_revoke": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "token_pk": w.api_token_b.pk}, "member_b"
+    ),
     "volunteers:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:accept": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:decline": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
@@ -208,6 +215,7 @@ class World:
         MembershipFactory(association=self.association_b, user=self.users["member_b"], role=MemberRole.ADMIN)
         self.colleague_b = MembershipFactory(association=self.association_b, role=MemberRole.MEMBER)
         self.mission_b = MissionFactory(association=self.association_b)
+        self.api_token_b = ApiTokenFactory(organisation=self.association_b)
         self.application_b = ApplicationFactory(mission=self.mission_b, volunteer=volunteer_b.user)
         self.invitation = Invitation.objects.create(
             association=self.association_b, email="invite.b@exemple.fr", invited_by=self.users["member_b"]
