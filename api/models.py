@@ -152,3 +152,26 @@ class ApiCall(AppendOnly):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.method} {self.path} {self.status}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a call sent with an `Idempotency-Key` header, kept IDEMPOTENCY_KEY_HOURS for that token:
+    the same key again with the same body gets that answer again and changes nothing; with another body, a problem.
+    The row is written in the transaction that files the request, so that two calls sent at once with one key file
+    once (the unique constraint makes the second wait for the first, then read its answer)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+", verbose_name=_("jeton"))
+    key = models.CharField(_("clé"), max_length=255)
+    # SHA-256 of the body as JSON with sorted keys: the same data written otherwise is the same call.
+    body_digest = models.CharField(_("empreinte du corps"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("code de réponse"))
+    response = models.JSONField(_("réponse"))
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("clé d'idempotence")
+        verbose_name_plural = _("clés d'idempotence")
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_idempotency_key_per_token")]
+
+    def __str__(self):
+        return self.key

@@ -41,7 +41,7 @@ STATUS_TITLES = {
 }
 
 STATUS_DETAILS = {
-    400: gettext_lazy("La requête n'a pas pu être lue."),
+    400: gettext_lazy("La requête n'a pas pu être lue : son corps doit être un objet JSON valide, en UTF-8."),
     401: gettext_lazy(
         "Ajoutez l'en-tête « Authorization: Bearer <jeton> » avec un jeton valide, créé par un administrateur de "
         "votre structure dans son espace."

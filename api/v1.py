@@ -2,17 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 
-from api import tokens
+from api import help_requests, tokens
 from api.auth import TokenAuth
 from api.problems import PROBLEM_TYPES, install_handlers, type_uri
-
-
-class FrenchJSONRenderer(JSONRenderer):
-    # "Réception" rather than "R\u00e9ception": the same JSON, readable by whoever reads it in a terminal.
-    json_dumps_params = {"ensure_ascii": False}
-
+from api.renderers import FrenchJSONRenderer
 
 DESCRIPTION = """
 L'API du portail d'entraide du département, pour les logiciels des structures partenaires (le site d'une
@@ -55,3 +49,4 @@ api_v1 = NinjaAPI(
 install_handlers(api_v1)
 
 api_v1.add_router("/jeton/", tokens.router)
+api_v1.add_router("/demandes/", help_requests.router)

@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     # Regular help (pairings): the coming weeks' visits at night; the morning after a visit, a reminder if unconfirmed.
     "generate-visits": {"task": "pairings.tasks.generate_visits", "schedule": crontab(hour=2, minute=30)},
     "sweep-visits": {"task": "pairings.tasks.sweep_visits", "schedule": crontab(hour=10, minute=0)},
+    # The open API: idempotency keys past IDEMPOTENCY_KEY_HOURS, call-log lines past ACCESS_LOG_DAYS.
+    "api-housekeeping": {"task": "api.tasks.housekeeping", "schedule": 60 * 60},
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
@@ -402,6 +404,8 @@ RATE_LIMIT_REQUEST_FORM_CONTACT = env_str("RATE_LIMIT_REQUEST_FORM_CONTACT", "5/
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # The open API (api/): calls per token, counted like the limits above (Redis, the database while Redis is down).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# How long the first answer to a call with an Idempotency-Key header is kept for a repeat of that call.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

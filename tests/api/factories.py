@@ -31,3 +31,26 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
 def bearer(token) -> dict:
     """The header of a call made with this token, for Django's test client: `client.get(url, headers=bearer(t))`."""
     return {"Authorization": f"Bearer {token.secret}"}
+
+
+def resident(**changes) -> dict:
+    """What a commune's website sends for a resident who asked it for help."""
+    return {
+        "requester_relation": "professional",
+        "requester_name": "Claire Martin",
+        "requester_email": "claire.martin@mairie-luneville.fr",
+        "beneficiary_name": "Germaine Petit",
+        "beneficiary_phone": "03 83 12 34 56",
+        "commune": "Lunéville",
+        "address": "12 rue de la République",
+        "help_type": "shopping",
+        "description": "Courses de la semaine, une dizaine d'articles.",
+        "urgency": 2,
+        "lives_alone": True,
+        "aged_70_plus": True,
+        "days": [1, 3],
+        "periods": [0],
+        "preferred_channel": "email",
+        "consent": True,
+        **changes,
+    }

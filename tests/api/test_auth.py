@@ -1,7 +1,9 @@
 import pytest
 
 from api.models import ApiCall, ApiToken
+from core.models import RateLimitCounter
 from tests.api.factories import ApiTokenFactory, bearer
+from tests.resilience.conftest import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,17 @@ def test_a_method_a_route_does_not_take_is_a_405_problem_with_allow(client):
     response = client.delete(URL, headers=bearer(ApiTokenFactory()))
     assert_problem(response, 405)
     assert "GET" in response["Allow"]
+
+
+def test_with_redis_down_the_api_answers_and_still_counts_each_token_in_the_database(client, settings):
+    """core.ratelimit moves its counters to PostgreSQL while Redis is unreachable: the API neither stops answering
+    nor stops counting."""
+    settings.API_RATE_LIMIT = "3/m"
+    settings.CACHES = {
+        **settings.CACHES,
+        "counters": {**settings.CACHES["counters"], "LOCATION": f"redis://127.0.0.1:{free_port()}/0"},
+    }
+    token = ApiTokenFactory()
+    statuses = [client.get(URL, headers=bearer(token)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert RateLimitCounter.objects.get(key__startswith="ratelimit:api-token:").count == 4

@@ -15,8 +15,10 @@ import pytest
 from api.enums import Scope
 from api.v1 import api_v1
 from associations.enums import OrganisationKind
-from tests.api.factories import ApiTokenFactory, bearer
+from requests_app.enums import Source
+from tests.api.factories import ApiTokenFactory, bearer, resident
 from tests.associations.factories import AssociationFactory
+from tests.requests_app.factories import HelpRequestFactory
 
 # What organisation A sent or owns, that no other token may read.
 A_SECRETS = ["Germaine Déposée", "12 rue du Partenaire", "61 23 45 67", "612345678"]
@@ -38,6 +40,11 @@ class ApiRule:
 
 API_RULES = {
     ("GET", "/api/v1/jeton/"): ApiRule(scope=None),
+    ("POST", "/api/v1/demandes/"): ApiRule(scope=Scope.REQUESTS_WRITE, body=lambda world: resident()),
+    ("GET", "/api/v1/demandes/"): ApiRule(scope=Scope.REQUESTS_READ),
+    ("GET", "/api/v1/demandes/{reference}/"): ApiRule(
+        scope=Scope.REQUESTS_READ, kwargs=lambda world: {"reference": world.filed_by_a.reference}, own_objects=True
+    ),
 }
 
 
@@ -75,6 +82,10 @@ class World:
         }
         self.tokens["a:revoked"] = ApiTokenFactory(organisation=self.organisation_a, revoked=True)
         self.tokens["b:all"] = ApiTokenFactory(organisation=self.organisation_b)
+        self.filed_by_a = HelpRequestFactory(
+            source=Source.PARTNER, filed_by=self.organisation_a, requester_name="Germaine Déposée",
+            address="12 rue du Partenaire", requester_phone="+33612345678", description="Sonner au 61 23 45 67.",
+        )  # fmt: skip
 
 
 CALLERS = ["none", "unknown", "a:revoked", *(f"a:{scope}" for scope in Scope.values), "b:all"]
