@@ -223,7 +223,6 @@ IDEMPOTENCY_KEY_DESCRIPTION = (
     "accord. Mêmes champs, mêmes règles et mêmes messages que le formulaire public ; chaque champ invalide a son "
     "message dans `errors` (422). Réservé aux communes et CCAS, services d'aide à domicile et services du "
     "département. La personne reçoit l'accusé de réception habituel (SMS ou courriel) avec la référence.",
-    openapi_extra={"responses": {"422": {"description": "Données invalides (problem details, un message par champ)"}}},
 )
 def help_request_file(
     request,

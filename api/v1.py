@@ -36,7 +36,65 @@ def description() -> str:
     return DESCRIPTION.format(types=types).strip()
 
 
-api_v1 = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Une erreur, au format « problem details » (RFC 9457), en français.",
+    "properties": {
+        "type": {"type": "string", "description": "`about:blank`, ou le type propre à l'API (voir plus haut)."},
+        "title": {"type": "string", "description": "Intitulé court du problème."},
+        "status": {"type": "integer", "description": "Le code HTTP de la réponse."},
+        "detail": {"type": "string", "description": "Ce qui s'est passé et que faire, pour cet appel."},
+        "instance": {"type": "string", "description": "L'adresse appelée."},
+        "errors": {
+            "type": "array",
+            "description": "Pour des données invalides : un message par champ (`__all__` pour l'ensemble).",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "detail": {"type": "string"}},
+                "required": ["field", "detail"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+    "examples": [
+        {
+            "type": "urn:entraide:probleme:validation",
+            "title": "Données invalides",
+            "status": 422,
+            "detail": "La demande n'a pas été enregistrée : corrigez les champs indiqués dans « errors ».",
+            "instance": "/api/v1/demandes/",
+            "errors": [{"field": "consent", "detail": "L'accord de la personne est nécessaire."}],
+        }
+    ],
+}
+# The errors every operation may answer with, by what it takes: a token, a body or parameters.
+PROBLEM_RESPONSES = {
+    "401": ("security", "Jeton absent, inconnu ou révoqué."),
+    "403": ("security", "Le jeton n'a pas la permission, ou la structure n'y a pas droit."),
+    "429": ("security", "Trop d'appels pour ce jeton : attendre le nombre de secondes de l'en-tête Retry-After."),
+    "422": ("input", "Données invalides : un message par champ dans `errors`."),
+}
+
+
+class OpenApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """ninja's document, with the problem documents every operation may answer with."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                takes = {
+                    "security": bool(operation.get("security")),
+                    "input": "requestBody" in operation or bool(operation.get("parameters")),
+                }
+                for status, (condition, description) in PROBLEM_RESPONSES.items():
+                    if takes[condition]:
+                        operation["responses"][status] = {"description": description, "content": problem}
+        return schema
+
+
+api_v1 = OpenApi(
     title=str(_("API ouverte du portail d'entraide")),
     version="v1",
     description=description(),
