@@ -10,4 +10,11 @@ service's planning tool, the State's volunteering platform.
   RFC 9457 problem document in French (`application/problem+json`).
 - `api.middleware.ApiMiddleware`: rewrites errors that never reached ninja as problems, and logs every call made
   with a known token (`api.models.ApiCall`).
+
+Conventions: paths in French (`/demandes/`, `/jeton/`), JSON fields under the names of the models' and forms' fields
+(`help_type`, `requester_name`), so that a validation error names the field that was sent; descriptions and examples
+in French on every schema field; lists paginated with ninja's PageNumberPagination (`?page=`, `count`, `items`).
+Every route needs a rule in tests/api/test_permission_matrix.py (API_RULES), public ones with `public=True`. Every
+answer is `Cache-Control: private, no-store` (core.middleware.PrivateByDefaultMiddleware) unless its URL name is
+listed there as public.
 """

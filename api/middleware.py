@@ -24,12 +24,21 @@ class ApiMiddleware:
         if not request.path.startswith(API_PATH):
             return response
         if response.status_code >= 400 and not is_problem(response):
-            allowed = {"Allow": response["Allow"]} if response.has_header("Allow") else None
-            response = problem_response(request, response.status_code, headers=allowed)
+            response = as_problem(request, response)
         api_token = getattr(request, "api_token", None)
         if api_token is not None:
             log_call(request, api_token, response.status_code)
         return response
+
+
+def as_problem(request, response):
+    """The same answer as a problem document, keeping the headers the other middleware set (Allow, the cache's
+    no-store, the CSP) but the body's own."""
+    problem = problem_response(request, response.status_code)
+    for name, value in response.items():
+        if name.lower() not in ("content-type", "content-length"):
+            problem[name] = value
+    return problem
 
 
 def log_call(request, api_token, status: int) -> None:

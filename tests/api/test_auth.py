@@ -119,3 +119,9 @@ def test_with_redis_down_the_api_answers_and_still_counts_each_token_in_the_data
     statuses = [client.get(URL, headers=bearer(token)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert RateLimitCounter.objects.get(key__startswith="ratelimit:api-token:").count == 4
+
+
+def test_an_error_rewritten_as_a_problem_keeps_the_portals_headers(client):
+    response = client.get("/api/v1/nulle-part/")
+    assert "no-store" in response["Cache-Control"] and response["Content-Security-Policy"]
+    assert response["Content-Type"].startswith("application/problem+json")

@@ -242,3 +242,15 @@ def test_the_list_makes_the_same_few_queries_whatever_its_length(client, ccas, r
     with django_assert_max_num_queries(6):
         response = client.get(URL, headers=bearer(ccas))
     assert len(response.json()["items"]) == rows
+
+
+def test_a_call_needs_no_csrf_token_the_bearer_token_is_the_proof(ccas):
+    client = Client(enforce_csrf_checks=True)
+    assert post(client, ccas, resident()).status_code == 201
+
+
+@pytest.mark.parametrize("field", ["commune", "requester_name", "description", "requester_phone"])
+def test_a_nul_character_anywhere_is_a_validation_error_not_a_500(client, ccas, field):
+    response = post(client, ccas, resident(**{field: "Nan\x00cy"}))
+    assert response.status_code == 422
+    assert field in {error["field"] for error in response.json()["errors"]}
