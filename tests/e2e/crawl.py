@@ -31,7 +31,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
 from accounts.models import User
-from api.models import ApiToken
+from api.models import ApiCall, ApiToken
 from api.services import api_token_create
 from associations.enums import MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership
@@ -95,8 +95,8 @@ def found(instance, what: str):
 
 def load_demo_data_and_what_it_lacks() -> None:
     """The demo data (`make run` shows it), plus what it does not hold and some pages need: an application to a
-    mission, an invitation to join an organisation, an API token, a line of the access log (so that each of the
-    portal's models has a change page in the admin)."""
+    mission, an invitation to join an organisation, an API token and a call made with it, a line of the access log
+    (so that each of the portal's models has a change page in the admin)."""
     with override_settings(DEBUG=True):  # the command refuses to run without it: its passwords are public
         call_command("load_demo_data", verbosity=0)
     demo = Demo(user=None)
@@ -106,9 +106,10 @@ def load_demo_data_and_what_it_lacks() -> None:
     invitation_create(
         association=organisation, email="nouveau.membre@exemple.fr", role=MemberRole.MEMBER, invited_by=member.user
     )
-    api_token_create(
+    token, _secret = api_token_create(
         organisation=organisation, name="Site de la mairie", scopes=["requests:read"], created_by=member.user
     )
+    ApiCall.objects.create(token=token, organisation=organisation, method="GET", path="/api/v1/demandes/", status=200)
     staff_look = RequestFactory().get(reverse("admin:requests_app_helprequest_changelist"))
     staff_look.user = User.objects.get(email=STAFF_EMAIL)
     access_record(staff_look, AccessReason.STAFF_DETAIL, HelpRequest.objects.order_by("pk").first())
