@@ -100,15 +100,19 @@ class AllowedMethodsMiddleware:
     with 405 before a view runs. A function view would otherwise answer TRACE, OPTIONS or PUT as if it were a
     GET, page and all. OPTIONS is refused too rather than answered: the portal serves its own pages only (no
     cross-origin calls, so no preflight), and a 405 with Allow is true of every URL, where a 200 would have to
-    list each URL's methods."""
+    list each URL's methods.
+
+    The open API under /api/v1/ is the exception: each of its routes declares its methods (PUT, PATCH, DELETE
+    among them) and django-ninja refuses the others itself with 405 and Allow."""
 
     ALLOWED = ("GET", "HEAD", "POST")
+    OPEN_API_PATH = "/api/v1/"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in self.ALLOWED:
+        if request.method not in self.ALLOWED and not request.path.startswith(self.OPEN_API_PATH):
             return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from api.models import ApiCall
 from associations.enums import AssociationStatus
 from associations.models import Application, NewsItem
 from core.models import Commune
@@ -25,6 +26,7 @@ from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
 from requests_app.models import CallbackAttempt, OrganisationAssignment, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
+from tests.api.factories import ApiTokenFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
 from tests.matching.factories import ProposalFactory
 from tests.notifications.factories import InboundSmsFactory
@@ -424,6 +426,34 @@ def admin_associations(client, rows):
     client.force_login(AgentFactory())
     AssociationFactory.create_batch(rows, status=AssociationStatus.PENDING)
     return "/admin/associations/association/"
+
+
+# The session and user, the admin's membership, its tokens with who created and revoked them (one query).
+@page("API tokens", 4)
+def api_tokens(client, rows):
+    association = AssociationFactory()
+    author = member_of(association, client)
+    ApiTokenFactory.create_batch(rows, organisation=association, created_by=author, revoked=True, revoked_by=author)
+    return f"/associations/{association.pk}/api/"
+
+
+# The user and its permissions (3), the count, the rows with their organisation, the date hierarchy's two.
+@page("admin: API tokens", 7)
+def admin_api_tokens(client, rows):
+    client.force_login(AgentFactory())
+    ApiTokenFactory.create_batch(rows)
+    return "/admin/api/apitoken/"
+
+
+@page("admin: API call log", 7)
+def admin_api_calls(client, rows):
+    client.force_login(AgentFactory())
+    token = ApiTokenFactory()
+    ApiCall.objects.bulk_create(
+        ApiCall(token=token, organisation=token.organisation, method="GET", path="/api/v1/demandes/", status=200)
+        for _ in range(rows)
+    )
+    return "/admin/api/apicall/"
 
 
 @pytest.mark.parametrize("rows", [1, 50])

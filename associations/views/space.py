@@ -205,7 +205,12 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "associations/applications.html",
-        {"association": membership.association, "applications": listed, "statuses": ApplicationStatus},
+        {
+            "membership": membership,  # the space's menu shows admins their own links
+            "association": membership.association,
+            "applications": listed,
+            "statuses": ApplicationStatus,
+        },
     )
 
 

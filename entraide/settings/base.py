@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "phonenumber_field",
+    "ninja",  # its templates and static files: the API's documentation page without a CDN
     "accounts",
     "core",
     "requests_app",
@@ -101,10 +102,13 @@ INSTALLED_APPS = [
     "campaigns",
     "pilotage",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every other: turns the API's errors into problem documents and logs its calls (api/middleware.py).
+    "api.middleware.ApiMiddleware",
     "core.middleware.AllowedMethodsMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -256,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     # Regular help (pairings): the coming weeks' visits at night; the morning after a visit, a reminder if unconfirmed.
     "generate-visits": {"task": "pairings.tasks.generate_visits", "schedule": crontab(hour=2, minute=30)},
     "sweep-visits": {"task": "pairings.tasks.sweep_visits", "schedule": crontab(hour=10, minute=0)},
+    # The open API: idempotency keys past IDEMPOTENCY_KEY_HOURS, call-log lines past ACCESS_LOG_DAYS.
+    "api-housekeeping": {"task": "api.tasks.housekeeping", "schedule": 60 * 60},
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
@@ -396,6 +402,10 @@ AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"  # the address the rate lim
 RATE_LIMIT_REQUEST_FORM_IP = env_str("RATE_LIMIT_REQUEST_FORM_IP", "20/h")
 RATE_LIMIT_REQUEST_FORM_CONTACT = env_str("RATE_LIMIT_REQUEST_FORM_CONTACT", "5/d")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# The open API (api/): calls per token, counted like the limits above (Redis, the database while Redis is down).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# How long the first answer to a call with an Idempotency-Key header is kept for a repeat of that call.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -31,6 +31,8 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
 from accounts.models import User
+from api.models import ApiCall, ApiToken
+from api.services import api_token_create
 from associations.enums import MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership
 from associations.services import application_create, invitation_create
@@ -67,6 +69,13 @@ NOT_PAGES = {
     "notifications:ovh_report",
     # The SMS Twilio receives, pushed to the portal: a signed POST answered with empty TwiML.
     "notifications:twilio_inbound",
+    # The open API's documentation: django-ninja's Swagger UI, a developer's tool in its own layout rather than one
+    # of the portal's pages (tests/api/test_openapi.py checks it is served, tests/e2e/test_api_docs.py that it
+    # renders under the CSP).
+    "api:docs",
+    # The open API's routes answer software holding a token, in JSON (tests/api); the one that takes an argument
+    # is listed here, the others answer the crawler's call with a problem document, which is not a page.
+    "api-v1:help_request_detail",
 }
 
 
@@ -86,8 +95,8 @@ def found(instance, what: str):
 
 def load_demo_data_and_what_it_lacks() -> None:
     """The demo data (`make run` shows it), plus what it does not hold and some pages need: an application to a
-    mission, an invitation to join an organisation, a line of the access log (so that each of the portal's models
-    has a change page in the admin)."""
+    mission, an invitation to join an organisation, an API token and a call made with it, a line of the access log
+    (so that each of the portal's models has a change page in the admin)."""
     with override_settings(DEBUG=True):  # the command refuses to run without it: its passwords are public
         call_command("load_demo_data", verbosity=0)
     demo = Demo(user=None)
@@ -97,6 +106,10 @@ def load_demo_data_and_what_it_lacks() -> None:
     invitation_create(
         association=organisation, email="nouveau.membre@exemple.fr", role=MemberRole.MEMBER, invited_by=member.user
     )
+    token, _secret = api_token_create(
+        organisation=organisation, name="Site de la mairie", scopes=["requests:read"], created_by=member.user
+    )
+    ApiCall.objects.create(token=token, organisation=organisation, method="GET", path="/api/v1/demandes/", status=200)
     staff_look = RequestFactory().get(reverse("admin:requests_app_helprequest_changelist"))
     staff_look.user = User.objects.get(email=STAFF_EMAIL)
     access_record(staff_look, AccessReason.STAFF_DETAIL, HelpRequest.objects.order_by("pk").first())
@@ -145,6 +158,10 @@ class Demo:
     def organisation(self) -> Association:
         member_of = Association.objects.filter(memberships__user__email=ASSOCIATION_EMAIL)
         return found(member_of.order_by("pk").first(), "the demo member's organisation")
+
+    @cached_property
+    def api_token(self) -> ApiToken:
+        return found(self.organisation.api_tokens.order_by("pk").first(), "an API token of the demo organisation")
 
     @cached_property
     def mission(self):
@@ -272,6 +289,8 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
         "decision": DecisionConverter.regex.split("|")[0],
     },
     "associations:invitation": lambda demo: {"token": demo.invitation.token},
+    "associations:api_tokens": organisation_page,
+    "associations:api_token_revoke": lambda demo: {"pk": demo.organisation.pk, "token_pk": demo.api_token.pk},
     "associations:routed": routed_page,
     "associations:routed_complete": routed_page,
     "associations:routed_hand_back": routed_page,

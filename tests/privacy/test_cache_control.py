@@ -36,6 +36,8 @@ ADDRESSES = {
     "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
     "admin:pairings_pairing_pause": lambda w: {"pk": w.pairing_b.pk},
     "admin:pairings_pairing_end": lambda w: {"pk": w.pairing_b.pk},
+    # The open API's routes that take an argument (tests/api): a request's reference.
+    "api-v1:help_request_detail": lambda w: {"reference": w.assigned.reference},
     "account_confirm_email": lambda w: {"key": "cle-inconnue"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "cle-inconnue"},
 }  # fmt: skip

@@ -22,6 +22,7 @@ from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from requests_app.routing import routed_request_assign
 from tests.accounts.factories import AgentFactory, UserFactory
+from tests.api.factories import ApiTokenFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
 from tests.pairings.factories import pairing_with
@@ -31,7 +32,9 @@ from tests.volunteers.factories import VolunteerProfileFactory
 ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
 # Account pages of allauth (sign-in, password, email, two-factor) act on the signed-in user's own account
 # only and take no object id; the admin checks staff rights itself (tested in test_admin_is_staff_only).
-NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language")
+# The open API's routes (namespace api-v1) are called with tokens, not sessions: their own matrix, route × scope ×
+# organisation, is tests/api/test_permission_matrix.py.
+NOT_IN_MATRIX_PREFIXES = ("account_", "mfa_", "admin:", "set_language", "api-v1:")
 
 # What each person's data looks like in a page, and who may see which.
 ASSIGNED_SECRETS = [
@@ -81,6 +84,7 @@ RULES = {
     "core:health_full": Rule("public"),
     "core:commune_search": Rule("public"),
     "core:brand_css": Rule("public"),  # the operator's colours, the same for everyone
+    "api:docs": Rule("public"),  # the open API's documentation
     "requests:new": Rule("public"),
     "associations:directory": Rule("public"),
     "associations:public": Rule("public", lambda w: {"pk": w.association_b.pk}),
@@ -169,6 +173,12 @@ RULES = {
     "associations:assigned": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
     "associations:assigned_done": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
     "associations:assigned_unable": Rule("owned", lambda w: {"reference": w.routed.reference}, "volunteer_b"),
+    # The organisation's API tokens: its admins only (member_b is B's admin; B's other members get a 404 too,
+    # tests/api/test_token_pages.py).
+    "associations:api_tokens": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:api_token_revoke": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "token_pk": w.api_token_b.pk}, "member_b"
+    ),
     "volunteers:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:accept": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:decline": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
@@ -219,6 +229,7 @@ class World:
         MembershipFactory(association=self.association_b, user=self.users["member_b"], role=MemberRole.ADMIN)
         self.colleague_b = MembershipFactory(association=self.association_b, role=MemberRole.MEMBER)
         self.mission_b = MissionFactory(association=self.association_b)
+        self.api_token_b = ApiTokenFactory(organisation=self.association_b)
         self.application_b = ApplicationFactory(mission=self.mission_b, volunteer=volunteer_b.user)
         self.invitation = Invitation.objects.create(
             association=self.association_b, email="invite.b@exemple.fr", invited_by=self.users["member_b"]
