@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api import tokens
+from api import missions, public, tokens
 from api.auth import TokenAuth
 from api.problems import PROBLEM_TYPES, install_handlers, type_uri
 
@@ -55,3 +55,5 @@ api_v1 = NinjaAPI(
 install_handlers(api_v1)
 
 api_v1.add_router("/jeton/", tokens.router)
+api_v1.add_router("/missions/", missions.router)
+api_v1.add_router("/public/", public.router)

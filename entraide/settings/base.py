@@ -402,6 +402,17 @@ RATE_LIMIT_REQUEST_FORM_CONTACT = env_str("RATE_LIMIT_REQUEST_FORM_CONTACT", "5/
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # The open API (api/): calls per token, counted like the limits above (Redis, the database while Redis is down).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# The open data of the API (api/public.py): how long an answer is kept, in the portal's cache and (Cache-Control's
+# max-age) by browsers and proxies. The portal's copy follows any change to a mission or an organisation at once (the
+# change gives the cache a new version); the others' copies cannot be recalled, hence a short time.
+OPEN_DATA_CACHE_SECONDS = env_int("OPEN_DATA_CACHE_SECONDS", 60)
+OPEN_DATA_LICENCE = {
+    "id": env_str("OPEN_DATA_LICENCE_ID", "etalab-2.0"),  # its SPDX identifier
+    "name": env_str("OPEN_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0"),
+    "url": env_str(
+        "OPEN_DATA_LICENCE_URL", "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf"
+    ),
+}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -71,7 +71,13 @@ NOT_PAGES = {
     # of the portal's pages (tests/api/test_openapi.py checks it is served, tests/e2e/test_api_docs.py that it
     # renders under the CSP).
     "api:docs",
-}
+    # The open API's missions and open data: JSON for software (tests/api/test_missions_api.py and
+    # test_public_api.py call every route).
+    "api-v1:mission_list", "api-v1:mission_detail", "api-v1:mission_update", "api-v1:mission_create",
+    "api-v1:mission_publish_route", "api-v1:mission_close_route",
+    "api-v1:public_mission_list", "api-v1:public_mission_detail",
+    "api-v1:public_structure_list", "api-v1:public_structure_detail",
+}  # fmt: skip
 
 
 class MissingDemoObject(Exception):
