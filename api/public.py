@@ -111,7 +111,7 @@ def query_value(value):
 # --- what every answer says: the licence, the producer -------------------------------------------------------------
 
 
-class Licence(Schema):
+class OpenDataLicence(Schema):
     id: str = Field(description="Identifiant SPDX de la licence.", examples=["etalab-2.0"])
     name: str = Field(description="Nom de la licence.", examples=["Licence Ouverte / Open Licence version 2.0"])
     url: str = Field(description="Texte de la licence.")
@@ -196,7 +196,7 @@ def aware(moment: datetime | None) -> datetime | None:
 router = Router(tags=["Données ouvertes"], auth=None)
 
 
-class OrganisationRef(Schema):
+class MissionOrganisation(Schema):
     id: int = Field(description="Identifiant de la structure (voir /api/v1/public/structures/{id}/).", examples=[12])
     name: str = Field(description="Nom de la structure.", examples=["Banque alimentaire de Lunéville"])
 
@@ -207,7 +207,7 @@ class PublicMission(Schema):
     description: str = Field(description="Description de la mission.")
     domain: Domain = Field(description="Code du domaine d'action (stable).")
     domain_label: str = Field(description="Nom du domaine.", examples=["Aide alimentaire et d'urgence"])
-    organisation: OrganisationRef = Field(description="La structure qui propose la mission.")
+    organisation: MissionOrganisation = Field(description="La structure qui propose la mission.")
     is_remote: bool = Field(description="Mission à distance (appels, aide aux devoirs…), sans commune.")
     commune: str | None = Field(description="Code INSEE de la commune, ou null à distance.", examples=["54329"])
     commune_name: str | None = Field(description="Nom de la commune, ou null à distance.", examples=["Lunéville"])
@@ -223,11 +223,11 @@ class PublicMission(Schema):
 
 
 class PublicMissionDetail(PublicMission):
-    licence: Licence
+    licence: OpenDataLicence
 
 
 class PublicMissionPage(PageInfo):
-    licence: Licence
+    licence: OpenDataLicence
     results: list[PublicMission]
 
 
@@ -344,17 +344,17 @@ def public_mission_detail(request, mission_id: int):
 # --- organisations ---------------------------------------------------------------------------------------------------
 
 
-class Choice(Schema):
+class StructureDomain(Schema):
     code: str = Field(description="Code (stable).")
     label: str = Field(description="Libellé.")
 
 
-class EpciRef(Schema):
+class PublicEpci(Schema):
     siren: str = Field(description="SIREN de l'intercommunalité.", examples=["245400676"])
     name: str = Field(description="Nom de l'intercommunalité.")
 
 
-class CommuneRef(Schema):
+class PublicCommune(Schema):
     insee: str = Field(description="Code INSEE de la commune.", examples=["54329"])
     name: str = Field(description="Nom de la commune.", examples=["Lunéville"])
 
@@ -365,20 +365,20 @@ class PublicStructure(Schema):
     kind_label: str = Field(description="Type de structure.", examples=["Commune ou CCAS"])
     name: str = Field(description="Nom.")
     description: str = Field(description="Présentation publique, en texte libre.")
-    commune: CommuneRef = Field(description="Commune du siège.")
-    domains: list[Choice] = Field(description="Domaines d'action.")
+    commune: PublicCommune = Field(description="Commune du siège.")
+    domains: list[StructureDomain] = Field(description="Domaines d'action.")
     covers_whole_departement: bool = Field(description="Agit dans tout le département.")
-    epcis: list[EpciRef] = Field(description="Intercommunalités où elle agit (vide si tout le département).")
-    communes: list[CommuneRef] = Field(description="Communes où elle agit (vide si tout le département).")
+    epcis: list[PublicEpci] = Field(description="Intercommunalités où elle agit (vide si tout le département).")
+    communes: list[PublicCommune] = Field(description="Communes où elle agit (vide si tout le département).")
     url: str = Field(description="Page publique de la structure dans l'annuaire du portail.")
 
 
 class PublicStructureDetail(PublicStructure):
-    licence: Licence
+    licence: OpenDataLicence
 
 
 class PublicStructurePage(PageInfo):
-    licence: Licence
+    licence: OpenDataLicence
     results: list[PublicStructure]
 
 
