@@ -410,7 +410,8 @@ OPEN_DATA_LICENCE = {
     "id": env_str("OPEN_DATA_LICENCE_ID", "etalab-2.0"),  # its SPDX identifier
     "name": env_str("OPEN_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0"),
     "url": env_str(
-        "OPEN_DATA_LICENCE_URL", "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf"
+        "OPEN_DATA_LICENCE_URL",
+        "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf",
     ),
 }
 
