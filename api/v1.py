@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
-from api import help_requests, tokens
+from api import help_requests, missions, public, tokens
 from api.auth import TokenAuth
 from api.problems import PROBLEM_TYPES, install_handlers, type_uri
 from api.renderers import FrenchJSONRenderer
@@ -108,3 +108,5 @@ install_handlers(api_v1)
 
 api_v1.add_router("/jeton/", tokens.router)
 api_v1.add_router("/demandes/", help_requests.router)
+api_v1.add_router("/missions/", missions.router)
+api_v1.add_router("/public/", public.router)

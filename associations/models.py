@@ -186,6 +186,8 @@ class Mission(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=MissionStatus.choices, default=MissionStatus.DRAFT)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    # What software that imports missions (the open API's `updated_since`) asks: has anything of it changed since?
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     objects = MissionQuerySet.as_manager()
 
@@ -203,6 +205,12 @@ class Mission(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # auto_now is written only when named: a change saved with update_fields (publish, close) is a change too.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     @property
     def place(self) -> str:

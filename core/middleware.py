@@ -149,6 +149,12 @@ class PrivateByDefaultMiddleware:
     })  # fmt: skip
     # The same for everyone, signed in or not, and versioned by its address: cached for a year.
     SHARED_ASSETS = frozenset({"core:brand_css"})
+    # The open API's open data (api/public.py): the same JSON for everyone, token, session or none, answered with its
+    # own `Cache-Control: public` when found; its errors stay private like everything else.
+    OPEN_DATA = frozenset({
+        "api-v1:public_mission_list", "api-v1:public_mission_detail",
+        "api-v1:public_structure_list", "api-v1:public_structure_detail",
+    })  # fmt: skip
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -158,6 +164,8 @@ class PrivateByDefaultMiddleware:
         match = request.resolver_match
         # A form posted back with its errors shows what was typed in it (a name, a phone number): never public.
         if match is not None and match.view_name in self.SHARED_ASSETS:
+            return response
+        if match is not None and match.view_name in self.OPEN_DATA and response.status_code in (200, 304):
             return response
         public = request.method in ("GET", "HEAD") and match is not None and match.view_name in self.PUBLIC_PAGES
         if not public or request.user.is_authenticated:

@@ -406,6 +406,18 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 # How long the first answer to a call with an Idempotency-Key header is kept for a repeat of that call.
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+# The open data of the API (api/public.py): how long an answer is kept, in the portal's cache and (Cache-Control's
+# max-age) by browsers and proxies. The portal's copy follows any change to a mission or an organisation at once (the
+# change gives the cache a new version); the others' copies cannot be recalled, hence a short time.
+OPEN_DATA_CACHE_SECONDS = env_int("OPEN_DATA_CACHE_SECONDS", 60)
+OPEN_DATA_LICENCE = {
+    "id": env_str("OPEN_DATA_LICENCE_ID", "etalab-2.0"),  # its SPDX identifier
+    "name": env_str("OPEN_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0"),
+    "url": env_str(
+        "OPEN_DATA_LICENCE_URL",
+        "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf",
+    ),
+}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

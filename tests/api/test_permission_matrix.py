@@ -7,6 +7,7 @@ organisation A: a token without the scope gets 403, a token of B never gets A's 
 nothing of A's in a list), and nothing of A's personal data ever leaves in a refusal.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from api.v1 import api_v1
 from associations.enums import OrganisationKind
 from requests_app.enums import Source
 from tests.api.factories import ApiTokenFactory, bearer, resident
-from tests.associations.factories import AssociationFactory
+from tests.associations.factories import AssociationFactory, MissionFactory
 from tests.requests_app.factories import HelpRequestFactory
 
 # What organisation A sent or owns, that no other token may read.
@@ -38,12 +39,47 @@ class ApiRule:
     own_objects: bool = False
 
 
+def draft_of_a(world) -> dict:
+    return {"mission_id": MissionFactory(association=world.organisation_a, draft=True).pk}
+
+
+def mission_of_a(world) -> dict:
+    return {"mission_id": MissionFactory(association=world.organisation_a).pk}
+
+
+NEW_MISSION = {
+    "title": "Portage de repas", "domain": "food_emergency", "description": "Livrer les repas du midi.",
+    "commune": "54329", "start_date": "2099-01-01",
+}  # fmt: skip
+
 API_RULES = {
     ("GET", "/api/v1/jeton/"): ApiRule(scope=None),
     ("POST", "/api/v1/demandes/"): ApiRule(scope=Scope.REQUESTS_WRITE, body=lambda world: resident()),
     ("GET", "/api/v1/demandes/"): ApiRule(scope=Scope.REQUESTS_READ),
     ("GET", "/api/v1/demandes/{reference}/"): ApiRule(
         scope=Scope.REQUESTS_READ, kwargs=lambda world: {"reference": world.filed_by_a.reference}, own_objects=True
+    ),
+    # The organisation's missions (api/missions.py).
+    ("GET", "/api/v1/missions/"): ApiRule(scope=Scope.MISSIONS_READ),
+    ("POST", "/api/v1/missions/"): ApiRule(scope=Scope.MISSIONS_WRITE, body=lambda world: NEW_MISSION),
+    ("GET", "/api/v1/missions/{mission_id}/"): ApiRule(
+        scope=Scope.MISSIONS_READ, kwargs=mission_of_a, own_objects=True
+    ),
+    ("PATCH", "/api/v1/missions/{mission_id}/"): ApiRule(
+        scope=Scope.MISSIONS_WRITE, kwargs=mission_of_a, body=lambda world: {"title": "Repris"}, own_objects=True
+    ),
+    ("POST", "/api/v1/missions/{mission_id}/publier/"): ApiRule(
+        scope=Scope.MISSIONS_WRITE, kwargs=draft_of_a, own_objects=True
+    ),
+    ("POST", "/api/v1/missions/{mission_id}/clore/"): ApiRule(
+        scope=Scope.MISSIONS_WRITE, kwargs=mission_of_a, own_objects=True
+    ),
+    # Open data (api/public.py): anyone, token or not.
+    ("GET", "/api/v1/public/missions/"): ApiRule(public=True),
+    ("GET", "/api/v1/public/missions/{mission_id}/"): ApiRule(public=True, kwargs=mission_of_a),
+    ("GET", "/api/v1/public/structures/"): ApiRule(public=True),
+    ("GET", "/api/v1/public/structures/{structure_id}/"): ApiRule(
+        public=True, kwargs=lambda world: {"structure_id": world.organisation_a.pk}
     ),
 }
 
@@ -99,7 +135,8 @@ def call(client, world, caller, method, path, body):
         headers = bearer(world.tokens[caller])
     if method in ("GET", "DELETE"):
         return client.generic(method, path, headers=headers)
-    return client.generic(method, path, data=body, content_type="application/json", headers=headers)
+    # generic() sends its data as given: a dict must be written as JSON here, or every body is a 400.
+    return client.generic(method, path, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 def has_access(rule: ApiRule, caller: str) -> bool:

@@ -76,7 +76,13 @@ NOT_PAGES = {
     # The open API's routes answer software holding a token, in JSON (tests/api); the one that takes an argument
     # is listed here, the others answer the crawler's call with a problem document, which is not a page.
     "api-v1:help_request_detail",
-}
+    # The open API's missions and open data: JSON for software (tests/api/test_missions_api.py and
+    # test_public_api.py call every route).
+    "api-v1:mission_list", "api-v1:mission_detail", "api-v1:mission_update", "api-v1:mission_create",
+    "api-v1:mission_publish_route", "api-v1:mission_close_route",
+    "api-v1:public_mission_list", "api-v1:public_mission_detail",
+    "api-v1:public_structure_list", "api-v1:public_structure_detail",
+}  # fmt: skip
 
 
 class MissingDemoObject(Exception):

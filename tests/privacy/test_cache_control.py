@@ -38,6 +38,12 @@ ADDRESSES = {
     "admin:pairings_pairing_end": lambda w: {"pk": w.pairing_b.pk},
     # The open API's routes that take an argument (tests/api): a request's reference.
     "api-v1:help_request_detail": lambda w: {"reference": w.assigned.reference},
+    "api-v1:mission_detail": lambda w: {"mission_id": w.mission_b.pk},
+    "api-v1:mission_update": lambda w: {"mission_id": w.mission_b.pk},
+    "api-v1:mission_publish_route": lambda w: {"mission_id": w.mission_b.pk},
+    "api-v1:mission_close_route": lambda w: {"mission_id": w.mission_b.pk},
+    "api-v1:public_mission_detail": lambda w: {"mission_id": w.mission_b.pk},
+    "api-v1:public_structure_detail": lambda w: {"structure_id": w.association_b.pk},
     "account_confirm_email": lambda w: {"key": "cle-inconnue"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "cle-inconnue"},
 }  # fmt: skip
@@ -99,6 +105,11 @@ def test_a_page_with_personal_data_is_kept_in_no_cache(client, name):
         pytest.fail(f"{name}: its address takes arguments; say how to build it in ADDRESSES")
     rule = RULES.get(name)
 
+    if name in PrivateByDefaultMiddleware.OPEN_DATA:  # the open API's open data: the same JSON for everyone
+        for role in ("staff", "anonymous"):
+            response = visit(client, world, role, url)
+            assert response.status_code == 200 and not private(response), f"{role} at {url}"
+        return
     if rule is None:  # the admin and the account pages: private to anyone, signed in or not
         for role in ("staff", "anonymous"):
             assert private(visit(client, world, role, url)), f"{role} at {url}"
