@@ -58,6 +58,12 @@ class Event(models.TextChoices):
     PAIRING_PAUSED = "pairing_paused", _("Accompagnement régulier en pause")
     PAIRING_ENDED = "pairing_ended", _("Fin d'un accompagnement régulier")
     PAIRING_CALL = "pairing_call", _("Personne à appeler (accompagnement régulier)")
+    # Issue 20: hand-offs to responders outside the portal (requests_app/handoffs.py).
+    HANDOFF_SENT = "handoff_sent", _("Demande confiée hors portail")
+    HANDOFF_FOLLOW_UP = "handoff_follow_up", _("Lien de suivi d'une demande prise hors portail")
+    HANDOFF_ENDED = "handoff_ended", _("Demande hors portail plus à faire")
+    HANDOFF_UNANSWERED = "handoff_unanswered", _("Relais hors portail sans réponse")
+    HANDOFF_DECLINED = "handoff_declined", _("Relais hors portail impossible")
 
 
 class InboundKind(models.TextChoices):

@@ -99,6 +99,7 @@ class AccessReason(models.TextChoices):
     HOTLINE_LOOKUP = "hotline", _("Recherche par téléphone à l'accueil téléphonique")
     EXPORT = "export", _("Export de données personnelles")
     SEARCH = "search", _("Recherche ou liste filtrée dans l'administration")
+    HANDOFF = "handoff", _("Coordonnées vues par un relais hors portail, par son lien")
 
 
 class CallbackOrigin(models.TextChoices):
@@ -125,3 +126,42 @@ class CallbackOutcome(models.TextChoices):
 # Attempts that did not reach the person: they count towards CALLBACK_MAX_ATTEMPTS. A wrong number ends the
 # callbacks at once: calling it again reaches nobody, so staff must find another way to the person.
 FAILED_OUTCOMES = frozenset({CallbackOutcome.NO_ANSWER, CallbackOutcome.VOICEMAIL, CallbackOutcome.WRONG_NUMBER})
+
+
+class HandOffState(models.TextChoices):
+    """A request handed to a responder outside the portal (requests_app/handoffs.py): sent and waiting for the first
+    answer, taken, then done or impossible; or ended from the portal's side (an agent took it back, the request was
+    cancelled)."""
+
+    SENT = "sent", _("Envoyée, sans réponse")
+    TAKEN = "taken", _("Prise en charge")
+    DONE = "done", _("Faite")
+    DECLINED = "declined", _("Impossible pour eux")
+    ENDED = "ended", _("Reprise ou close par le département")
+
+
+# Hand-offs the responder may still answer: one at most per request (a partial unique index).
+HANDOFF_OPEN_STATES = frozenset({HandOffState.SENT, HandOffState.TAKEN})
+
+
+class HandOffStage(models.TextChoices):
+    """What a hand-off's link answers: the first link takes the request or declines it; taking it sends a second
+    link, which shows the person's contact details and says it is done, or impossible after all."""
+
+    ANSWER = "answer", _("Première réponse")
+    FINAL = "final", _("Réponse finale")
+
+
+class HandOffAnswer(models.TextChoices):
+    """The buttons of the responder's page, as its form posts them."""
+
+    TAKE = "prise_en_charge", _("Je prends en charge")
+    DECLINE = "impossible", _("Impossible pour nous")
+    DONE = "fait", _("C'est fait")
+
+
+# Which answers each link gives: one answer per link.
+HANDOFF_ANSWERS = {
+    HandOffStage.ANSWER: (HandOffAnswer.TAKE, HandOffAnswer.DECLINE),
+    HandOffStage.FINAL: (HandOffAnswer.DONE, HandOffAnswer.DECLINE),
+}
