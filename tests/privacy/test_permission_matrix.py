@@ -20,6 +20,7 @@ from campaigns.services import campaign_create, campaign_sheets_split, campaign_
 from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
+from requests_app.handoffs import help_request_hand_off
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MembershipFactory, MissionFactory
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
@@ -99,6 +100,8 @@ RULES = {
     "requests:cancel": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "requests:track_short": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "associations:invitation": Rule("token", lambda w: {"token": w.invitation.token}),
+    # A responder outside the portal, by the link of its hand-off: before taking it, nothing of the person.
+    "requests:handoff": Rule("token", lambda w: {"token": w.hand_off_token}),
     "requests:intake": Rule("staff"),
     "requests:intake_history": Rule("staff"),
     "pilotage:dashboard": Rule("staff"),
@@ -228,6 +231,13 @@ class World:
             address="9 allée Cachée", description="Il est diabétique, ne sort plus.",
         )  # fmt: skip
         self.routed.route_to(self.association_b)
+        # Handed off outside the portal, not taken yet: its link shows what to decide on, nobody's details.
+        _hand_off, self.hand_off_token = help_request_hand_off(
+            help_request=HelpRequestFactory(status=Status.TRIAGED, requester_name="Roger Confidentiel"),
+            responder_label="CCAS de Toul",
+            responder_email="ccas@toul.fr",
+            by=self.users["staff"],
+        )
         CallerVetting.objects.create(volunteer=volunteer_b)
         called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")
         called = RegisterEntryFactory(
