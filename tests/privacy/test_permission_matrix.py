@@ -232,7 +232,7 @@ class World:
         )  # fmt: skip
         self.routed.route_to(self.association_b)
         # Handed off outside the portal, not taken yet: its link shows what to decide on, nobody's details.
-        _hand_off, self.hand_off_token = help_request_hand_off(
+        self.hand_off, self.hand_off_token = help_request_hand_off(
             help_request=HelpRequestFactory(status=Status.TRIAGED, requester_name="Roger Confidentiel"),
             responder_label="CCAS de Toul",
             responder_email="ccas@toul.fr",
