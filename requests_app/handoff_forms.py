@@ -69,9 +69,9 @@ class HandOffAnswerForm(forms.Form):
     of its stage only (HANDOFF_ANSWERS)."""
 
     # Carried by the button pressed, never drawn as a field.
-    reponse = forms.CharField(required=False, max_length=20)
+    reponse = forms.CharField(required=False)  # checked in clean(): its refusal is the form's, not a field's
     raison = forms.CharField(
-        label=_("Pourquoi ?"),
+        label=_("Raison"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -88,9 +88,7 @@ class HandOffAnswerForm(forms.Form):
         if answer not in self.allowed:
             raise ValidationError(_("Choisissez une des réponses proposées sur cette page."), code="answer")
         if answer == HandOffAnswer.DECLINE and not cleaned.get("raison", "").strip():
-            self.add_error(
-                "raison", _("Dites en quelques mots pourquoi : l'agent en a besoin pour trouver une autre solution.")
-            )
+            self.add_error("raison", _("Dites en quelques mots pourquoi, pour que l'agent trouve une autre solution."))
         return cleaned
 
     @property

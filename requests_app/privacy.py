@@ -2,8 +2,8 @@
 such view to the access log: detail pages, the hotline's lookup, admin searches and filtered lists, exports.
 
 Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
-organisation a request is routed to may, while it holds it. Everyone else sees at most the commune, the help
-type and the time window.
+organisation a request is routed to may, while it holds it; so may a responder outside the portal that took the
+request, through its hand-off's link. Everyone else sees at most the commune, the help type and the time window.
 """
 
 from collections.abc import Iterable, Iterator

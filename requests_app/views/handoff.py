@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.client_ip import client_ip
 from core.forms import status_for
+from core.phones import readable_phone
 from core.ratelimit import allow
 from requests_app.enums import HandOffAnswer, HandOffStage
 from requests_app.handoff_forms import HandOffAnswerForm
@@ -17,11 +18,13 @@ from requests_app.privacy import responder_contact_shown
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    """Nothing of it kept by a browser or a proxy, indexed by a search engine, or named to another site (the token is
-    in the address)."""
+    """Nothing of it kept by a browser or a proxy, indexed by a search engine, or named to another site: the token is
+    in the address. The referrer stays the portal's `same-origin` (the address goes to the portal itself only, whose
+    logs redact it), not `no-referrer`: under that, Chromium sends the page's own form with `Origin: null`, which
+    Django's CSRF check refuses."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -50,13 +53,17 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("requests:handoff", token=answered.next_token)
         context = {"answer": answered.answer, "hand_off": link.hand_off, "answers": HandOffAnswer}
         return private(render(request, "requests_app/handoff/answered.html", context))
+    help_request = link.hand_off.help_request
     context = {
         "link": link,
         "hand_off": link.hand_off,
-        "help_request": link.hand_off.help_request,
+        "help_request": help_request,
         "form": form,
         "answers": HandOffAnswer,
         "taken": link.stage == HandOffStage.FINAL,
         "contact": responder_contact_shown(link),
+        # As dialled in France (06 12 34 56 78), the link to call it in the page.
+        "person_phone": readable_phone(help_request.person_phone),
+        "requester_phone": readable_phone(help_request.requester_phone) if help_request.beneficiary_phone else "",
     }
     return private(render(request, "requests_app/handoff/page.html", context, status=status_for(form)))

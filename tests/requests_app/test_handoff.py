@@ -184,10 +184,10 @@ def test_before_taking_the_page_shows_what_to_decide_on_and_nothing_of_the_perso
     assert "C'est fait" not in content
     assert_nothing_of_the_person(response)
     assert not AccessLog.objects.exists()
-    # Nothing kept by a browser, indexed, or named to another site.
+    # Nothing kept by a browser, indexed, or named to another site (same-origin, not no-referrer: see the view).
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in content
 
 
@@ -371,7 +371,7 @@ def test_impossible_without_a_reason_comes_back_refilled_with_a_french_message(c
 
     assert response.status_code == 400
     content = text(response)
-    assert "Dites en quelques mots pourquoi" in content
+    assert "Raison : Dites en quelques mots pourquoi, pour que l'agent trouve une autre solution." in content
     assert '<details class="mb-4" open>' in content
     assert_nothing_of_the_person(response)
     assert link_find(token).used_at is None
@@ -432,6 +432,22 @@ def test_pages_are_rate_limited_per_address(client, help_request, agent, setting
 
     assert response.status_code == 429 and "Trop de tentatives" in text(response)
     assert_nothing_of_the_person(response)
+
+
+def test_hostile_answers_are_refused_clearly_and_change_nothing(client, help_request, agent):
+    _handed, token = hand_off(help_request, agent)
+
+    for data in (
+        {},
+        {"reponse": "x" * 10_000},
+        {"reponse": "impossible", "raison": "x" * 10_000},
+        {"reponse": "<script>alert(1)</script>", "raison": "<script>alert(1)</script>"},
+    ):
+        response = answer(client, token, data.get("reponse", ""), data.get("raison", ""))
+        assert response.status_code == 400, data
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    assert client.get("/relais/' OR 1=1 --/").status_code == 404
+    assert link_find(token).used_at is None and HandOff.objects.get().state == HandOffState.SENT
 
 
 def test_the_link_s_token_never_reaches_a_log_line():
