@@ -82,11 +82,13 @@ def link_find(token: str) -> HandOffLink | None:
 
 
 def link_dead(link: HandOffLink, now: datetime | None = None) -> LinkDead | None:
-    """Why the link no longer serves, or None while it does."""
-    if link.used_at is not None:
-        return LinkDead.USED
+    """Why the link no longer serves, or None while it does. A hand-off over says so first: to the responder who
+    answered "c'est fait" as to one whose request was taken back. A link used while the hand-off goes on is the first
+    one of a responder who took the request: its page points to the second."""
     if not link.hand_off.is_open:
         return LinkDead.ENDED
+    if link.used_at is not None:
+        return LinkDead.USED
     if link.revoked_at is not None:
         return LinkDead.REPLACED
     if link.expires_at <= (now or timezone.now()):

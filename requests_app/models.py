@@ -824,4 +824,4 @@ class HandOffLink(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_stage_display()} ({self.hand_off_id})"
+        return f"lien n° {self.pk}"

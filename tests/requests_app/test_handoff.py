@@ -324,8 +324,10 @@ def test_done_closes_the_request_as_an_organisation_s_done_does(
     assert help_request.arrival_asked_at is not None
     assert [n.recipient for n in rows(Event.HELP_ARRIVED_ASKED)] == ["+33698765432"]
     again = client.get(page(second))
-    assert again.status_code == 410 and "Ce lien a déjà servi" in text(again)
+    assert again.status_code == 410 and "Cette demande ne vous est plus confiée" in text(again)
     assert_nothing_of_the_person(again)
+    assert answer(client, second, "fait").status_code == 410  # a second tap changes nothing
+    assert HelpRequest.objects.get(pk=help_request.pk).status_changes.filter(to_status=Status.DONE).count() == 1
 
 
 def test_impossible_sends_the_request_back_to_staff_with_the_reason(
