@@ -16,6 +16,7 @@ SECRET_SEGMENTS = [
     (re.compile(r"(/demandes/+suivi/+)[^/]+", re.IGNORECASE), "<token>"),
     (re.compile(r"(/s/+)[^/]+", re.IGNORECASE), "<token>"),
     (re.compile(r"(/invitation/+)[^/]+", re.IGNORECASE), "<token>"),
+    (re.compile(r"(/relais/+)[^/]+", re.IGNORECASE), "<token>"),  # a hand-off's link to a responder
     (re.compile(r"(/sms/+accuses/+ovh/+)[^/]+", re.IGNORECASE), "<token>"),  # OVHcloud's delivery reports
     (re.compile(r"(/confirm-email/+)[^/]+", re.IGNORECASE), "<key>"),
     # ".../key/done/" is the page that follows a reset, not a key.

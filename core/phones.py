@@ -1,5 +1,6 @@
 """Phone numbers as people read them."""
 
+import phonenumbers
 from phonenumber_field.phonenumber import PhoneNumber
 
 
@@ -10,3 +11,16 @@ def readable_phone(number: PhoneNumber | str | None) -> str:
         return ""
     phone = number if isinstance(number, PhoneNumber) else PhoneNumber.from_string(str(number))
     return phone.as_national if phone.country_code == 33 else phone.as_international
+
+
+def mobile_number(number: PhoneNumber | str | None, *, region: str = "FR") -> PhoneNumber | None:
+    """The number when it can receive an SMS (a mobile, or a number its plan does not tell apart), else None: a
+    landline, nothing, or something that is not a number."""
+    if not number:
+        return None
+    try:
+        phone = number if isinstance(number, PhoneNumber) else PhoneNumber.from_string(str(number), region=region)
+    except phonenumbers.NumberParseException:
+        return None
+    mobile_types = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    return phone if phone.is_valid() and phonenumbers.number_type(phone) in mobile_types else None

@@ -63,6 +63,12 @@ class Event(models.TextChoices):
     ORGANISATION_UNASSIGNED = "organisation_unassigned", _("Demande qui n'est plus confiée à la personne")
     ORGANISATION_UNABLE = "organisation_unable", _("La personne ne peut pas s'occuper de la demande")
     ORGANISATION_DONE = "organisation_done", _("Demande terminée par la personne à qui elle était confiée")
+    # Issue 20: hand-offs to responders outside the portal (requests_app/handoffs.py).
+    HANDOFF_SENT = "handoff_sent", _("Demande confiée hors portail")
+    HANDOFF_FOLLOW_UP = "handoff_follow_up", _("Lien de suivi d'une demande prise hors portail")
+    HANDOFF_ENDED = "handoff_ended", _("Demande hors portail plus à faire")
+    HANDOFF_UNANSWERED = "handoff_unanswered", _("Relais hors portail sans réponse")
+    HANDOFF_DECLINED = "handoff_declined", _("Relais hors portail impossible")
 
 
 class InboundKind(models.TextChoices):

@@ -48,6 +48,8 @@ BUDGET_THRESHOLDS = (80, 100)  # percent, the highest first reached is the one t
 ESSENTIAL = frozenset({
     Event.REQUEST_RECEIVED, Event.REQUEST_TAKEN, Event.REQUEST_DONE, Event.REQUEST_ROUTED,
     Event.HELP_ARRIVED_ASKED, Event.SMS_ANSWER, Event.STAFF_SMS, Event.PROPOSAL_CONFIRMED,
+    # The request handed to a responder outside the portal, and the link to say it is done: the help itself.
+    Event.HANDOFF_SENT, Event.HANDOFF_FOLLOW_UP,
 })  # fmt: skip
 # Held back by the budget, a message leaves the next day at this hour rather than at midnight: no SMS wakes anyone.
 AFTER_BUDGET_AT = time(8, 0)

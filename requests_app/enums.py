@@ -104,6 +104,7 @@ class AccessReason(models.TextChoices):
         "org_assigned",
         _("Coordonnées vues par la personne que la structure a chargée de la demande"),
     )
+    HANDOFF = "handoff", _("Coordonnées vues par un relais hors portail, par son lien")
 
 
 class CallbackOrigin(models.TextChoices):
@@ -141,3 +142,42 @@ class AssignmentEnd(models.TextChoices):
     DONE = "done", _("Demande terminée")
     # Handed back to the département, cancelled: the organisation no longer holds the request.
     LEFT_ORGANISATION = "left", _("La structure n'a plus la demande")
+
+
+class HandOffState(models.TextChoices):
+    """A request handed to a responder outside the portal (requests_app/handoffs.py): sent and waiting for the first
+    answer, taken, then done or impossible; or ended from the portal's side (an agent took it back, the request was
+    cancelled)."""
+
+    SENT = "sent", _("Envoyée, sans réponse")
+    TAKEN = "taken", _("Prise en charge")
+    DONE = "done", _("Faite")
+    DECLINED = "declined", _("Impossible pour eux")
+    ENDED = "ended", _("Reprise ou close par le département")
+
+
+# Hand-offs the responder may still answer: one at most per request (a partial unique index).
+HANDOFF_OPEN_STATES = frozenset({HandOffState.SENT, HandOffState.TAKEN})
+
+
+class HandOffStage(models.TextChoices):
+    """What a hand-off's link answers: the first link takes the request or declines it; taking it sends a second
+    link, which shows the person's contact details and says it is done, or impossible after all."""
+
+    ANSWER = "answer", _("Première réponse")
+    FINAL = "final", _("Réponse finale")
+
+
+class HandOffAnswer(models.TextChoices):
+    """The buttons of the responder's page, as its form posts them."""
+
+    TAKE = "prise_en_charge", _("Je prends en charge")
+    DECLINE = "impossible", _("Impossible pour nous")
+    DONE = "fait", _("C'est fait")
+
+
+# Which answers each link gives: one answer per link.
+HANDOFF_ANSWERS = {
+    HandOffStage.ANSWER: (HandOffAnswer.TAKE, HandOffAnswer.DECLINE),
+    HandOffStage.FINAL: (HandOffAnswer.DONE, HandOffAnswer.DECLINE),
+}

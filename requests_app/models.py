@@ -30,6 +30,7 @@ from core.slots import days_and_periods, describe_slots, slot_bit
 from matching.services import proposals_close_live
 from requests_app.enums import (
     CLOSED_STATUSES,
+    HANDOFF_OPEN_STATES,
     NEXT_STEP,
     TAKE_IN_CHARGE_WITHIN,
     TRANSITIONS,
@@ -40,6 +41,8 @@ from requests_app.enums import (
     CallbackOutcome,
     CallbackState,
     ContactChannel,
+    HandOffStage,
+    HandOffState,
     RequesterRelation,
     Source,
     Status,
@@ -793,3 +796,112 @@ class OrganisationAssignment(models.Model):
     def end(self, reason: AssignmentEnd, *, note: str = "") -> None:
         self.ended_at, self.ended_reason, self.ended_note = timezone.now(), reason, note
         self.save(update_fields=["ended_at", "ended_reason", "ended_note"])
+
+
+class HandOffQuerySet(models.QuerySet):
+    def open(self):
+        """Still the responder's to answer (sent or taken)."""
+        return self.filter(state__in=HANDOFF_OPEN_STATES)
+
+    def unanswered(self, now: datetime | None = None):
+        """Sent HANDOFF_ANSWER_HOURS ago or more and never answered, staff not told yet."""
+        cutoff = (now or timezone.now()) - timedelta(hours=settings.HANDOFF_ANSWER_HOURS)
+        return self.filter(state=HandOffState.SENT, created_at__lte=cutoff, alerted_at__isnull=True)
+
+
+class HandOff(models.Model):
+    """A request staff handed to a responder who has no account on the portal (a CCAS's shared mailbox, a food
+    bank's mobile): the responder answers through single-use links (HandOffLink), each answer recorded here and in
+    the request's history. The rules are in requests_app/handoffs.py."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="hand_offs", verbose_name=_("demande")
+    )
+    responder_label = models.CharField(_("confiée à"), max_length=120)
+    responder_email = models.EmailField(_("courriel du relais"), blank=True)
+    responder_phone = PhoneNumberField(_("téléphone du relais"), blank=True)
+    note = models.TextField(_("note de l'agent pour le relais"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confiée par"),
+    )
+    created_at = models.DateTimeField(_("confiée le"), default=timezone.now, editable=False)
+    state = models.CharField(_("état"), max_length=10, choices=HandOffState.choices, default=HandOffState.SENT)
+    taken_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    done_at = models.DateTimeField(_("faite le"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("impossible le"), null=True, blank=True)
+    decline_reason = models.TextField(_("raison donnée par le relais"), max_length=500, blank=True)
+    ended_at = models.DateTimeField(_("reprise ou close le"), null=True, blank=True)
+    # Staff were told that the responder did not answer in HANDOFF_ANSWER_HOURS: once per hand-off.
+    alerted_at = models.DateTimeField(_("agents alertés le"), null=True, blank=True)
+
+    objects = HandOffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("relais hors portail")
+        verbose_name_plural = _("relais hors portail")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_request"],
+                condition=Q(state__in=sorted(HANDOFF_OPEN_STATES)),
+                name="hand_off_one_open_per_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(responder_email="") | ~Q(responder_phone=""), name="hand_off_has_contact"
+            ),
+        ]
+        indexes = [
+            # The reminder's sweep reads the few sent and never answered.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state=HandOffState.SENT, alerted_at__isnull=True),
+                name="hand_off_unanswered",
+            ),
+        ]
+
+    def __str__(self):
+        # Not the request's reference: no query for a title, and the responder's name is what staff look for.
+        return f"relais n° {self.pk} : {self.responder_label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in HANDOFF_OPEN_STATES
+
+    @property
+    def contact_display(self) -> str:
+        """Where its messages go, as staff read it: the address and, or, the number."""
+        phone = str(self.responder_phone.as_national) if self.responder_phone else ""
+        return " — ".join(part for part in (self.responder_email, phone) if part)
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """Its latest answer's time, if any."""
+        times = [moment for moment in (self.taken_at, self.done_at, self.declined_at) if moment]
+        return max(times) if times else None
+
+
+class HandOffLink(models.Model):
+    """One link of a hand-off, for one answer: only the SHA-256 of its token is kept; the token itself is written
+    in the message to the responder and nowhere else. Unusable once used, replaced by a newer link, past
+    `expires_at`, or when its hand-off is over."""
+
+    hand_off = models.ForeignKey(HandOff, on_delete=models.CASCADE, related_name="links", verbose_name=_("relais"))
+    stage = models.CharField(_("pour"), max_length=6, choices=HandOffStage.choices)
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("remplacé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien de relais")
+        verbose_name_plural = _("liens de relais")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"lien n° {self.pk}"

@@ -15,9 +15,18 @@ from django.utils import timezone
 
 from associations.enums import ApplicationStatus
 from associations.models import Association
+from core.phones import mobile_number
+from core.sms import fits_one_sms, gsm7_spelling, links_allowed
 from notifications.enums import Event
 from notifications.models import Notification
-from notifications.outbox import absolute_url, email_add, email_subject, sms_add, staff_email_add
+from notifications.outbox import (
+    absolute_url,
+    email_add,
+    email_subject,
+    render,
+    sms_add,
+    staff_email_add,
+)
 from requests_app.enums import WAITING_STATUSES, CallbackOrigin, ContactChannel, Status, Urgency
 from requests_app.models import Callback, HelpRequest, callback_when
 
@@ -240,3 +249,77 @@ def organisation_done(assignment) -> None:
     """The request is closed: its page is gone, the link is the organisation's space."""
     url = absolute_url("associations:space", assignment.association_id)
     _to_members_but_the_assignee(Event.ORGANISATION_DONE, assignment, url)
+
+
+# --- Hand-offs to responders outside the portal (requests_app/handoffs.py) --------------------------------------
+
+
+def request_taken_by_responder(help_request, *, responder: str) -> None:
+    """A responder outside the portal took the request: someone will call, as when an organisation is given it."""
+    _requester(Event.REQUEST_TAKEN, help_request, responder=responder)
+
+
+HAND_OFF_LINK_EVENTS = {"answer": Event.HANDOFF_SENT, "final": Event.HANDOFF_FOLLOW_UP}
+
+
+def _responder(event: Event, hand_off, **extra) -> None:
+    """To the responder: by email to its address, by SMS to its mobile number. Like every message to someone other
+    than the person helped, no name, address, phone nor words of theirs: the page behind the link gives what the
+    responder may know, when it may."""
+    help_request = hand_off.help_request
+    context = {
+        "hand_off": hand_off,
+        "help_request": help_request,
+        "operator_name": settings.OPERATOR_NAME,
+        "hotline": settings.HOTLINE_PHONE,
+        # Said in the SMS when there is room (_room_for_the_link): the link matters more.
+        "what": f"{help_request.help_type.name}, {help_request.commune.name}",
+        **extra,
+    }
+    if hand_off.responder_email:
+        email_add(event, to=hand_off.responder_email, context=context, help_request=help_request)
+    if mobile := mobile_number(hand_off.responder_phone):
+        sms_add(event, to=mobile, context=_room_for_the_link(event, context), help_request=help_request)
+
+
+def _room_for_the_link(event: Event, context: dict) -> dict:
+    """The help type and commune are left out of the SMS when they leave no room for its link: without the link, an
+    SMS to a responder is of no use (the outbox would otherwise drop the link first)."""
+    with_link = render(event, "sms.txt", {**context, "sms_links": True})
+    if links_allowed() and not (fits_one_sms(with_link) or fits_one_sms(gsm7_spelling(with_link))):
+        return {**context, "what": ""}
+    return context
+
+
+def hand_off_link(hand_off, *, link, token: str) -> None:
+    """A link of the hand-off: the first (take it, or say it is impossible) or the one sent once taken (the person's
+    contact details, "c'est fait")."""
+    _responder(HAND_OFF_LINK_EVENTS[link.stage], hand_off, link=link, url=absolute_url("requests:handoff", token))
+
+
+def hand_off_ended(hand_off) -> None:
+    """The request is no longer the responder's (an agent took it back, it was cancelled): nothing to do."""
+    _responder(Event.HANDOFF_ENDED, hand_off)
+
+
+def _staff_about(event: Event, hand_off) -> None:
+    help_request = hand_off.help_request
+    context = {
+        "hand_off": hand_off,
+        "help_request": help_request,
+        "hours": settings.HANDOFF_ANSWER_HOURS,
+        "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
+    }
+    staff_email_add(event, context=context, help_request=help_request)
+
+
+def hand_off_unanswered(hand_off) -> None:
+    """No answer HANDOFF_ANSWER_HOURS after the hand-off: staff call the responder, send the link again or take the
+    request back."""
+    _staff_about(Event.HANDOFF_UNANSWERED, hand_off)
+
+
+def hand_off_declined(hand_off) -> None:
+    """The responder cannot: the request waits for an agent. Its reason stays on the request's page: it may speak of
+    the person."""
+    _staff_about(Event.HANDOFF_DECLINED, hand_off)

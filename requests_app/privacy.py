@@ -3,8 +3,8 @@ such view to the access log: detail pages, the hotline's lookup, admin searches 
 
 Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
 organisation a request is routed to may, while it holds it, and so may the member or volunteer it passed the
-request to, while it is theirs (requests_app.routing). Everyone else sees at most the commune, the help
-type and the time window.
+request to, while it is theirs (requests_app.routing); so may a responder outside the portal that took the
+request, through its hand-off's link. Everyone else sees at most the commune, the help type and the time window.
 """
 
 from collections.abc import Iterable, Iterator
@@ -16,8 +16,9 @@ from django.http import QueryDict
 from accounts.roles import can_see_contact_details
 from associations.enums import AssociationStatus
 from associations.models import Association
-from requests_app.enums import AccessReason, Status
-from requests_app.models import AccessLog, HelpRequest
+from requests_app.enums import AccessReason, HandOffStage, HandOffState, Status
+from requests_app.handoffs import link_dead
+from requests_app.models import AccessLog, HandOffLink, HelpRequest
 from requests_app.routing import holds_assignment
 from volunteers.models import VolunteerProfile
 
@@ -146,4 +147,33 @@ def contact_shown(request, help_request: HelpRequest, reason: AccessReason) -> b
     if not contact_allowed(request.user, help_request):
         return False
     access_record(request, reason, help_request)
+    return True
+
+
+def responder_may_see_contact(link: HandOffLink) -> bool:
+    """A responder outside the portal sees the person's contact details once it has taken the request: through the
+    hand-off's live second link, while the request is still its (routed, the hand-off taken)."""
+    hand_off = link.hand_off
+    return (
+        link_dead(link) is None
+        and link.stage == HandOffStage.FINAL
+        and hand_off.state == HandOffState.TAKEN
+        and hand_off.help_request.status == Status.ROUTED
+    )
+
+
+def responder_contact_shown(link: HandOffLink) -> bool:
+    """Whether the hand-off's page (/relais/<token>/) may show the contact details; when it may, the showing is
+    logged. The responder has no account: the line names it by its label and address (`user_email`, no `user`),
+    and the page by the hand-off's number, never by the link's token."""
+    if not responder_may_see_contact(link):
+        return False
+    hand_off = link.hand_off
+    AccessLog.objects.create(
+        user=None,
+        user_email=f"{hand_off.responder_label} <{hand_off.contact_display}>"[:254],
+        help_request=hand_off.help_request,
+        reason=AccessReason.HANDOFF,
+        path=f"/relais/<token>/ (relais n° {hand_off.pk})",
+    )
     return True

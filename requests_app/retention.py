@@ -27,6 +27,7 @@ from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import (
     AccessLog,
     CallbackAttempt,
+    HandOff,
     HelpRequest,
     OrganisationAssignment,
     RequestNote,
@@ -70,6 +71,8 @@ def closed_requests_anonymise(now=None) -> int:
             Visit.objects.filter(pairing__help_request__in=ids).update(note="")
             Pairing.objects.filter(help_request__in=ids).update(end_reason="")
             PairingChange.objects.filter(pairing__help_request__in=ids).update(note="")
+            # A hand-off outside the portal keeps who took it and when; what staff and the responder wrote goes.
+            HandOff.objects.filter(help_request__in=ids).update(note="", decline_reason="")
             Notification.objects.filter(help_request__in=ids).delete()
             InboundSms.objects.filter(help_request__in=ids).delete()
         anonymised += len(ids)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from requests_app import arrival, notices
+from requests_app import arrival, handoffs, notices
 from requests_app.retention import retention_apply
 
 
@@ -32,3 +32,10 @@ def alert_overdue_callbacks() -> int:
 def reopen_unanswered_arrivals() -> int:
     """Run by beat every quarter of an hour: "did help arrive?" unanswered in ARRIVAL_ANSWER_HOURS goes to staff."""
     return arrival.unanswered_reopen()
+
+
+@shared_task
+def alert_unanswered_hand_offs() -> int:
+    """Run by beat every quarter of an hour: hand-offs outside the portal unanswered in HANDOFF_ANSWER_HOURS are
+    signalled to staff, once each."""
+    return handoffs.hand_offs_unanswered_alert()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_app.views import intake, public
+from requests_app.views import handoff, intake, public
 
 app_name = "requests"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("s/<token:token>/", public.track_short, name="track_short"),
     path("accueil-telephonique/", intake.console, name="intake"),
     path("accueil-telephonique/historique/", intake.caller_history, name="intake_history"),
+    # A responder outside the portal answers a hand-off here: the link it received is the only key.
+    path("relais/<token:token>/", handoff.respond, name="handoff"),
 ]

@@ -559,3 +559,19 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Hand-offs to responders outside the portal (requests_app/handoffs.py) -------------------------
+# A hand-off's link (/relais/<token>/) serves one answer and expires this long after it was sent: the first link,
+# and the one sent when the responder takes the request (for "c'est fait"). Staff may send a fresh one.
+HANDOFF_LINK_VALID_HOURS = env_int("HANDOFF_LINK_VALID_HOURS", 72)
+# Staff are emailed once, and the request flagged in the queue, when a responder has not answered this long after.
+HANDOFF_ANSWER_HOURS = env_int("HANDOFF_ANSWER_HOURS", 24)
+if HANDOFF_ANSWER_HOURS < 1 or HANDOFF_LINK_VALID_HOURS < 1:
+    raise ImproperlyConfigured("HANDOFF_ANSWER_HOURS and HANDOFF_LINK_VALID_HOURS must be at least 1")
+# Every look at /relais/<token>/ counts against the address it comes from: a guessed token finds nothing anyway
+# (144 random bits), and this keeps anyone from trying many.
+RATE_LIMIT_HANDOFF_LINK = env_str("RATE_LIMIT_HANDOFF_LINK", "30/h")
+CELERY_BEAT_SCHEDULE["alert-unanswered-hand-offs"] = {
+    "task": "requests_app.tasks.alert_unanswered_hand_offs",
+    "schedule": 15 * 60,
+}

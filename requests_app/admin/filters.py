@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Arrondissement, Commune, Epci
 from requests_app.enums import Status
+from requests_app.handoffs import unanswered_hand_off
 from requests_app.models import HelpRequest, callback_due, live_hold
 
 
@@ -97,6 +98,8 @@ SAVED_VIEWS: dict[str, SavedView] = {
     "rappels-dus": SavedView(_("Rappels dus"), lambda request: callback_due(), ordering=("callback_due_at", "pk")),
     "attente-agent": SavedView(_("En attente d'un agent"), lambda request: Q(status=Status.NEEDS_STAFF)),
     "doublons": SavedView(_("Doublons possibles"), lambda request: Q(possible_duplicate_of__isnull=False)),
+    # Handed to a responder outside the portal who has not answered in HANDOFF_ANSWER_HOURS (requests_app/handoffs.py).
+    "relais-sans-reponse": SavedView(_("Relais sans réponse"), lambda request: unanswered_hand_off()),
     "toutes": SavedView(_("Toutes, closes comprises"), _everything, closed_too=True),
 }
 DEFAULT_VIEW = "ouvertes"

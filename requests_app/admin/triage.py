@@ -35,6 +35,7 @@ from requests_app.admin.filters import (
     VulnerabilityFilter,
     saved_view,
 )
+from requests_app.admin.handoffs import HandOffAdminMixin, HandOffInline, hand_off_status_cell
 from requests_app.enums import TAKE_IN_CHARGE_WITHIN, WAITING_STATUSES, AccessReason, Source, Status, Urgency
 from requests_app.models import (
     PRIORITY_ORDERING,
@@ -211,7 +212,7 @@ def triage_outcome(help_request: HelpRequest, proposal: Proposal | None) -> str:
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
+class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     list_display = (
         "reference", "waiting", "urgency_badge", "marks", "help_type_cell", "commune_cell", "channel", "status_cell",
         "holder_cell",
@@ -246,7 +247,8 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
         (_("Suivi"), {"fields": ("routed_to", "possible_duplicate_of", "consent_at")}),
     )  # fmt: skip
     # Callbacks: requests_app/admin/callbacks.py.
-    inlines = [CallbackInline, NewNoteInline, RequestNoteInline, ProposalInline, StatusChangeInline]
+    # Hand-offs outside the portal: requests_app/admin/handoffs.py.
+    inlines = [CallbackInline, NewNoteInline, RequestNoteInline, ProposalInline, HandOffInline, StatusChangeInline]
     action_form = RouteActionForm
 
     actions = ["hold", "release", "triage", "propose", "route", "cancel", "merge_into_original"]
@@ -326,6 +328,7 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
             raise PermissionDenied  # the page shows who asked, where they live and how to reach them
         if help_request is not None:
             extra_context["hold"] = self._hold_context(request, help_request)
+            extra_context["hand_off_box"] = self.hand_off_box(request, help_request)
         if help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
             prefetch_related_objects([c.volunteer for c in ranked], "user", "home_commune")
@@ -484,6 +487,8 @@ class HelpRequestAdmin(SearchAccessLogged, BaseAdmin):
 
     @admin.display(description=_("statut"), ordering="status")
     def status_cell(self, obj):
+        if handed_off := hand_off_status_cell(obj):
+            return handed_off
         return shortened(STATUS_SHORT[obj.status], obj.get_status_display())
 
     @admin.display(description=_("tenue par"), empty_value="")

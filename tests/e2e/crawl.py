@@ -45,8 +45,9 @@ from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
 from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
-from requests_app.enums import AccessReason
-from requests_app.models import Callback, HelpRequest, OrganisationAssignment
+from requests_app.enums import AccessReason, Status
+from requests_app.handoffs import hand_off_link_resend, help_request_hand_off
+from requests_app.models import Callback, HandOff, HelpRequest, OrganisationAssignment
 from requests_app.privacy import access_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,15 @@ def load_demo_data_and_what_it_lacks() -> None:
     campaign_sheets_split(campaign=campaign, callers=[volunteer])
     campaign_start(campaign=campaign)
     campaign.entries.filter(entry__first_name="Henri").update(state=EntryState.UNREACHABLE)
+    # A request handed to a responder outside the portal (its admin pages; each role's Demo sends a fresh link).
+    routable = HelpRequest.objects.filter(status__in=[Status.NEW, Status.TRIAGED]).order_by("-pk").first()
+    help_request_hand_off(
+        help_request=found(routable, "a request that may be handed off"),
+        responder_label="CCAS de Lunéville",
+        responder_email="ccas@exemple.fr",
+        note="Personne connue du CCAS.",
+        by=User.objects.get(email=STAFF_EMAIL),
+    )
 
 
 class Demo:
@@ -229,6 +239,15 @@ class Demo:
         return found(CampaignEntry.objects.for_staff_follow_up().order_by("pk").first(), "a person nobody reached")
 
     @cached_property
+    def hand_off(self) -> HandOff:
+        return found(HandOff.objects.open().order_by("pk").first(), "a request handed off outside the portal")
+
+    @cached_property
+    def hand_off_token(self) -> str:
+        """Only a link's hash is kept: a fresh link for the crawl (the one before it dies)."""
+        return hand_off_link_resend(hand_off=self.hand_off)
+
+    @cached_property
     def help_request(self) -> HelpRequest:
         return found(HelpRequest.objects.order_by("pk").first(), "a help request")
 
@@ -263,6 +282,10 @@ def sheet_page(demo: Demo) -> dict:
 
 def tracking_page(demo: Demo) -> dict:
     return {"token": demo.help_request.tracking_token}
+
+
+def hand_off_buttons(demo: Demo) -> dict:
+    return {"pk": demo.hand_off.help_request_id, "hand_off_pk": demo.hand_off.pk}
 
 
 def email_confirmation(demo: Demo) -> dict:
@@ -331,6 +354,11 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "requests:track": tracking_page,
     "requests:cancel": tracking_page,
     "requests:track_short": tracking_page,
+    "requests:handoff": lambda demo: {"token": demo.hand_off_token},
+    # "Confier hors portail" (a form page in the admin), and the open hand-off's buttons (forms' targets).
+    "admin:requests_app_helprequest_hand_off": lambda demo: {"pk": demo.help_request.pk},
+    "admin:requests_app_helprequest_hand_off_resend": hand_off_buttons,
+    "admin:requests_app_helprequest_hand_off_withdraw": hand_off_buttons,
     # The triage's "propose to this volunteer" button, in the admin.
     "admin:requests_app_helprequest_propose": lambda demo: {
         "pk": demo.help_request.pk,

@@ -15,6 +15,7 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "requests_app.tasks.send_daily_digests",
         "requests_app.tasks.apply_retention",
         "requests_app.tasks.reopen_unanswered_arrivals",
+        "requests_app.tasks.alert_unanswered_hand_offs",
         "pairings.tasks.generate_visits",
         "pairings.tasks.sweep_visits",
         "campaigns.tasks.erase_expired_registers",

@@ -34,6 +34,13 @@ ADDRESSES = {
     "admin:requests_app_callback_attempt": lambda w: {"pk": 0},
     "admin:requests_app_callback_schedule": lambda w: {"help_request_pk": 0},
     "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
+    "admin:requests_app_helprequest_hand_off": lambda w: {"pk": w.assigned.pk},
+    "admin:requests_app_helprequest_hand_off_resend": lambda w: {
+        "pk": w.hand_off.help_request_id, "hand_off_pk": w.hand_off.pk,
+    },
+    "admin:requests_app_helprequest_hand_off_withdraw": lambda w: {
+        "pk": w.hand_off.help_request_id, "hand_off_pk": w.hand_off.pk,
+    },
     "admin:pairings_pairing_pause": lambda w: {"pk": w.pairing_b.pk},
     "admin:pairings_pairing_end": lambda w: {"pk": w.pairing_b.pk},
     # The open API's routes that take an argument (tests/api): a request's reference.

@@ -20,6 +20,7 @@ from campaigns.services import campaign_create, campaign_sheets_split, campaign_
 from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
+from requests_app.handoffs import help_request_hand_off
 from requests_app.routing import routed_request_assign
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.api.factories import ApiTokenFactory
@@ -105,6 +106,8 @@ RULES = {
     "requests:cancel": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "requests:track_short": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "associations:invitation": Rule("token", lambda w: {"token": w.invitation.token}),
+    # A responder outside the portal, by the link of its hand-off: before taking it, nothing of the person.
+    "requests:handoff": Rule("token", lambda w: {"token": w.hand_off_token}),
     "requests:intake": Rule("staff"),
     "requests:intake_history": Rule("staff"),
     "pilotage:dashboard": Rule("staff"),
@@ -260,6 +263,13 @@ class World:
             membership=self.association_b.memberships.get(user=self.users["member_b"]),
             assignee=volunteer_b.user,
             by=self.users["member_b"],
+        )
+        # Handed off outside the portal, not taken yet: its link shows what to decide on, nobody's details.
+        self.hand_off, self.hand_off_token = help_request_hand_off(
+            help_request=HelpRequestFactory(status=Status.TRIAGED, requester_name="Roger Confidentiel"),
+            responder_label="CCAS de Toul",
+            responder_email="ccas@toul.fr",
+            by=self.users["staff"],
         )
         CallerVetting.objects.create(volunteer=volunteer_b)
         called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")

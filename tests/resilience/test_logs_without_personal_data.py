@@ -31,6 +31,7 @@ TOKEN = "Zk3v9QpL2xR7mN4bT8wY1cH6dJ0sA5eF-_gKuVoPiXq"  # the shape of secrets.to
         (f"/s/{TOKEN}/", "/s/<token>/"),
         (f"/s/{TOKEN}", "/s/<token>"),
         (f"/associations/invitation/{TOKEN}/", "/associations/invitation/<token>/"),
+        (f"/relais/{TOKEN[:24]}/", "/relais/<token>/"),  # a hand-off's link to a responder outside the portal
         ("/comptes/confirm-email/MQ:1uX2:abcdef/", "/comptes/confirm-email/<key>/"),
         ("/comptes/password/reset/key/3-cd8f2a-0123456789abcdef/", "/comptes/password/reset/key/<key>/"),
         ("/comptes/password/reset/key/3-set-password/", "/comptes/password/reset/key/<key>/"),
