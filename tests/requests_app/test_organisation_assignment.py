@@ -463,6 +463,8 @@ def test_done_by_a_member_ends_the_assignment_and_tells_the_person(client, organ
     assert OrganisationAssignment.objects.get().ended_reason == AssignmentEnd.DONE
     (told,) = rows(Event.ORGANISATION_UNASSIGNED)
     assert told.recipient == volunteer.email and "est terminée" in told.body
+    # "Prise en charge" is, on this portal, the step where someone takes a request on, not its end.
+    assert "prise en charge" not in told.body and "l'a indiquée comme terminée" in told.body
     assert not rows(Event.ORGANISATION_DONE)
     assert signed_in(volunteer).get(assigned_page(held)).status_code == 404
 
