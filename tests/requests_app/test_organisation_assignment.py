@@ -417,6 +417,20 @@ def test_the_person_sees_nothing_once_no_longer_one_of_the_organisation_s_people
     assert "Paul Bénévole ne fait plus partie de vos membres ni de vos bénévoles acceptés" in page
 
 
+def test_the_members_are_not_told_a_suspended_volunteer_left_them(client, organisation, coordinator, held):
+    """Still accepted on the mission, but suspended by the département: the warning must not say she left."""
+    profile = VolunteerProfileFactory(user__first_name="Paul", user__last_name="Suspendu")
+    ApplicationFactory(mission=MissionFactory(association=organisation), volunteer=profile.user, status="accepted")
+    assign(held, profile.user, by=coordinator)
+    profile.status = "suspended"
+    profile.save()
+
+    assert signed_in(profile.user).get(assigned_page(held)).status_code == 404
+    page = client.get(routed_page(held)).content.decode()
+    assert "Paul Suspendu ne fait plus partie de vos membres ni de vos bénévoles acceptés, ou son compte a été " in page
+    assert "suspendu ou fermé : la demande ne lui est plus accessible." in page
+
+
 def test_the_person_sees_nothing_once_the_organisation_is_suspended(organisation, coordinator, volunteer, held):
     assign(held, volunteer, by=coordinator)
     organisation.suspend("Contrôle en cours")
