@@ -427,7 +427,9 @@ def test_the_members_are_not_told_a_suspended_volunteer_left_them(client, organi
 
     assert signed_in(profile.user).get(assigned_page(held)).status_code == 404
     page = client.get(routed_page(held)).content.decode()
-    assert "Paul Suspendu ne fait plus partie de vos membres ni de vos bénévoles acceptés, ou son compte a été " in page
+    assert (
+        "Paul Suspendu ne fait plus partie de vos membres ni de vos bénévoles acceptés, ou son compte a été " in page
+    )
     assert "suspendu ou fermé : la demande ne lui est plus accessible." in page
 
 
@@ -559,6 +561,22 @@ def test_done_twice_says_it_is_over_rather_than_failing(organisation, coordinato
         routed_request_complete(help_request=held, by=coordinator)
     assignment.refresh_from_db()
     assert assignment.ended_reason == AssignmentEnd.DONE
+
+
+def test_done_by_someone_the_request_was_just_taken_from_is_refused(
+    organisation, coordinator, colleague, volunteer, held
+):
+    """Her page was read before a member passed the request to someone else: her "C'est fait", arriving after,
+    must not close what is now another's (the check is made again under the request's lock)."""
+    read_before = assign(held, volunteer, by=coordinator)
+    assign(held, colleague, by=coordinator)
+
+    with pytest.raises(AssignmentRefused, match="Cette demande ne vous est plus confiée."):
+        routed_request_complete(help_request=held, by=volunteer, assignment=read_before)
+
+    held.refresh_from_db()
+    assert held.status == Status.ROUTED
+    assert OrganisationAssignment.objects.live().get().assignee == colleague
 
 
 # --- Where the person finds them ---------------------------------------------------------------------------------
