@@ -198,11 +198,17 @@ def routed_request_unable(*, assignment: OrganisationAssignment, note: str = "")
 
 
 @transaction.atomic
-def routed_request_complete(*, help_request: HelpRequest, by, note: str = "") -> None:
-    """Done, by a member or by the person it was passed to. The assignment ends with it (HelpRequest.transition); the
-    members are told when that person finished it, the person when a member did."""
+def routed_request_complete(
+    *, help_request: HelpRequest, by, note: str = "", assignment: OrganisationAssignment | None = None
+) -> None:
+    """Done, by a member or by the person it was passed to (`assignment`, as their page read it: refused when it is
+    no longer the live one). The assignment ends with it (HelpRequest.transition); the members are told when that
+    person finished it, the person when a member did."""
     _lock(help_request)
-    assignment = _live(help_request)
+    live = _live(help_request)
+    if assignment is not None and (live is None or live.pk != assignment.pk):
+        raise AssignmentRefused(_("Cette demande ne vous est plus confiée."))
+    assignment = live
     help_request.transition(Status.DONE, by=by, note=note or _("Prise en charge terminée par la structure."))
     arrival.request_done(help_request)
     if assignment is None:

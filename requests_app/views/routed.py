@@ -181,9 +181,12 @@ def assigned_done(request: HttpRequest, reference: str) -> HttpResponse:
     assignment = get_assignment_or_404(request.user, reference)
     try:
         routed_request_complete(
-            help_request=assignment.help_request, by=request.user, note=assignee_completion_note(assignment)
+            help_request=assignment.help_request,
+            by=request.user,
+            note=assignee_completion_note(assignment),
+            assignment=assignment,
         )
-    except TransitionNotAllowed as refusal:
+    except (AssignmentRefused, TransitionNotAllowed) as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(

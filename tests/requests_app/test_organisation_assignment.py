@@ -417,6 +417,22 @@ def test_the_person_sees_nothing_once_no_longer_one_of_the_organisation_s_people
     assert "Paul Bénévole ne fait plus partie de vos membres ni de vos bénévoles acceptés" in page
 
 
+def test_the_members_are_not_told_a_suspended_volunteer_left_them(client, organisation, coordinator, held):
+    """Still accepted on the mission, but suspended by the département: the warning must not say she left."""
+    profile = VolunteerProfileFactory(user__first_name="Paul", user__last_name="Suspendu")
+    ApplicationFactory(mission=MissionFactory(association=organisation), volunteer=profile.user, status="accepted")
+    assign(held, profile.user, by=coordinator)
+    profile.status = "suspended"
+    profile.save()
+
+    assert signed_in(profile.user).get(assigned_page(held)).status_code == 404
+    page = client.get(routed_page(held)).content.decode()
+    assert (
+        "Paul Suspendu ne fait plus partie de vos membres ni de vos bénévoles acceptés, ou son compte a été " in page
+    )
+    assert "suspendu ou fermé : la demande ne lui est plus accessible." in page
+
+
 def test_the_person_sees_nothing_once_the_organisation_is_suspended(organisation, coordinator, volunteer, held):
     assign(held, volunteer, by=coordinator)
     organisation.suspend("Contrôle en cours")
@@ -463,6 +479,8 @@ def test_done_by_a_member_ends_the_assignment_and_tells_the_person(client, organ
     assert OrganisationAssignment.objects.get().ended_reason == AssignmentEnd.DONE
     (told,) = rows(Event.ORGANISATION_UNASSIGNED)
     assert told.recipient == volunteer.email and "est terminée" in told.body
+    # "Prise en charge" is, on this portal, the step where someone takes a request on, not its end.
+    assert "prise en charge" not in told.body and "l'a indiquée comme terminée" in told.body
     assert not rows(Event.ORGANISATION_DONE)
     assert signed_in(volunteer).get(assigned_page(held)).status_code == 404
 
@@ -543,6 +561,22 @@ def test_done_twice_says_it_is_over_rather_than_failing(organisation, coordinato
         routed_request_complete(help_request=held, by=coordinator)
     assignment.refresh_from_db()
     assert assignment.ended_reason == AssignmentEnd.DONE
+
+
+def test_done_by_someone_the_request_was_just_taken_from_is_refused(
+    organisation, coordinator, colleague, volunteer, held
+):
+    """Her page was read before a member passed the request to someone else: her "C'est fait", arriving after,
+    must not close what is now another's (the check is made again under the request's lock)."""
+    read_before = assign(held, volunteer, by=coordinator)
+    assign(held, colleague, by=coordinator)
+
+    with pytest.raises(AssignmentRefused, match="Cette demande ne vous est plus confiée."):
+        routed_request_complete(help_request=held, by=volunteer, assignment=read_before)
+
+    held.refresh_from_db()
+    assert held.status == Status.ROUTED
+    assert OrganisationAssignment.objects.live().get().assignee == colleague
 
 
 # --- Where the person finds them ---------------------------------------------------------------------------------
