@@ -53,8 +53,8 @@ def address_folded() -> Fold:
 
 
 def open_and_named() -> Q:
-    """The requests the index holds, and every query it serves must say so: open ones (retention anonymises only closed
-    requests, whose name and address it erases, but the index says it too)."""
+    """The requests the index holds: open and not anonymised. Retention anonymises closed requests only, but an erased
+    row must never be a candidate whatever happens. A query the index serves must say the same."""
     return ~Q(status__in=sorted(CLOSED_STATUSES)) & Q(anonymised_at__isnull=True)
 
 
