@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base PORT=$(PORT)
 
-.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http bench-hotline
+.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http bench-hotline bench-duplicates
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench-hotline: install services chromium
 
 bench-matching: install services
 	$(BIN)/python bench/matching.py
+
+# The duplicate search (same contact, or similar name and address in the commune) among 100,000 requests, with its plans.
+bench-duplicates: install services
+	$(BIN)/python bench/duplicates.py
 
 # gunicorn with production settings under Locust (saturation per page, then 100 req/s of mixed load).
 bench-http: install services

@@ -76,6 +76,13 @@ TAKEN_IN_CHARGE_STATUSES = frozenset({Status.ASSIGNED, Status.ROUTED})
 WAITING_STATUSES = frozenset({Status.NEW, Status.TRIAGED, Status.PROPOSED, Status.NEEDS_STAFF})
 
 
+class DuplicateReason(models.TextChoices):
+    """Why a new request was flagged as a possible duplicate of an open one (requests_app.services)."""
+
+    CONTACT = "contact", _("même téléphone ou courriel")
+    SIMILAR = "similar", _("nom et adresse proches")
+
+
 class RequesterRelation(models.TextChoices):
     SELF = "self", _("Pour moi-même")
     RELATIVE = "relative", _("Pour un proche")

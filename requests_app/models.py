@@ -41,6 +41,7 @@ from requests_app.enums import (
     CallbackOutcome,
     CallbackState,
     ContactChannel,
+    DuplicateReason,
     HandOffStage,
     HandOffState,
     RequesterRelation,
@@ -48,6 +49,7 @@ from requests_app.enums import (
     Status,
     Urgency,
 )
+from requests_app.similarity import similar_person_index
 from volunteers.models import VolunteerProfile
 
 VOLUNTEER_SUMMARY_MAX_LENGTH = 300
@@ -111,6 +113,16 @@ def callback_due(now=None) -> Q:
     return Q(Exists(_due_callbacks(now)))
 
 
+def contact_match(*, phone: str = "", email: str = "") -> Q | None:
+    """Where this phone number or email appears, as requester or beneficiary; None without either."""
+    condition = Q()
+    if phone:
+        condition |= Q(requester_phone=phone) | Q(beneficiary_phone=phone)
+    if email:
+        condition |= Q(requester_email__iexact=email)
+    return condition or None
+
+
 class HelpRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
@@ -165,12 +177,8 @@ class HelpRequestQuerySet(models.QuerySet):
 
     def from_contact(self, *, phone: str = "", email: str = ""):
         """Requests where this phone number or email appears, as requester or beneficiary."""
-        condition = Q()
-        if phone:
-            condition |= Q(requester_phone=phone) | Q(beneficiary_phone=phone)
-        if email:
-            condition |= Q(requester_email__iexact=email)
-        return self.filter(condition) if condition else self.none()
+        condition = contact_match(phone=phone, email=email)
+        return self.filter(condition) if condition is not None else self.none()
 
     def with_reply_code(self, code: str):
         """The requests whose reference ends with this code (HelpRequest.reply_code), as an SMS quotes it: "9PXD"."""
@@ -262,6 +270,11 @@ class HelpRequest(models.Model):
         related_name="possible_duplicates",
         verbose_name=_("doublon possible de"),
     )
+    # Why it was flagged: the same phone number or email, or a similar name and address in the same commune
+    # (requests_app/similarity.py), which may also be a couple or a namesake next door: staff judge.
+    duplicate_reason = models.CharField(
+        _("motif du doublon possible"), max_length=10, choices=DuplicateReason.choices, blank=True, editable=False
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -312,6 +325,8 @@ class HelpRequest(models.Model):
             # A caller's earlier requests (duplicate flag on every filing, hotline lookup) match the email with
             # iexact, which compares UPPER(email): the plain index of the field cannot serve it.
             models.Index(Upper("requester_email"), name="help_request_email_upper"),
+            # The duplicate flag's other half: a similar name and address among the commune's open requests.
+            similar_person_index(),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,17 +1,21 @@
 """Work on help requests that spans more than one row: filing a request, merging duplicates."""
 
 import hashlib
+import operator
+from functools import reduce
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.services import propose_best
-from requests_app import notices
+from requests_app import notices, similarity
 from requests_app.callbacks import CallbackPlan, callback_schedule, callbacks_move
-from requests_app.enums import Status
-from requests_app.models import HelpRequest, RequestNote, StatusChange
+from requests_app.enums import DuplicateReason, Status
+from requests_app.models import HelpRequest, RequestNote, StatusChange, contact_match
 from requests_app.references import new_reference, new_tracking_token
 
 REFERENCE_ATTEMPTS = 5
@@ -21,44 +25,84 @@ class MergeNotAllowed(Exception):
     pass
 
 
-def possible_duplicate_find(help_request: HelpRequest) -> HelpRequest | None:
-    """The first filed of the open requests from the same phone number or email, if any.
+class DuplicateMatch(NamedTuple):
+    original: HelpRequest
+    reason: DuplicateReason
 
-    First filed, not oldest `created_at`: that is stamped when the request is built, before its filing waits
-    for the contact's lock, so requests filed together would each point at a different one of them.
+
+def possible_duplicate_search(help_request: HelpRequest) -> QuerySet[HelpRequest] | None:
+    """The open requests this one may repeat: those from the same phone number or email first (`by_contact`), then,
+    on PostgreSQL, those for a person of a similar name at a similar address in the same commune
+    (requests_app/similarity.py), each kind in the order filed; None when the request gives nothing to search by.
+    It sets the trigram operator's threshold for the transaction, in which the search must run.
+
+    In the order filed, not by `created_at`: that is stamped when the request is built, before its filing waits for
+    its turn (`duplicate_keys_lock`), so requests filed together would each point at a different one of them.
+    One query for both kinds: the filing makes one more query than a search by contact alone (the threshold), not two.
     """
+    contact = contact_match(phone=str(help_request.requester_phone or ""), email=help_request.requester_email)
+    similar = None
+    if similarity.trigrams_available() and similarity.comparable(help_request):
+        similar = similarity.similar_person_at_address(help_request)
+        similarity.trigram_threshold_set()
+    if contact is None and similar is None:
+        return None
     return (
         HelpRequest.objects.open()
-        .from_contact(phone=str(help_request.requester_phone or ""), email=help_request.requester_email)
+        .filter(anonymised_at__isnull=True)
         .exclude(pk=help_request.pk)
-        .order_by("pk")
-        .first()
+        .filter(reduce(operator.or_, [condition for condition in (contact, similar) if condition is not None]))
+        .annotate(by_contact=Case(When(contact, then=True), default=False) if contact is not None else Value(False))
+        .order_by("-by_contact", "pk")
     )
 
 
-def contact_keys_lock(help_request: HelpRequest) -> None:
-    """Serialises the filing of requests that share a phone number or an email, until the transaction ends.
+def possible_duplicate_find(help_request: HelpRequest) -> DuplicateMatch | None:
+    """The open request this one may repeat, and why (`possible_duplicate_search`). Run in the filing's transaction,
+    after `duplicate_keys_lock`."""
+    search = possible_duplicate_search(help_request)
+    original = search.first() if search is not None else None
+    if original is None:
+        return None
+    return DuplicateMatch(original, DuplicateReason.CONTACT if original.by_contact else DuplicateReason.SIMILAR)
+
+
+def duplicate_keys_lock(help_request: HelpRequest) -> None:
+    """Serialises the filing of requests that could be duplicates of one another, until the transaction ends.
 
     The duplicate flag is a read then a write: without a lock, requests filed at the same instant each look
-    before any of them is saved, and none sees the others. A PostgreSQL advisory lock per contact key makes
-    them look in turn; each key the request is searched by or could be found by (the requester's number and
-    email, the beneficiary's number) is taken, in a fixed order so that two filings never wait on each other.
+    before any of them is saved, and none sees the others. A PostgreSQL advisory lock per key makes them look in
+    turn; each key the request is searched by or could be found by (the requester's number and email, the
+    beneficiary's number) is taken, in a fixed order so that two filings never wait on each other, in one query.
+
+    The commune is a key too when the request can be compared by name and address (`similarity.comparable`). Without
+    it, the daughter on the web form and the neighbour on the phone, filing for the same person at the same instant
+    from two numbers, would each miss the other: no one refused, but two volunteers sent. It makes the filings of one
+    commune wait for each other, a few milliseconds each, at the rate people ask for help: cheap.
     SQLite serialises every write already and has no such lock.
     """
     if connection.vendor != "postgresql":
         return
-    contacts = {
+    keys = {
         f"phone:{help_request.requester_phone or ''}",
         f"phone:{help_request.beneficiary_phone or ''}",
         f"email:{(help_request.requester_email or '').strip().upper()}",
     } - {"phone:", "email:"}
-    keys = sorted(
-        int.from_bytes(hashlib.sha256(f"help-request-contact:{contact}".encode()).digest()[:8], "big", signed=True)
-        for contact in contacts
+    if similarity.comparable(help_request):
+        keys.add(f"commune:{help_request.commune_id}")
+    ordered = sorted(
+        int.from_bytes(hashlib.sha256(f"help-request-duplicate:{key}".encode()).digest()[:8], "big", signed=True)
+        for key in keys
     )
+    if not ordered:
+        return
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        # Taken one after the other as the array unfolds, in its order (WITH ORDINALITY: no sort is even needed).
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) WITH ORDINALITY AS keys(key, position) "
+            "ORDER BY position",
+            [ordered],
+        )
 
 
 @transaction.atomic
@@ -73,8 +117,9 @@ def help_request_create(
     help_request.created_by = created_by
     help_request.tracking_token = new_tracking_token()
     help_request.consent_at = help_request.consent_at or timezone.now()
-    contact_keys_lock(help_request)
-    help_request.possible_duplicate_of = possible_duplicate_find(help_request)
+    duplicate_keys_lock(help_request)
+    if match := possible_duplicate_find(help_request):
+        help_request.possible_duplicate_of, help_request.duplicate_reason = match
     help_request.full_clean(exclude=["reference", "tracking_token", "domain"])
     for attempt in range(REFERENCE_ATTEMPTS):
         help_request.reference = new_reference()

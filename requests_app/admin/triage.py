@@ -36,7 +36,15 @@ from requests_app.admin.filters import (
     saved_view,
 )
 from requests_app.admin.handoffs import HandOffAdminMixin, HandOffInline, hand_off_status_cell
-from requests_app.enums import TAKE_IN_CHARGE_WITHIN, WAITING_STATUSES, AccessReason, Source, Status, Urgency
+from requests_app.enums import (
+    TAKE_IN_CHARGE_WITHIN,
+    WAITING_STATUSES,
+    AccessReason,
+    DuplicateReason,
+    Source,
+    Status,
+    Urgency,
+)
 from requests_app.models import (
     PRIORITY_ORDERING,
     VULNERABILITY_HEADSTART,
@@ -150,6 +158,7 @@ SOURCE_SHORT = {
     Source.PARTNER: _("Partenaire"),
     Source.CAMPAIGN: _("Campagne"),
 }
+DUPLICATE_REASON_SHORT = {DuplicateReason.CONTACT: _("même contact"), DuplicateReason.SIMILAR: _("nom, adresse")}
 VULNERABILITY_MARKS = {
     "lives_alone": _("Seule"),
     "aged_70_plus": _("70+"),
@@ -232,7 +241,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     raw_id_fields = ("possible_duplicate_of",)
     readonly_fields = (
         "reference", "status", "source", "domain", "created_at", "status_changed_at", "created_by", "consent_at",
-        "routed_to", "possible_duplicate_of", "slots",
+        "routed_to", "possible_duplicate_of", "duplicate_reason", "slots",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("reference", "status", "source", "created_at", "status_changed_at", "created_by")}),
@@ -244,7 +253,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
             "help_type", "domain", "description", "volunteer_summary", "urgency", "commune", "address", "slots",
             ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
         )}),
-        (_("Suivi"), {"fields": ("routed_to", "possible_duplicate_of", "consent_at")}),
+        (_("Suivi"), {"fields": ("routed_to", ("possible_duplicate_of", "duplicate_reason"), "consent_at")}),
     )  # fmt: skip
     # Callbacks: requests_app/admin/callbacks.py.
     # Hand-offs outside the portal: requests_app/admin/handoffs.py.
@@ -503,7 +512,18 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
 
     @admin.display(description=_("doublon possible de"))
     def duplicate(self, obj):
-        return obj.possible_duplicate_of.reference if obj.possible_duplicate_of and not obj.is_closed else ""
+        """The request it may repeat, and why: the same contact, or a similar name and address (then staff compare)."""
+        if not obj.possible_duplicate_of or obj.is_closed:
+            return ""
+        if not obj.duplicate_reason:
+            return obj.possible_duplicate_of.reference
+        return format_html(
+            "{} {}",
+            obj.possible_duplicate_of.reference,
+            shortened(
+                DUPLICATE_REASON_SHORT[obj.duplicate_reason], obj.get_duplicate_reason_display(), "entraide-mark"
+            ),
+        )
 
     @admin.display(description=_("créneaux souhaités"))
     def slots(self, obj):

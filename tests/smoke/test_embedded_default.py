@@ -53,6 +53,10 @@ def test_the_embedded_default_migrates_loads_twice_and_serves_pages(embedded_env
     checked = manage(embedded_env, "shell", "-c", PILOTAGE_CHECK).stdout
     assert "dashboard 200 Délai médian" in checked and "export 200 Référence;Reçue le" in checked
 
+    # SQLite has no pg_trgm: the same number still flags a duplicate, a similar name and address does not.
+    flagged = manage(embedded_env, "shell", "-c", DUPLICATES_CHECK).stdout
+    assert "same number: contact" in flagged and "similar name: None" in flagged
+
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -79,6 +83,20 @@ response = client.get("/pilotage/")
 print("dashboard", response.status_code, "Délai médian" if "délai médian" in response.content.decode() else "")
 response = client.get("/pilotage/exports/demandes.csv")
 print("export", response.status_code, b"".join(response.streaming_content).decode()[1:22])
+"""
+
+DUPLICATES_CHECK = """
+from core.models import Commune, HelpType
+from requests_app.models import HelpRequest
+from requests_app.services import help_request_create
+def filed(name, phone):
+    return help_request_create(help_request=HelpRequest(
+        requester_name=name, requester_phone=phone, address="3 rue des Lilas", description="Courses",
+        commune=Commune.objects.get(insee="54395"), help_type=HelpType.objects.get(code="shopping"),
+    ))
+filed("Mme Jeanne Dupont", "+33699999901")
+print("same number:", filed("Marcel Petit", "+33699999901").duplicate_reason)
+print("similar name:", filed("DUPONT Jeanne", "+33699999902").possible_duplicate_of)
 """
 
 
