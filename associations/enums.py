@@ -10,6 +10,12 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Autre structure")
 
 
+# The kinds of organisation whose members file help requests for the people they look after (requests_app.partners):
+# a commune or its CCAS, a home-help service, a service of the département know their residents and their needs, as
+# the hotline would learn them on the phone. An association asks through the hotline or the public form, as anyone.
+PARTNER_KINDS = frozenset({OrganisationKind.COMMUNE, OrganisationKind.HOME_HELP, OrganisationKind.DEPARTEMENT_SERVICE})
+
+
 class AssociationStatus(models.TextChoices):
     PENDING = "pending", _("En attente de validation")
     VALIDATED = "validated", _("Validée")

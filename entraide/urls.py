@@ -5,13 +5,18 @@ import associations.urls
 import core.urls
 import portal.urls
 import portal.volunteer_urls
+import requests_app.partner_urls
 import requests_app.routed_urls
 import volunteers.urls
 
 # Three namespaces gather pages from an app above the one they are named after, which must not import it (the
-# layers are in the README): the organisation's pages of the requests routed to it, the "mon espace" landing, and
-# the volunteer's space (dashboard, proposal pages, own data) beside the profile pages.
-associations_pages = (associations.urls.urlpatterns + requests_app.routed_urls.urlpatterns, associations.urls.app_name)
+# layers are in the README): the organisation's pages of the requests routed to it and of those it filed for its
+# residents, the "mon espace" landing, and the volunteer's space (dashboard, proposal pages, own data) beside the
+# profile pages.
+associations_pages = (
+    associations.urls.urlpatterns + requests_app.routed_urls.urlpatterns + requests_app.partner_urls.urlpatterns,
+    associations.urls.app_name,
+)
 core_pages = (core.urls.urlpatterns + portal.urls.urlpatterns, core.urls.app_name)
 volunteers_pages = (volunteers.urls.urlpatterns + portal.volunteer_urls.urlpatterns, volunteers.urls.app_name)
 

@@ -58,6 +58,9 @@ class Event(models.TextChoices):
     PAIRING_PAUSED = "pairing_paused", _("Accompagnement régulier en pause")
     PAIRING_ENDED = "pairing_ended", _("Fin d'un accompagnement régulier")
     PAIRING_CALL = "pairing_call", _("Personne à appeler (accompagnement régulier)")
+    # Issue 20: requests filed by a partner organisation for a resident (requests_app/notices.py).
+    PARTNER_REQUEST_TAKEN = "partner_request_taken", _("Demande déposée par la structure : prise en charge")
+    PARTNER_REQUEST_DONE = "partner_request_done", _("Demande déposée par la structure : terminée")
 
 
 class InboundKind(models.TextChoices):

@@ -2,8 +2,9 @@
 such view to the access log: detail pages, the hotline's lookup, admin searches and filtered lists, exports.
 
 Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
-organisation a request is routed to may, while it holds it. Everyone else sees at most the commune, the help
-type and the time window.
+organisation a request is routed to may, while it holds it; the organisation that filed it for one of its residents
+may see what its members typed, while it is validated. Everyone else sees at most the commune, the help type and the
+time window.
 """
 
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,12 @@ def contact_allowed(user, help_request: HelpRequest) -> bool:
     if can_see_contact_details(user):
         return True
     if help_request.proposals.revealing_contact().filter(volunteer__user=user).exists():
+        return True
+    if (
+        help_request.filed_by_id is not None
+        and help_request.filed_by.status == AssociationStatus.VALIDATED
+        and help_request.filed_by.memberships.filter(user=user).exists()
+    ):
         return True
     return (
         help_request.status == Status.ROUTED
