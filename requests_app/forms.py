@@ -546,6 +546,13 @@ class PartnerIntakeForm(HelpRequestForm):
         for name, (label, hint) in self.PARTNER_WORDING.items():
             self.fields[name].label, self.fields[name].help_text = label, hint
         self.fields["help_type"].error_messages["required"] = _("Choisissez le type d'aide dont la personne a besoin.")
+        self.fields["description"].error_messages["required"] = _("Décrivez le besoin de la personne.")
+        self.fields["consent"].help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            _("Demandez-le-lui après lui avoir dit à quoi elles serviront."),
+            reverse("core:privacy"),
+            _("Comment ses données sont protégées."),
+        )
         self.fields["preferred_channel"].initial = ContactChannel.PHONE
         # The agent's browser would fill in the agent's own name, phone and address: the resident's are typed.
         for field in self.fields.values():
@@ -555,14 +562,8 @@ class PartnerIntakeForm(HelpRequestForm):
             self.initial.setdefault("commune", organisation.commune)  # a commune's residents live there, mostly
 
     def consent_label(self):
-        return format_html(
-            '{} <a href="{}">{}</a>',
-            _(
-                "La personne est d'accord pour que ces informations soient transmises au département et à qui "
-                "l'aidera."
-            ),
-            reverse("core:privacy"),
-            _("Comment ses données sont protégées (à lui expliquer)."),
+        return _(
+            "La personne est d'accord pour que ces informations soient transmises au département et à qui l'aidera"
         )
 
     def channel_choices(self):

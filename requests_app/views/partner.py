@@ -29,6 +29,12 @@ from requests_app.privacy import contact_shown
 FILED_PER_PAGE = 25
 
 
+def resident_first_name(full_name: str) -> str:
+    """ "Germaine" for "Germaine Petit"; the initials ("R. C.") when the name does not tell the first name from the
+    surname (names.first_name): the surname must not show, and colleagues still tell the rows apart."""
+    return first_name(full_name) or " ".join(f"{word[0].upper()}." for word in full_name.split()[:3])
+
+
 def refused(request: HttpRequest, membership, reason: str) -> HttpResponse:
     """A pending or suspended partner's members are told why they cannot file or follow, rather than a 404: they
     reached the page from their own space."""
@@ -59,7 +65,7 @@ def filed_list(request: HttpRequest, pk: int) -> HttpResponse:
     for help_request in page:
         # The list says whom each request is for by first name only: enough for colleagues to know it, too little to
         # read the person's file over a shoulder. The whole name is on the request's page, in the access log.
-        help_request.resident_first_name = first_name(help_request.beneficiary_name)
+        help_request.resident_first_name = resident_first_name(help_request.beneficiary_name)
         help_request.next_step_for_partner = NEXT_STEP_FOR_PARTNER[help_request.status]
     return render(
         request,

@@ -39,12 +39,14 @@ from campaigns.enums import ConsentBasis, EntryState
 from campaigns.models import CallerVetting, CallSheet, CampaignEntry, Register, RegisterEntry
 from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.converters import DecisionConverter
+from core.models import HelpType
 from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
 from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
 from requests_app.enums import AccessReason
 from requests_app.models import Callback, HelpRequest
+from requests_app.partners import partner_request_file
 from requests_app.privacy import access_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,6 +125,17 @@ def load_demo_data_and_what_it_lacks() -> None:
     campaign_sheets_split(campaign=campaign, callers=[volunteer])
     campaign_start(campaign=campaign)
     campaign.entries.filter(entry__first_name="Henri").update(state=EntryState.UNREACHABLE)
+    # A request the demo organisation (a CCAS) filed for one of its residents: its list and its page.
+    partner_request_file(
+        organisation=organisation,
+        help_request=HelpRequest(
+            beneficiary_name="Germaine Petit", beneficiary_phone="+33600000999", address="12 rue des Lilas",
+            commune=organisation.commune, help_type=HelpType.objects.get(code="shopping"),
+            description="Courses de la semaine : pain, lait, légumes.", lives_alone=True, aged_70_plus=True,
+        ),
+        by=member.user,
+        resident_agreed=True,
+    )  # fmt: skip
 
 
 class Demo:
@@ -173,6 +186,11 @@ class Demo:
     def routed_request(self) -> HelpRequest:
         held = self.organisation.routed_requests.held().order_by("pk")
         return found(held.first(), "a request routed to the demo organisation")
+
+    @cached_property
+    def filed_request(self) -> HelpRequest:
+        filed = self.organisation.filed_requests.order_by("pk")
+        return found(filed.first(), "a request the demo organisation filed for a resident")
 
     @cached_property
     def proposal(self) -> Proposal:
@@ -263,6 +281,9 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
         "decision": DecisionConverter.regex.split("|")[0],
     },
     "associations:invitation": lambda demo: {"token": demo.invitation.token},
+    "associations:filed_requests": organisation_page,
+    "associations:filed_request_new": organisation_page,
+    "associations:filed_request": lambda demo: {"pk": demo.organisation.pk, "reference": demo.filed_request.reference},
     "associations:routed": routed_page,
     "associations:routed_complete": routed_page,
     "associations:routed_hand_back": routed_page,

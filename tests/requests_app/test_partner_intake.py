@@ -298,6 +298,15 @@ def test_the_list_shows_the_organisation_s_requests_with_the_first_name_only(cli
     assert not AccessLog.objects.exists()  # a first name, for the organisation that typed it: not a look at a file
 
 
+def test_a_name_that_does_not_tell_the_first_name_is_listed_by_its_initials(client, ccas, agent):
+    filed(ccas, by=agent, beneficiary_name="Raymond Colin")  # either may be a surname
+
+    content = text(client.get(list_url(ccas)))
+
+    assert "R. C. — Courses" in content
+    assert "Raymond" not in content and "Colin" not in content
+
+
 def test_a_colleague_sees_every_request_the_organisation_filed(client, ccas, agent):
     mine = filed(ccas, by=agent)
     colleague = member_of(ccas, client, MemberRole.MEMBER)
