@@ -466,7 +466,7 @@ class PartnerIntakeForm(HelpRequestForm):
         "address": (_("Son adresse"), _("Facultative. Elle n'est transmise qu'à qui viendra l'aider.")),
         "help_type": (_("Type d'aide"), ""),
         "description": (
-            _("Le besoin"),
+            _("Description du besoin"),
             _(
                 "Ce qu'il faut, pour quand, ce qui aidera sur place (accès, horaires, animaux), et qui appeler si "
                 "elle ne répond pas (2000 caractères au plus). La personne qui l'aidera le lira une fois la demande "
