@@ -8,7 +8,14 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.enums import ApplicationStatus, AssociationStatus, MemberRole, MissionStatus, OrganisationKind
+from associations.enums import (
+    PARTNER_KINDS,
+    ApplicationStatus,
+    AssociationStatus,
+    MemberRole,
+    MissionStatus,
+    OrganisationKind,
+)
 from core.enums import Domain, domain_bit, mask_to_domains
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -74,6 +81,18 @@ class Association(models.Model):
     @property
     def is_validated(self) -> bool:
         return self.status == AssociationStatus.VALIDATED
+
+    @property
+    def is_partner(self) -> bool:
+        """A commune or CCAS, a home-help service or a département service (PARTNER_KINDS): its space has the pages
+        of the requests it files for its residents, which it may use once validated (`may_file_requests`)."""
+        return self.kind in PARTNER_KINDS
+
+    @property
+    def may_file_requests(self) -> bool:
+        """Whether its members may file help requests for the people they look after, from its space or through the
+        API: a partner, validated and not suspended. Its requests are read as `association.filed_requests`."""
+        return self.is_partner and self.is_validated
 
     @property
     def domain_list(self) -> list[str]:

@@ -6,15 +6,20 @@ import associations.urls
 import core.urls
 import portal.urls
 import portal.volunteer_urls
+import requests_app.partner_urls
 import requests_app.routed_urls
 import volunteers.urls
 from api.v1 import api_v1
 
 # Three namespaces gather pages from an app above the one they are named after, which must not import it (the
-# layers are in the README): the organisation's pages of the requests routed to it and of its API tokens, the "mon
-# espace" landing, and the volunteer's space (dashboard, proposal pages, own data) beside the profile pages.
+# layers are in the README): the organisation's pages of the requests routed to it, of those it filed for its
+# residents and of its API tokens, the "mon espace" landing, and the volunteer's space (dashboard, proposal pages,
+# own data) beside the profile pages.
 associations_pages = (
-    associations.urls.urlpatterns + requests_app.routed_urls.urlpatterns + api.space_urls.urlpatterns,
+    associations.urls.urlpatterns
+    + requests_app.routed_urls.urlpatterns
+    + requests_app.partner_urls.urlpatterns
+    + api.space_urls.urlpatterns,
     associations.urls.app_name,
 )
 core_pages = (core.urls.urlpatterns + portal.urls.urlpatterns, core.urls.app_name)

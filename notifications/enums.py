@@ -69,6 +69,9 @@ class Event(models.TextChoices):
     HANDOFF_ENDED = "handoff_ended", _("Demande hors portail plus à faire")
     HANDOFF_UNANSWERED = "handoff_unanswered", _("Relais hors portail sans réponse")
     HANDOFF_DECLINED = "handoff_declined", _("Relais hors portail impossible")
+    # Issue 20: requests filed by a partner organisation for a resident (requests_app/notices.py).
+    PARTNER_REQUEST_TAKEN = "partner_request_taken", _("Demande déposée par la structure : prise en charge")
+    PARTNER_REQUEST_DONE = "partner_request_done", _("Demande déposée par la structure : terminée")
 
 
 class InboundKind(models.TextChoices):

@@ -46,6 +46,20 @@ NEXT_STEP = {
 }
 
 
+# The same, as the organisation that filed the request for one of its residents reads it (requests_app/partners.py):
+# what happens next, and whether it has anything to do.
+NEXT_STEP_FOR_PARTNER = {
+    Status.NEW: _("Un agent du département va l'étudier, en général dans la journée."),
+    Status.TRIAGED: _("Le département cherche la bonne personne pour aider près de chez elle."),
+    Status.PROPOSED: _("Elle a été proposée à un bénévole, qui doit répondre."),
+    Status.ASSIGNED: _("Un bénévole s'en occupe et va contacter la personne."),
+    Status.ROUTED: _("Une structure partenaire s'en occupe et va contacter la personne."),
+    Status.NEEDS_STAFF: _("Un agent du département la reprend pour trouver une autre solution."),
+    Status.DONE: _("Rien à faire. Si la personne a encore besoin d'aide, déposez une nouvelle demande."),
+    Status.CANCELLED: _("Rien à faire. Si la personne a encore besoin d'aide, déposez une nouvelle demande."),
+}
+
+
 class Source(models.TextChoices):
     WEB = "web", _("Formulaire en ligne")
     PHONE = "phone", _("Téléphone")
@@ -112,6 +126,7 @@ class AccessReason(models.TextChoices):
         _("Coordonnées vues par la personne que la structure a chargée de la demande"),
     )
     HANDOFF = "handoff", _("Coordonnées vues par un relais hors portail, par son lien")
+    PARTNER_FILED = "filed", _("Coordonnées vues par la structure qui a déposé la demande")
 
 
 class CallbackOrigin(models.TextChoices):

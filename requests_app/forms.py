@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from associations.enums import OrganisationKind
 from core.enums import DayPeriod, Weekday
 from core.forms import CommuneField, PhoneField
 from core.models import HelpType
@@ -271,6 +272,12 @@ class HelpRequestForm(forms.ModelForm):
         if cleaned.get(HONEYPOT_FIELD):
             # Only a robot fills a field nobody sees; it learns nothing more than a person would.
             raise forms.ValidationError(_("Votre demande n'a pas pu être envoyée. Réessayez, ou appelez-nous."))
+        self.check_contact(cleaned)
+        self.check_recurring(cleaned)
+        return cleaned
+
+    def check_contact(self, cleaned: dict) -> None:
+        """A way to reach the requester, and the one the channel they chose needs."""
         phone, email = cleaned.get("requester_phone"), cleaned.get("requester_email")
         phone_typed = bool(self.data.get(self.add_prefix("requester_phone"), "").strip())
         email_typed = bool(self.data.get(self.add_prefix("requester_email"), "").strip())
@@ -288,12 +295,13 @@ class HelpRequestForm(forms.ModelForm):
             self.add_error(
                 "preferred_channel", _("Un SMS ne peut être envoyé qu'à un portable : choisissez un appel.")
             )
+
+    def check_recurring(self, cleaned: dict) -> None:
         day, period = cleaned.get("recurring_day"), cleaned.get("recurring_period")
         if day is not None and period is None:
             self.add_error("recurring_period", _("Pour une aide chaque semaine, choisissez le moment de la journée."))
         elif day is None and period is not None:
             cleaned["recurring_period"] = None  # a moment without a day asks for nothing regular
-        return cleaned
 
     def contacts(self) -> list[str]:
         """The phone number and the email address given, each counted apart by the rate limit: changing one
@@ -444,6 +452,133 @@ class IntakeForm(HelpRequestForm):
         if not (self.cleaned_data.get("callback") or callback_at):
             return None
         return CallbackPlan(origin=CallbackOrigin.AGENT, due_at=callback_at or timezone.now())
+
+
+class PartnerIntakeForm(HelpRequestForm):
+    """An agent of a commune or CCAS, a home-help service or a département service files a request for one of the
+    people they look after (requests_app/partners.py): the resident is the person helped, the agent and the
+    organisation the requester, which the service records. The agent types, at a desk, what they know from their file
+    or their visit: labels speak to them about "la personne"."""
+
+    # Field: (label, hint). The public form and the console keep their own wording.
+    PARTNER_WORDING = {
+        "commune": (_("Sa commune"), _("Nom ou code postal, par exemple « Lunéville » ou « 54300 ».")),
+        "address": (_("Son adresse"), _("Facultative. Elle n'est transmise qu'à qui viendra l'aider.")),
+        "help_type": (_("Type d'aide"), ""),
+        "description": (
+            _("Description du besoin"),
+            _(
+                "Ce qu'il faut, pour quand, ce qui aidera sur place (accès, horaires, animaux), et qui appeler si "
+                "elle ne répond pas (2000 caractères au plus). La personne qui l'aidera le lira une fois la demande "
+                "acceptée."
+            ),
+        ),
+        "volunteer_summary": (
+            _("Ce que le bénévole peut savoir avant d'accepter"),
+            _(
+                "Facultatif mais conseillé : le besoin en quelques mots, sans nom, adresse ni téléphone. Par "
+                "exemple : « courses pour une personne âgée, une dizaine d'articles, le mardi matin » (300 "
+                "caractères au plus)."
+            ),
+        ),
+        "urgency": (_("Urgence"), ""),
+        # Under the legend "Sa situation", which names the person helped.
+        "lives_alone": (_("Vit seule"), ""),
+        "aged_70_plus": (_("A 70 ans ou plus"), ""),
+        "has_disability": (_("Est en situation de handicap"), ""),
+        "no_internet": (_("N'a pas accès à internet"), ""),
+        "days": (_("Jours qui lui conviennent"), _("Aucun coché : n'importe quel jour.")),
+        "periods": (_("Moments de la journée"), _("Aucun coché : à tout moment.")),
+        "recurring_day": (
+            _("Faut-il cette aide chaque semaine ?"),
+            _("Un appel ou des courses chaque semaine : la même personne s'en chargera chaque semaine."),
+        ),
+        "recurring_period": (_("À quel moment ?"), ""),
+        "preferred_channel": (
+            _("La personne veut-elle être prévenue par SMS ?"),
+            _("Vous, vous êtes prévenu·e par courriel quand la demande est prise en charge, puis terminée."),
+        ),
+    }
+    CHANNEL_CHOICES = [
+        (ContactChannel.PHONE, _("Non, pas de message : qui l'aidera l'appellera")),
+        (ContactChannel.SMS, _("Oui, par SMS sur son portable : la référence, la prise en charge, la fin")),
+    ]
+
+    # The requester is the organisation, filled in by the service; nor is there a robot to catch behind a sign-in, or
+    # a callback to plan: whoever helps the person calls them.
+    requester_relation = requester_name = requester_phone = requester_email = None
+    site_web = callback_periods = None
+
+    beneficiary_name = forms.CharField(
+        label=_("Nom et prénom de la personne"),
+        max_length=120,
+        validators=[validate_plain_name],
+        help_text=_("La personne que vous accompagnez, qui sera aidée."),
+        error_messages={"required": _("Indiquez le nom de la personne à aider.")},
+    )
+    beneficiary_phone = PhoneField(
+        label=_("Son téléphone"),
+        help_text=_(
+            "Le numéro où la joindre : qui l'aidera l'appellera. Si elle n'a pas de téléphone, celui d'un proche, et "
+            "dites-le dans le besoin."
+        ),
+        error_messages={"required": _("Indiquez un téléphone où joindre la personne, ou celui d'un proche.")},
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Recueillez l'accord de la personne avant de déposer la demande : sans lui, rien n'est enregistré."
+            )
+        },
+    )
+
+    class Meta(HelpRequestForm.Meta):
+        fields = [name for name in HelpRequestForm.Meta.fields if not name.startswith("requester_")]
+
+    field_order = [
+        "beneficiary_name", "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus",
+        "has_disability", "no_internet", "help_type", "description", "volunteer_summary", "urgency", "days",
+        "periods", "recurring_day", "recurring_period", "preferred_channel", "consent",
+    ]  # fmt: skip
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, hint) in self.PARTNER_WORDING.items():
+            self.fields[name].label, self.fields[name].help_text = label, hint
+        self.fields["help_type"].error_messages["required"] = _("Choisissez le type d'aide dont la personne a besoin.")
+        self.fields["description"].error_messages["required"] = _("Décrivez le besoin de la personne.")
+        self.fields["consent"].help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            _("Demandez-le-lui après lui avoir dit à quoi elles serviront."),
+            reverse("core:privacy"),
+            _("Comment ses données sont protégées."),
+        )
+        self.fields["preferred_channel"].initial = ContactChannel.PHONE
+        # The agent's browser would fill in the agent's own name, phone and address: the resident's are typed.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.EmailInput):
+                field.widget.attrs["autocomplete"] = "off"
+        if organisation is not None and organisation.kind == OrganisationKind.COMMUNE:
+            self.initial.setdefault("commune", organisation.commune)  # a commune's residents live there, mostly
+
+    def consent_label(self):
+        return _(
+            "La personne est d'accord pour que ces informations soient transmises au département et à qui l'aidera"
+        )
+
+    def channel_choices(self):
+        return self.CHANNEL_CHOICES
+
+    def check_contact(self, cleaned: dict) -> None:
+        phone = cleaned.get("beneficiary_phone")
+        if cleaned.get("preferred_channel") == ContactChannel.SMS and phone and not is_mobile(phone):
+            self.add_error(
+                "preferred_channel",
+                _("Un SMS ne part que vers un portable, et ce numéro n'en est pas un : choisissez « Non »."),
+            )
+
+    def callback_plan(self) -> None:
+        return None  # whoever takes the request calls the person: the hotline has no call to make
 
 
 class CancelForm(forms.Form):

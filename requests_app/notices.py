@@ -65,13 +65,61 @@ def request_received(help_request) -> None:
 
 
 def request_taken(help_request) -> None:
-    """A volunteer accepted the request, or an organisation was given it: someone will call."""
+    """A volunteer accepted the request, or an organisation was given it: someone will call. The organisation that
+    filed it for the person is told too."""
     _requester(Event.REQUEST_TAKEN, help_request, association=help_request.routed_to)
+    if help_request.filed_by_id is not None:
+        partner_request_taken(help_request)
 
 
 def request_done(help_request, *, sms: bool = True) -> None:
-    """`sms` False when the SMS asking whether help arrived says it already (requests_app/arrival.py): one text."""
+    """`sms` False when the SMS asking whether help arrived says it already (requests_app/arrival.py): one text.
+    The organisation that filed it for the person is told too."""
     _requester(Event.REQUEST_DONE, help_request, sms=sms)
+    if help_request.filed_by_id is not None:
+        partner_request_done(help_request)
+
+
+# --- To the organisation that filed the request for one of its residents (requests_app/partners.py) ------------
+
+
+def _filing_organisation(event: Event, help_request, **extra) -> None:
+    """The member who filed the request is told, while they belong to the organisation: they know the person, and
+    in a service of many agents the others would learn to ignore news of residents not theirs. A request its
+    software filed (the API), or whose author has left, is told to every member, so that no one's resident goes
+    unfollowed. Every member sees every request filed in the organisation's space anyway. A suspended organisation
+    hears no more: its pages are closed to it."""
+    organisation = help_request.filed_by
+    if not organisation.is_validated:
+        return
+    context = {
+        "help_request": help_request,
+        "organisation": organisation,
+        "url": absolute_url("associations:filed_request", organisation.pk, help_request.reference),
+        "hotline": settings.HOTLINE_PHONE,
+        **extra,
+    }
+    author = help_request.created_by
+    if author is not None and organisation.memberships.filter(user=author).exists():
+        recipients = [author.email]
+    else:
+        recipients = organisation.member_emails()
+    for address in recipients:
+        email_add(event, to=address, context=context, help_request=help_request)
+
+
+def partner_request_taken(help_request) -> None:
+    """A volunteer accepted the request (named by nothing but "un bénévole"), or the département gave it to an
+    organisation (named). Given back to the organisation that filed it, the request is told as routed (request_routed),
+    not as taken by itself."""
+    association = help_request.routed_to if help_request.status == Status.ROUTED else None
+    if association is not None and association.pk == help_request.filed_by_id:
+        return
+    _filing_organisation(Event.PARTNER_REQUEST_TAKEN, help_request, association=association)
+
+
+def partner_request_done(help_request) -> None:
+    _filing_organisation(Event.PARTNER_REQUEST_DONE, help_request)
 
 
 # --- To organisations -----------------------------------------------------------------------------------------

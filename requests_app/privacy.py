@@ -4,7 +4,8 @@ such view to the access log: detail pages, the hotline's lookup, admin searches 
 Staff who `can_see_contact_details` may; the volunteer whose assignment is live may; the
 organisation a request is routed to may, while it holds it, and so may the member or volunteer it passed the
 request to, while it is theirs (requests_app.routing); so may a responder outside the portal that took the
-request, through its hand-off's link. Everyone else sees at most the commune, the help type and the time window.
+request, through its hand-off's link; the organisation that filed it for one of its residents may see what its
+members typed, while it is validated. Everyone else sees at most the commune, the help type and the time window.
 """
 
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,12 @@ def contact_allowed(user, help_request: HelpRequest) -> bool:
     if can_see_contact_details(user):
         return True
     if help_request.proposals.revealing_contact().filter(volunteer__user=user).exists():
+        return True
+    if (
+        help_request.filed_by_id is not None
+        and help_request.filed_by.status == AssociationStatus.VALIDATED
+        and help_request.filed_by.memberships.filter(user=user).exists()
+    ):
         return True
     if (
         help_request.status == Status.ROUTED

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from api.models import ApiCall
-from associations.enums import AssociationStatus
+from associations.enums import AssociationStatus, OrganisationKind
 from associations.models import Application, NewsItem
 from core.models import Commune
 from matching.enums import ProposalStatus
@@ -212,6 +212,35 @@ def assigned_request(client, rows):
     history(help_request, rows)
     passed_to(volunteer, association, help_request)
     return f"/associations/demandes-confiees/{help_request.reference}/"
+
+
+def partner_with_member(client):
+    """A CCAS and one of its agents, signed in: the pages of the requests it files for its residents."""
+    association = AssociationFactory(kind=OrganisationKind.COMMUNE)
+    return association, member_of(association, client)
+
+
+@page("filed requests", 4)  # the user, the membership, the count, the page
+def filed_requests(client, rows):
+    association, agent = partner_with_member(client)
+    HelpRequestFactory.create_batch(
+        rows, source=Source.PARTNER, filed_by=association, created_by=agent, beneficiary_name="Germaine Petit"
+    )
+    return f"/associations/{association.pk}/demandes-deposees/?etat=en-attente"
+
+
+@page("filed request form", 3)  # the user, the membership, the help types
+def filed_request_form(client, rows):
+    association, _agent = partner_with_member(client)
+    return f"/associations/{association.pk}/demandes-deposees/nouvelle/"
+
+
+@page("filed request", 7)  # 7: the rights checked (membership, no proposal), the access log's INSERT
+def filed_request(client, rows):
+    association, agent = partner_with_member(client)
+    help_request = HelpRequestFactory(source=Source.PARTNER, filed_by=association, created_by=agent)
+    history(help_request, rows, by=agent)
+    return f"/associations/{association.pk}/demandes-deposees/{help_request.reference}/"
 
 
 ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.ASSIGNED}

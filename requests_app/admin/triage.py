@@ -231,7 +231,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
         SavedViewFilter, "status", "urgency", "domain", "help_type", "source", VulnerabilityFilter,
         EpciFilter, ArrondissementFilter, CommuneFilter,
     )  # fmt: skip
-    list_select_related = ("help_type", "commune", "possible_duplicate_of", "held_by")
+    list_select_related = ("help_type", "commune", "possible_duplicate_of", "held_by", "filed_by")
     # A saved view is a step of the work, not a search for someone: alone, it does not write to the access log.
     views_parameters = (SavedViewFilter.parameter_name,)
     search_fields = ("=reference", "=requester_phone", "=beneficiary_phone", "requester_name", "beneficiary_name",
@@ -241,10 +241,12 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     raw_id_fields = ("possible_duplicate_of",)
     readonly_fields = (
         "reference", "status", "source", "domain", "created_at", "status_changed_at", "created_by", "consent_at",
-        "routed_to", "possible_duplicate_of", "duplicate_reason", "slots",
+        "routed_to", "possible_duplicate_of", "duplicate_reason", "slots", "filed_by",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("reference", "status", "source", "created_at", "status_changed_at", "created_by")}),
+        (None, {"fields": (
+            "reference", "status", "source", "filed_by", "created_at", "status_changed_at", "created_by",
+        )}),
         (_("Demandeur et personne aidée"), {"fields": (
             "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
             "beneficiary_phone", "preferred_channel",
@@ -492,6 +494,9 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
 
     @admin.display(description=_("origine"), ordering="source")
     def channel(self, obj):
+        if obj.filed_by_id is not None:
+            filed = _("déposée par %(organisation)s") % {"organisation": obj.filed_by}
+            return shortened(SOURCE_SHORT[obj.source], f"{obj.get_source_display()} : {filed}")
         return shortened(SOURCE_SHORT[obj.source], obj.get_source_display())
 
     @admin.display(description=_("statut"), ordering="status")

@@ -41,6 +41,7 @@ from campaigns.enums import ConsentBasis, EntryState
 from campaigns.models import CallerVetting, CallSheet, CampaignEntry, Register, RegisterEntry
 from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.converters import DecisionConverter
+from core.models import HelpType
 from matching.enums import LIVE_PROPOSAL_STATUSES
 from matching.models import Proposal
 from pairings.models import Pairing, Visit
@@ -48,6 +49,7 @@ from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_E
 from requests_app.enums import AccessReason, Status
 from requests_app.handoffs import hand_off_link_resend, help_request_hand_off
 from requests_app.models import Callback, HandOff, HelpRequest, OrganisationAssignment
+from requests_app.partners import partner_request_file
 from requests_app.privacy import access_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +154,17 @@ def load_demo_data_and_what_it_lacks() -> None:
         note="Personne connue du CCAS.",
         by=User.objects.get(email=STAFF_EMAIL),
     )
+    # A request the demo organisation (a CCAS) filed for one of its residents: its list and its page.
+    partner_request_file(
+        organisation=organisation,
+        help_request=HelpRequest(
+            beneficiary_name="Germaine Petit", beneficiary_phone="+33600000999", address="12 rue des Lilas",
+            commune=organisation.commune, help_type=HelpType.objects.get(code="shopping"),
+            description="Courses de la semaine : pain, lait, légumes.", lives_alone=True, aged_70_plus=True,
+        ),
+        by=member.user,
+        resident_agreed=True,
+    )  # fmt: skip
 
 
 class Demo:
@@ -211,6 +224,11 @@ class Demo:
     def assigned_request(self) -> HelpRequest:
         passed = OrganisationAssignment.objects.live().filter(assignee=self.volunteer).select_related("help_request")
         return found(passed.first(), "a request the demo organisation passed to the demo volunteer").help_request
+
+    @cached_property
+    def filed_request(self) -> HelpRequest:
+        filed = self.organisation.filed_requests.order_by("pk")
+        return found(filed.first(), "a request the demo organisation filed for a resident")
 
     @cached_property
     def proposal(self) -> Proposal:
@@ -320,6 +338,9 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "associations:invitation": lambda demo: {"token": demo.invitation.token},
     "associations:api_tokens": organisation_page,
     "associations:api_token_revoke": lambda demo: {"pk": demo.organisation.pk, "token_pk": demo.api_token.pk},
+    "associations:filed_requests": organisation_page,
+    "associations:filed_request_new": organisation_page,
+    "associations:filed_request": lambda demo: {"pk": demo.organisation.pk, "reference": demo.filed_request.reference},
     "associations:routed": routed_page,
     "associations:routed_complete": routed_page,
     "associations:routed_hand_back": routed_page,

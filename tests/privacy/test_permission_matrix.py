@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from associations.enums import ApplicationStatus, MemberRole
+from associations.enums import ApplicationStatus, MemberRole, OrganisationKind
 from associations.models import Invitation
 from campaigns.enums import EntryState
 from campaigns.models import CallerVetting, CampaignEntry
@@ -21,6 +21,7 @@ from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
 from requests_app.enums import Status
 from requests_app.handoffs import help_request_hand_off
+from requests_app.partners import partner_request_file
 from requests_app.routing import routed_request_assign
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.api.factories import ApiTokenFactory
@@ -47,10 +48,18 @@ VOLUNTEER_B_SECRETS = ["benevole.b@exemple.fr", "77 66 55 44", "677665544"]
 MEMBER_B_SECRETS = ["membre.b@exemple.fr"]
 REGISTER_SECRETS = ["Gisèle Inscrite", "63 21 09 87", "8 sentier du Registre"]
 # The people on the call sheet of volunteer B, vetted for calls, in a running campaign.
+# The resident for whom organisation B (a CCAS) filed a request: its members may see what they typed.
+FILED_SECRETS = ["Ginette Déposée", "4 rue du Dépôt", "62 33 44 55", "662334455", "un chat à nourrir"]
 CALLED_SECRETS = ["Odile Appelée", "64 33 22 11", "644332211", "3 rue du Registre", "clé sous le paillasson",
                   "Henri Injoignable", "64 99 88 11", "649988811"]  # fmt: skip
 ALL_SECRETS = (
-    ASSIGNED_SECRETS + ROUTED_SECRETS + VOLUNTEER_B_SECRETS + MEMBER_B_SECRETS + REGISTER_SECRETS + CALLED_SECRETS
+    ASSIGNED_SECRETS
+    + ROUTED_SECRETS
+    + VOLUNTEER_B_SECRETS
+    + MEMBER_B_SECRETS
+    + REGISTER_SECRETS
+    + CALLED_SECRETS
+    + FILED_SECRETS
 )
 MAY_SEE = {
     "anonymous": [],
@@ -58,7 +67,8 @@ MAY_SEE = {
     # B is also the volunteer organisation B passed its routed request to (an accepted application to its missions).
     "volunteer_b": ASSIGNED_SECRETS + VOLUNTEER_B_SECRETS + CALLED_SECRETS + ROUTED_SECRETS,
     "member_a": [],
-    "member_b": ROUTED_SECRETS + MEMBER_B_SECRETS + ["benevole.b@exemple.fr"],  # B applied to one of its missions
+    # B applied to one of its missions; its organisation filed a request for a resident.
+    "member_b": ROUTED_SECRETS + MEMBER_B_SECRETS + ["benevole.b@exemple.fr"] + FILED_SECRETS,
     "staff": ALL_SECRETS,
 }
 
@@ -182,6 +192,13 @@ RULES = {
     "associations:api_token_revoke": Rule(
         "owned", lambda w: {"pk": w.association_b.pk, "token_pk": w.api_token_b.pk}, "member_b"
     ),
+    # The requests organisation B, a CCAS, filed for its residents: any of its members, nobody else, staff neither
+    # (they read them in the admin).
+    "associations:filed_requests": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:filed_request_new": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:filed_request": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "reference": w.filed.reference}, "member_b"
+    ),
     "volunteers:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:accept": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:decline": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
@@ -227,7 +244,7 @@ class World:
         volunteer_b = VolunteerProfileFactory(user=UserFactory(email="benevole.b@exemple.fr"), phone="+33677665544")
         self.users["volunteer_b"] = volunteer_b.user
         association_a = AssociationFactory()
-        self.association_b = AssociationFactory()
+        self.association_b = AssociationFactory(kind=OrganisationKind.COMMUNE)  # a CCAS: it files requests too
         MembershipFactory(association=association_a, user=self.users["member_a"], role=MemberRole.ADMIN)
         MembershipFactory(association=self.association_b, user=self.users["member_b"], role=MemberRole.ADMIN)
         self.colleague_b = MembershipFactory(association=self.association_b, role=MemberRole.MEMBER)
@@ -271,6 +288,16 @@ class World:
             responder_email="ccas@toul.fr",
             by=self.users["staff"],
         )
+        self.filed = partner_request_file(
+            organisation=self.association_b,
+            help_request=HelpRequestFactory.build(
+                requester_name="", requester_phone="", beneficiary_name="Ginette Déposée",
+                beneficiary_phone="+33662334455", address="4 rue du Dépôt",
+                description="Courses, et un chat à nourrir.",
+            ),
+            by=self.users["member_b"],
+            resident_agreed=True,
+        )  # fmt: skip
         CallerVetting.objects.create(volunteer=volunteer_b)
         called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")
         called = RegisterEntryFactory(
