@@ -108,6 +108,15 @@ def test_without_a_beneficiary_phone_the_detail_page_gives_the_requester_phone(c
     assert 'href="tel:+33611223344"' in content
 
 
+def test_a_requester_phone_given_as_the_only_number_is_shown_once(client, organisation, member):
+    held = routed_to(
+        organisation, requester_name="Karim Martin", requester_phone="+33611223344", beneficiary_name="Jean Durand"
+    )
+    content = client.get(detail(organisation, held.reference)).content.decode()
+    assert content.count('href="tel:+33611223344"') == 1
+    assert "Karim Martin" in content
+
+
 def test_marking_the_request_taken_care_of_closes_it_and_hides_it(client, organisation, member, held):
     response = client.post(complete(organisation, held.reference))
 
