@@ -108,14 +108,14 @@ def _filing_organisation(event: Event, help_request, **extra) -> None:
         email_add(event, to=address, context=context, help_request=help_request)
 
 
-def partner_request_taken(help_request) -> None:
-    """A volunteer accepted the request (named by nothing but "un bénévole"), or the département gave it to an
-    organisation (named). Given back to the organisation that filed it, the request is told as routed (request_routed),
-    not as taken by itself."""
+def partner_request_taken(help_request, *, responder: str = "") -> None:
+    """A volunteer accepted the request (named by nothing but "un bénévole"), the département gave it to an
+    organisation (named), or a responder outside the portal took it (`responder`, named). Given back to the
+    organisation that filed it, the request is told as routed (request_routed), not as taken by itself."""
     association = help_request.routed_to if help_request.status == Status.ROUTED else None
     if association is not None and association.pk == help_request.filed_by_id:
         return
-    _filing_organisation(Event.PARTNER_REQUEST_TAKEN, help_request, association=association)
+    _filing_organisation(Event.PARTNER_REQUEST_TAKEN, help_request, association=association, responder=responder)
 
 
 def partner_request_done(help_request) -> None:
@@ -303,8 +303,11 @@ def organisation_done(assignment) -> None:
 
 
 def request_taken_by_responder(help_request, *, responder: str) -> None:
-    """A responder outside the portal took the request: someone will call, as when an organisation is given it."""
+    """A responder outside the portal took the request: someone will call, as when an organisation is given it. The
+    organisation that filed it for the person is told too."""
     _requester(Event.REQUEST_TAKEN, help_request, responder=responder)
+    if help_request.filed_by_id is not None:
+        partner_request_taken(help_request, responder=responder)
 
 
 HAND_OFF_LINK_EVENTS = {"answer": Event.HANDOFF_SENT, "final": Event.HANDOFF_FOLLOW_UP}

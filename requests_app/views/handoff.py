@@ -62,8 +62,11 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         "answers": HandOffAnswer,
         "taken": link.stage == HandOffStage.FINAL,
         "contact": responder_contact_shown(link),
-        # As dialled in France (06 12 34 56 78), the link to call it in the page.
+        # As dialled in France (06 12 34 56 78), the link to call it in the page. The requester's only when it is
+        # another number: a partner files with the resident's (partners.py), which is not its agent's.
         "person_phone": readable_phone(help_request.person_phone),
-        "requester_phone": readable_phone(help_request.requester_phone) if help_request.beneficiary_phone else "",
+        "requester_phone": readable_phone(help_request.requester_phone)
+        if help_request.beneficiary_phone and help_request.requester_phone != help_request.beneficiary_phone
+        else "",
     }
     return private(render(request, "requests_app/handoff/page.html", context, status=status_for(form)))

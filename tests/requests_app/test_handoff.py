@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from associations.enums import OrganisationKind
 from core.log_redaction import redact_path
 from notifications.enums import Channel, Event
 from requests_app.enums import AccessReason, HandOffStage, HandOffState, Status
@@ -25,9 +26,11 @@ from requests_app.handoffs import (
     link_find,
 )
 from requests_app.models import AccessLog, HandOff, HandOffLink, HelpRequest, TransitionNotAllowed
+from requests_app.partners import partner_request_file
 from requests_app.retention import closed_requests_anonymise
 from requests_app.services import help_request_create
 from tests.accounts.factories import AgentFactory
+from tests.associations.factories import AssociationFactory
 from tests.notifications.messages import rows
 from tests.requests_app.factories import HelpRequestFactory
 
@@ -303,6 +306,24 @@ def taken(client, help_request, agent) -> tuple[HandOff, str]:
     handed, token = hand_off(help_request, agent)
     second = answer(client, token, "prise_en_charge")["Location"].removeprefix("/relais/").strip("/")
     return handed, second
+
+
+def test_a_request_filed_by_a_ccas_shows_the_resident_s_number_once_and_not_as_the_agent_s(client, agent):
+    """A partner files with the resident's number as the one the request is followed by (partners.py): the responder
+    must not read it as the CCAS agent's number beside "Demande faite par"."""
+    ccas = AssociationFactory(name="CCAS de Toul", kind=OrganisationKind.COMMUNE, rna="", siret="21540528100011")
+    built = HelpRequestFactory.build(
+        requester_name="", requester_phone="", reference="", tracking_token="",
+        beneficiary_name="Germaine Lalande", beneficiary_phone="+33623456789", address="4 rue des Acacias",
+    )  # fmt: skip
+    help_request = partner_request_file(organisation=ccas, help_request=built, by=None, resident_agreed=True)
+    help_request.triage()
+    _handed, second = taken(client, help_request, agent)
+
+    content = text(client.get(page(second)))
+
+    assert "Demande faite par" in content and "CCAS de Toul" in content
+    assert content.count("tel:+33623456789") == 1
 
 
 def test_done_closes_the_request_as_an_organisation_s_done_does(

@@ -16,7 +16,8 @@ from core.models import Commune, HelpType
 from matching.services import proposal_accept, proposal_complete, proposal_create
 from notifications.enums import Channel, Event
 from notifications.models import Notification
-from requests_app.enums import AccessReason, ContactChannel, RequesterRelation, Source, Status
+from requests_app.enums import AccessReason, ContactChannel, HandOffAnswer, RequesterRelation, Source, Status
+from requests_app.handoffs import hand_off_answer, help_request_hand_off, link_find
 from requests_app.models import AccessLog, HelpRequest
 from requests_app.partners import FilingRefused, partner_request_file
 from requests_app.routing import routed_request_complete
@@ -444,6 +445,26 @@ def test_the_agent_is_told_when_the_departement_gives_it_to_an_organisation_name
     (taken,) = partner_rows(Event.PARTNER_REQUEST_TAKEN)
     assert taken.recipient == agent.email
     assert "le département l'a confiée à ADMR du Toulois" in taken.body
+    assert_nothing_personal(taken)
+
+
+def test_the_agent_is_told_when_a_responder_outside_the_portal_takes_it(ccas, agent, colleague):
+    help_request = filed(ccas, by=agent)
+    help_request.triage()
+    _hand_off, token = help_request_hand_off(
+        help_request=help_request,
+        responder_label="Banque alimentaire de Toul",
+        responder_email="ba@toul.fr",
+        by=AgentFactory(),
+    )
+    assert partner_rows(Event.PARTNER_REQUEST_TAKEN) == []  # sent, not yet taken
+
+    hand_off_answer(link=link_find(token), answer=HandOffAnswer.TAKE)
+
+    (taken,) = partner_rows(Event.PARTNER_REQUEST_TAKEN)
+    assert taken.recipient == agent.email
+    assert "le département l'a confiée à Banque alimentaire de Toul" in taken.body
+    assert "bénévole" not in taken.body
     assert_nothing_personal(taken)
 
 
