@@ -19,5 +19,6 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "pairings.tasks.generate_visits",
         "pairings.tasks.sweep_visits",
         "campaigns.tasks.erase_expired_registers",
+        "api.tasks.housekeeping",
     }
     assert tasks <= set(app.tasks)
