@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import can_answer_sms
 from core.admin import RecordAdmin
 from core.forms import status_for
+from core.log_redaction import redact_text
 from core.phones import readable_phone
 from notifications.enums import Channel
 from notifications.forms import HandledForm, StaffReplyForm
@@ -102,7 +103,8 @@ def conversation(inbound: InboundSms) -> list[Line]:
         Line(
             at=message.sent_at or message.created_at,
             incoming=False,
-            body=message.body,
+            # A link we sent may be a secret (a tracking or hand-off link): the agent reads the message, not the key.
+            body=redact_text(message.body),
             status=message.get_status_display(),
             event=message.get_event_display(),
         )

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from accounts.roles import can_resend_messages
 from core.admin import RecordAdmin
+from core.log_redaction import redact_text
 from notifications import outbox
 from notifications.models import Notification
 from requests_app.models import AccessLog, StatusChange
@@ -57,10 +58,17 @@ class NotificationAdmin(SearchAccessLogged, RecordAdmin):
     list_select_related = ["help_request"]  # for the access log, read with the page
     actions = ["retry"]
     readonly_fields = [
-        "event", "channel", "recipient", "subject", "body", "help_request", "status", "attempts",
+        "event", "channel", "recipient", "subject", "body_read", "help_request", "status", "attempts",
         "last_error", "created_at", "next_attempt_at", "sent_at", "provider_message_id", "reported_at",
     ]  # fmt: skip
+    exclude = ["body"]
     raw_id_fields = ["help_request"]
+
+    @admin.display(description=_("texte"))
+    def body_read(self, obj):
+        """The text as sent, its links' secrets masked: a tracking link or a hand-off's link opens the person's
+        request to whoever holds it, and the agent reading the record has no business acting in their name."""
+        return redact_text(obj.body)
 
     def requests_shown(self, objects):
         return {message.help_request for message in objects if message.help_request_id}

@@ -134,6 +134,22 @@ def test_a_hand_off_routes_the_request_to_nobody_on_the_portal_and_emails_the_re
     assert token in sent.body
 
 
+def test_staff_reading_the_message_sent_see_its_link_without_the_token(client, help_request, agent):
+    """The outbox keeps the text it must send; an agent reading it in the admin must not be able to open the
+    responder's link (and see the contact as the responder, answer in its name)."""
+    _handed, token = hand_off(help_request, agent)
+    [email] = rows(Event.HANDOFF_SENT)
+    client.force_login(agent)
+
+    response = client.get(reverse("admin:notifications_notification_change", args=[email.pk]))
+
+    assert response.status_code == 200
+    content = text(response)
+    assert token not in content
+    assert "/relais/<token>/" in content
+    assert "Lunéville" in content  # the rest of the message is there to read
+
+
 def test_a_mobile_number_alone_gets_the_link_by_sms_in_one_gsm_message(help_request, agent):
     _handed, token = hand_off(help_request, agent, responder_phone="06 11 22 33 44")
 
