@@ -254,3 +254,12 @@ def test_a_nul_character_anywhere_is_a_validation_error_not_a_500(client, ccas, 
     response = post(client, ccas, resident(**{field: "Nan\x00cy"}))
     assert response.status_code == 422
     assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_a_lone_surrogate_escaped_in_the_json_is_a_400_problem_not_a_500(client, ccas):
+    # "\ud800" is valid JSON but no character: PostgreSQL cannot store it.
+    body = json.dumps(resident(description="Courses \ud800 de la semaine"))
+    response = client.post(URL, data=body, content_type="application/json", headers=bearer(ccas))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert not HelpRequest.objects.exists()
