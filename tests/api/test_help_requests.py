@@ -263,3 +263,10 @@ def test_a_lone_surrogate_escaped_in_the_json_is_a_400_problem_not_a_500(client,
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert not HelpRequest.objects.exists()
+
+
+def test_a_form_sent_instead_of_json_is_a_415_problem_not_a_500(client, ccas):
+    response = client.post(URL, data={"requester_name": "Claire Martin"}, headers=bearer(ccas))  # multipart
+    assert response.status_code == 415
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "application/json" in response.json()["detail"]
