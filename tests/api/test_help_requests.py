@@ -270,3 +270,9 @@ def test_a_form_sent_instead_of_json_is_a_415_problem_not_a_500(client, ccas):
     assert response.status_code == 415
     assert response["Content-Type"].startswith("application/problem+json")
     assert "application/json" in response.json()["detail"]
+
+
+def test_a_page_number_too_large_for_the_database_is_a_422_problem_not_a_500(client, ccas):
+    response = client.get(URL, {"page": 10**20}, headers=bearer(ccas))
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["page"]
