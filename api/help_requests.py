@@ -273,6 +273,14 @@ def file_request(request, body: dict) -> tuple[int, dict, dict]:
     return 201, HelpRequestOut.from_orm(filed).model_dump(), {"Location": location}
 
 
+class FiledRequestsPagination(PageNumberPagination):
+    """ninja's pages, with a last page number that PostgreSQL can still skip to (its OFFSET is a bigint)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000, description="Numéro de la page, à partir de 1.")
+        page_size: int | None = Field(None, ge=1, description="Demandes par page : 50 par défaut, 100 au plus.")
+
+
 @router.get(
     "/",
     auth=TokenAuth(Scope.REQUESTS_READ),
@@ -281,7 +289,7 @@ def file_request(request, body: dict) -> tuple[int, dict, dict]:
     description="Les demandes que la structure du jeton a déposées, les plus récentes d'abord, par pages de 50 "
     "(`?page=2`). Jamais celles d'une autre structure.",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(FiledRequestsPagination, page_size=50)
 def help_request_list(request):
     return filed_requests(request.auth.organisation).order_by("-created_at", "-pk")
 

@@ -23,6 +23,10 @@ class ApiMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PATH):
             return response
+        if response.status_code == 301 and request.method not in ("GET", "HEAD"):
+            # CommonMiddleware's APPEND_SLASH: after a 301, clients send a POST again as a GET, without its body, so
+            # the request is not filed while the software, shown a list, thinks it is. A 308 keeps method and body.
+            response.status_code = 308
         if response.status_code >= 400 and not is_problem(response):
             response = as_problem(request, response)
         api_token = getattr(request, "api_token", None)

@@ -15,6 +15,7 @@ import logging
 from http import HTTPStatus
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -157,6 +158,7 @@ def install_handlers(api) -> None:
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RawPostDataException, on_form_body)
     api.add_exception_handler(Exception, on_unexpected)
 
 
@@ -188,6 +190,13 @@ def on_http_error(request, exc: HttpError):
 
 def on_not_found(request, exc: Http404):
     return problem_response(request, 404)
+
+
+def on_form_body(request, exc: RawPostDataException):
+    # A multipart form's body is read by core's middleware as a stream (RejectNulBytesMiddleware), so it cannot be
+    # read again as JSON: a form sent instead of JSON, which no route takes.
+    detail = _("Le corps de la requête doit être un objet JSON, envoyé avec « Content-Type: application/json ».")
+    return problem_response(request, 415, detail)
 
 
 def on_unexpected(request, exc: Exception):

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from api import help_requests, missions, public, tokens
 from api.auth import TokenAuth
+from api.parsers import UnicodeJSONParser
 from api.problems import PROBLEM_TYPES, install_handlers, type_uri
 from api.renderers import FrenchJSONRenderer
 
@@ -103,6 +104,7 @@ api_v1 = OpenApi(
     docs_url=None,  # the documentation page is /api/docs/ (api.urls), outside the versioned prefix
     auth=TokenAuth(),
     renderer=FrenchJSONRenderer(),
+    parser=UnicodeJSONParser(),
 )
 install_handlers(api_v1)
 

@@ -1,8 +1,10 @@
 import pytest
 
 from api.models import ApiCall, ApiToken
+from associations.enums import OrganisationKind
 from core.models import RateLimitCounter
-from tests.api.factories import ApiTokenFactory, bearer
+from requests_app.models import HelpRequest
+from tests.api.factories import ApiTokenFactory, bearer, resident
 from tests.resilience.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,15 @@ def test_an_error_rewritten_as_a_problem_keeps_the_portals_headers(client):
     response = client.get("/api/v1/nulle-part/")
     assert "no-store" in response["Cache-Control"] and response["Content-Security-Policy"]
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_post_without_the_final_slash_is_redirected_keeping_its_method_and_body(client):
+    """CommonMiddleware's 301 would have the client send it again as a GET: the request would not be filed and the
+    software, shown the list, would think it was."""
+    token = ApiTokenFactory(organisation__kind=OrganisationKind.COMMUNE)
+    response = client.post("/api/v1/demandes", resident(), content_type="application/json", headers=bearer(token))
+    assert (response.status_code, response["Location"]) == (308, "/api/v1/demandes/")
+    followed = client.post(
+        "/api/v1/demandes", resident(), content_type="application/json", headers=bearer(token), follow=True
+    )
+    assert followed.status_code == 201 and HelpRequest.objects.filter(filed_by=token.organisation).count() == 1

@@ -254,3 +254,25 @@ def test_a_nul_character_anywhere_is_a_validation_error_not_a_500(client, ccas, 
     response = post(client, ccas, resident(**{field: "Nan\x00cy"}))
     assert response.status_code == 422
     assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_a_lone_surrogate_escaped_in_the_json_is_a_400_problem_not_a_500(client, ccas):
+    # "\ud800" is valid JSON but no character: PostgreSQL cannot store it.
+    body = json.dumps(resident(description="Courses \ud800 de la semaine"))
+    response = client.post(URL, data=body, content_type="application/json", headers=bearer(ccas))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert not HelpRequest.objects.exists()
+
+
+def test_a_form_sent_instead_of_json_is_a_415_problem_not_a_500(client, ccas):
+    response = client.post(URL, data={"requester_name": "Claire Martin"}, headers=bearer(ccas))  # multipart
+    assert response.status_code == 415
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "application/json" in response.json()["detail"]
+
+
+def test_a_page_number_too_large_for_the_database_is_a_422_problem_not_a_500(client, ccas):
+    response = client.get(URL, {"page": 10**20}, headers=bearer(ccas))
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["page"]

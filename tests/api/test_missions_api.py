@@ -306,3 +306,10 @@ def test_the_list_reads_a_fixed_number_of_rows(client, token, django_assert_max_
     # The token with its organisation, its last use, the call log; the count and the page with communes and counts.
     with django_assert_max_num_queries(5):
         assert len(client.get(URL, {"page_size": 100}, headers=bearer(token)).json()["results"]) == rows
+
+
+def test_a_lone_surrogate_escaped_in_the_json_is_a_problem_not_an_error(client, token):
+    # "\udfff" is valid JSON but no character: PostgreSQL cannot store it.
+    response = post(client, token, URL, valid(title="Colis \udfff"))
+    assert_problem(response, 400)
+    assert not Mission.objects.exists()
