@@ -210,7 +210,8 @@ def filed_requests(organisation):
 IDEMPOTENCY_KEY_DESCRIPTION = (
     "Une clé choisie par le logiciel pour ce dépôt (par exemple un UUID), 255 caractères au plus. Renvoyer la même "
     "requête avec la même clé, après une coupure réseau, renvoie la première réponse sans rien déposer de nouveau ; "
-    "la même clé avec un autre contenu est refusée (422). Les clés sont gardées 24 heures, pour chaque jeton."
+    "la même clé avec un autre contenu est refusée (422). Les clés sont gardées "
+    f"{settings.IDEMPOTENCY_KEY_HOURS} heures, pour chaque jeton."
 )
 
 

@@ -43,3 +43,11 @@ def test_every_operation_documents_its_errors_as_problem_documents(client):
             "$ref": "#/components/schemas/Problem"
         }
     assert post["parameters"][0]["name"] == "Idempotency-Key"
+
+
+def test_the_idempotency_key_says_how_long_keys_are_kept_as_the_setting_does(client, settings):
+    document = client.get("/api/v1/openapi.json").json()
+    [header] = [
+        p for p in document["paths"]["/api/v1/demandes/"]["post"]["parameters"] if p["name"] == "Idempotency-Key"
+    ]
+    assert f"{settings.IDEMPOTENCY_KEY_HOURS} heures" in header["description"]
