@@ -142,14 +142,28 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
     application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])
+    if accept:
+        places_changed(mission)
     application.mission = mission
     notices.application_decided(application)  # the mission page promised the answer by email
     return application
 
 
+@transaction.atomic
 def application_withdraw(*, application: Application) -> Application:
     if application.status not in (ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED):
         raise AssociationError(_("Cette candidature n'est plus active."))
+    was_accepted = application.status == ApplicationStatus.ACCEPTED
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status"])
+    if was_accepted:
+        places_changed(application.mission)
     return application
+
+
+def places_changed(mission: Mission) -> None:
+    """An application accepted, or an accepted one withdrawn, changes the mission's places left: a change of the
+    mission for whoever imports what changed since a moment (the open data's `updated_since`). One UPDATE, without
+    saving the mission's other fields over a concurrent edit."""
+    mission.updated_at = timezone.now()
+    Mission.objects.filter(pk=mission.pk).update(updated_at=mission.updated_at)

@@ -13,7 +13,7 @@ from api.models import ApiCall
 from associations import listing
 from associations.enums import ApplicationStatus, MissionStatus, OrganisationKind
 from associations.models import Mission
-from associations.services import mission_close, mission_publish
+from associations.services import application_decide, application_withdraw, mission_close, mission_publish
 from core.cache import RedisWithDatabaseFallback
 from core.enums import Domain, domains_to_mask
 from core.models import Commune, Epci
@@ -171,6 +171,27 @@ def test_missions_updated_since_a_moment_for_an_incremental_import(client):
     assert sorted(titles(client.get(MISSIONS, {"updated_since": yesterday.isoformat()}))) == [
         "Ancienne, corrigée", recent.title,
     ]  # fmt: skip
+
+
+def test_an_application_accepted_or_withdrawn_after_acceptance_is_a_change_since_a_moment(client):
+    """The places left change with no field of the mission saved: an incremental import must still see it."""
+    mission = MissionFactory(volunteers_needed=2)
+    application = ApplicationFactory(mission=mission)
+    this_morning = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def changed_since_this_morning() -> dict:
+        response = client.get(MISSIONS, {"updated_since": this_morning.isoformat()})
+        assert response.status_code == 200
+        return {found["id"]: found["places_left"] for found in response.json()["results"]}
+
+    Mission.objects.filter(pk=mission.pk).update(updated_at=this_morning - timedelta(hours=12))
+    assert changed_since_this_morning() == {}
+    application = application_decide(application=application, accept=True, by=None)
+    assert changed_since_this_morning() == {mission.pk: 1}
+
+    Mission.objects.filter(pk=mission.pk).update(updated_at=this_morning - timedelta(hours=12))
+    application_withdraw(application=application)
+    assert changed_since_this_morning() == {mission.pk: 2}
 
 
 def test_structures_filtered_by_where_they_act_domain_and_kind(client):
