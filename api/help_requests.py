@@ -22,7 +22,6 @@ from api.enums import Scope
 from api.forms import ApiHelpRequestForm
 from api.idempotency import idempotent
 from api.problems import Problem
-from associations.enums import PARTNER_KINDS
 from core import ratelimit
 from requests_app.enums import Source
 from requests_app.models import HelpRequest, StatusChange
@@ -231,7 +230,7 @@ def help_request_file(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION),
 ):
     organisation = request.auth.organisation
-    if organisation.kind not in PARTNER_KINDS:
+    if not organisation.is_partner:
         raise Problem(
             403,
             _(
