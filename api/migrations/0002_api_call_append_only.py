@@ -3,36 +3,10 @@ migration 0003): only lines older than ACCESS_LOG_DAYS may go."""
 
 from django.db import migrations
 
-CREATE = """
-CREATE FUNCTION api_apicall_append_only() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' AND OLD.at < now() - interval '365 days' THEN
-        RETURN OLD;
-    END IF;
-    RAISE EXCEPTION 'api_apicall is append-only';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER api_apicall_append_only
-    BEFORE UPDATE OR DELETE ON api_apicall
-    FOR EACH ROW EXECUTE FUNCTION api_apicall_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS api_apicall_append_only ON api_apicall;
-DROP FUNCTION IF EXISTS api_apicall_append_only();
-"""
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+from core.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):
     dependencies = [("api", "0001_tokens_and_call_log")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [append_only_trigger("api_apicall")]
