@@ -15,6 +15,11 @@ WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them. The lock carries pip hashes,
 # which turns on pip's hash-checking mode: every wheel is verified.
+# Pango and a font for WeasyPrint, which draws the printable mission order as a PDF (orders/).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 

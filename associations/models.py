@@ -194,6 +194,17 @@ class Mission(models.Model):
     commune = models.ForeignKey(
         "core.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("commune")
     )
+    # The kind of help, when the mission is one (childcare, shopping): its vetting and minimum age then apply to
+    # applications as to proposals.
+    help_type = models.ForeignKey(
+        "core.HelpType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("type d'aide"),
+        help_text=_("Facultatif. Une garde d'enfants exige par exemple un justificatif vérifié."),
+    )
     is_remote = models.BooleanField(_("à distance"), default=False)
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True, help_text=_("Vide : mission sans date de fin."))

@@ -11,6 +11,15 @@ class Domain(models.TextChoices):
     LOCAL_SOLIDARITY = "local_solidarity", _("Solidarité de proximité")
 
 
+class Vetting(models.IntegerChoices):
+    """What staff must have checked before a volunteer is offered a help type, from least to most: a help type asks
+    for one level, and a volunteer holds every level up to the highest her valid checked documents give."""
+
+    NONE = 0, _("aucune vérification")
+    IDENTITY = 1, _("identité vérifiée")
+    DOCUMENT = 2, _("justificatif vérifié (extrait de casier judiciaire)")
+
+
 class Proximity(models.IntegerChoices):
     """How close two communes are, from nearest to farthest; the order is what matching relies on."""
 

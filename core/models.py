@@ -1,9 +1,10 @@
 import unicodedata
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.enums import Domain, Proximity
+from core.enums import Domain, Proximity, Vetting
 
 
 def search_key(text: str) -> str:
@@ -146,6 +147,25 @@ class HelpType(models.Model):
         _("possible à distance"), default=False, help_text=_("Aucun déplacement nécessaire (appel, soutien scolaire).")
     )
     needs_vehicle_hint = models.BooleanField(_("véhicule utile"), default=False)
+    # Trust and safety (README, "Vetted volunteers"): hard filters of the matching and of mission applications.
+    vetting = models.PositiveSmallIntegerField(
+        _("vérification exigée"),
+        choices=Vetting.choices,
+        default=Vetting.NONE,
+        help_text=_("Ce que l'équipe doit avoir vérifié avant de proposer cette aide à un bénévole."),
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        _("âge minimum"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(18), MaxValueValidator(99)],
+        help_text=_("Vide : 18 ans, comme pour toute aide. Au-delà, l'année de naissance du bénévole est exigée."),
+    )
+    allows_advances = models.BooleanField(
+        _("avance de frais possible"),
+        default=False,
+        help_text=_("Le bénévole peut avancer l'argent des courses et en demander le remboursement sur justificatif."),
+    )
     is_active = models.BooleanField(_("proposé sur le formulaire"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from core.enums import Domain
+from core.enums import Domain, Vetting
 from core.models import Arrondissement, Commune, Epci, HelpType, search_key
 from core.territories import territory_file
 
@@ -24,6 +24,13 @@ HELP_TYPES = [
     ("food_parcel", "Colis alimentaire", Domain.FOOD_EMERGENCY, False, True),
     ("other", "Autre besoin", Domain.LOCAL_SOLIDARITY, False, False),
 ]
+# What a new catalogue starts with for trust and safety (staff change it in the admin): children are entrusted
+# only to volunteers whose criminal-record extract staff checked; shopping and medicine may be paid in advance.
+SAFETY_DEFAULTS = {
+    "childcare": {"vetting": Vetting.DOCUMENT},
+    "shopping": {"allows_advances": True},
+    "medicine": {"allows_advances": True},
+}
 
 
 @dataclass
@@ -45,6 +52,7 @@ def load_help_types() -> int:
                 "remote_ok": remote_ok,
                 "needs_vehicle_hint": needs_vehicle,
                 "position": position,
+                **SAFETY_DEFAULTS.get(code, {}),
             },
         )
         created += was_created

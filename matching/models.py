@@ -56,6 +56,10 @@ class Proposal(models.Model):
     completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
     report = models.TextField(_("compte rendu"), max_length=2000, blank=True)
     concern = models.BooleanField(_("inquiétude signalée"), default=False)
+    # The version of the health rules (crisis.HealthRules) shown to the volunteer when she accepted.
+    health_rules_version = models.PositiveIntegerField(
+        _("consignes sanitaires acceptées (version)"), null=True, blank=True
+    )
 
     objects = ProposalQuerySet.as_manager()
 

@@ -104,6 +104,13 @@ class RequesterRelation(models.TextChoices):
     PROFESSIONAL = "professional", _("En tant que professionnel (travailleur social, soignant…)")
 
 
+class CarerStatus(models.TextChoices):
+    """Who may ask for exceptional childcare during the crisis (README, "Vetted volunteers")."""
+
+    CARER = "carer", _("Je suis soignant·e ou personnel indispensable à la gestion de la crise")
+    CHILD_WELFARE = "welfare", _("Structure de protection de l'enfance")
+
+
 class ContactChannel(models.TextChoices):
     SMS = "sms", _("Par SMS")
     EMAIL = "email", _("Par message électronique")

@@ -40,6 +40,7 @@ from requests_app.enums import (
     CallbackOrigin,
     CallbackOutcome,
     CallbackState,
+    CarerStatus,
     ContactChannel,
     DuplicateReason,
     HandOffStage,
@@ -243,6 +244,19 @@ class HelpRequest(models.Model):
         _("aide régulière : moment"), choices=DayPeriod.choices, null=True, blank=True
     )
 
+    # Exceptional childcare is for the children of carers and of child-welfare structures: the requester says which,
+    # and staff confirm it before any volunteer is proposed (README, "Vetted volunteers").
+    carer_status = models.CharField(_("demandeur de garde"), max_length=12, choices=CarerStatus.choices, blank=True)
+    carer_confirmed_at = models.DateTimeField(_("qualité confirmée le"), null=True, blank=True, editable=False)
+    carer_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("qualité confirmée par"),
+    )
     consent_at = models.DateTimeField(_("consentement recueilli le"))
     routed_to = models.ForeignKey(
         "associations.Association",

@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Least
@@ -36,6 +37,7 @@ class Skill(models.Model):
 MATCHING_COLUMNS = [
     "domains", "availability", "reach", "live_count", "capacity", "paused_until", "has_vehicle", "last_assigned_at",
     "completed_count", "user", "home_commune", "home_epci", "home_arrondissement", "standing",
+    "birth_year", "health_risk", "protection_lifted_at", "identity_checked_until", "document_checked_until",
 ]  # fmt: skip
 
 
@@ -73,7 +75,29 @@ class VolunteerProfile(models.Model):
     has_vehicle = models.BooleanField(_("véhicule"), default=False)
     capacity = models.PositiveSmallIntegerField(_("demandes suivies en même temps"), default=2)
     is_adult = models.BooleanField(_("18 ans ou plus"), default=False)
-    no_symptoms = models.BooleanField(_("sans symptôme ni facteur de risque"), default=False)
+    no_symptoms = models.BooleanField(_("sans symptôme"), default=False)
+    # The protective rule (README, "Vetted volunteers"): born 70 or more years ago, or a declared health risk,
+    # and only remote help is proposed, unless staff lift it for this person (protection_lifted_*).
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"), null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
+    health_risk = models.BooleanField(_("facteur de risque de forme grave déclaré"), default=False)
+    protection_lifted_at = models.DateTimeField(_("aide sur place autorisée le"), null=True, blank=True)
+    protection_lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aide sur place autorisée par"),
+    )
+    protection_lift_reason = models.CharField(_("motif de l'autorisation"), max_length=300, blank=True)
+    # Until when staff's checks hold (volunteers/vetting.py keeps them from the approved documents): the matching and
+    # the applications compare them with today, so an expired document ends its level without a job.
+    identity_checked_until = models.DateField(_("identité vérifiée jusqu'au"), null=True, blank=True, editable=False)
+    document_checked_until = models.DateField(
+        _("justificatif vérifié valable jusqu'au"), null=True, blank=True, editable=False
+    )
     charter_accepted_at = models.DateTimeField(_("charte acceptée le"), null=True, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE

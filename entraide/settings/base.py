@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "pairings",
     "notifications",
     "campaigns",
+    "crisis",
+    "orders",
     "pilotage",
     "portal",
     "api",
@@ -497,12 +499,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Volunteers' checked documents and receipt photos (core/private_files.py): outside the static files and with no
+# URL of their own; each is served by a view that checks who asks and writes it in an access log.
+PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT") or str(BASE_DIR / "var" / "private")
+PRIVATE_UPLOAD_MAX_BYTES = env_int("PRIVATE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": "/nulle-part/"},
     },
 }
 

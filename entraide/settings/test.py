@@ -1,6 +1,7 @@
 """Settings for the test suite: real PostgreSQL and real Redis, never SQLite or fakes."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -9,6 +10,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SMS_BACKEND", "locmem")
+# Uploaded documents and receipts of a test run go to a folder of their own (its worker processes inherit it).
+os.environ.setdefault("PRIVATE_FILES_ROOT", tempfile.mkdtemp(prefix="entraide-private-"))
 # The real Celery worker of the notification tests overrides these two to write to files the tests read.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
@@ -20,10 +23,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL only: set DATABASE_URL to a postgres:// URL.")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # Serve static files from the apps' folders, as collectstatic does not run before the tests.
 WHITENOISE_AUTOREFRESH = True
 
