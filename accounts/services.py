@@ -13,6 +13,7 @@ STAFF_GROUP_APPS = [
     "pilotage",
     "campaigns",
     "api",  # the organisations' API tokens and the call log
+    "orders",  # the mission orders: revoked by hand when a paper is lost or misused
 ]
 
 

@@ -587,3 +587,13 @@ CELERY_BEAT_SCHEDULE["alert-unanswered-hand-offs"] = {
     "task": "requests_app.tasks.alert_unanswered_hand_offs",
     "schedule": 15 * 60,
 }
+
+# --- Mission orders (orders/) ---------------------------------------------------------------------
+# A printed mission order is valid this many days at most (less when the mission ends sooner); the volunteer prints
+# a new one once it has expired, while her assignment lives.
+MISSION_ORDER_VALID_DAYS = env_int("MISSION_ORDER_VALID_DAYS", 14)
+if MISSION_ORDER_VALID_DAYS < 1:
+    raise ImproperlyConfigured("MISSION_ORDER_VALID_DAYS must be at least 1")
+# Every look at /verifier/<code>/ counts against the address it comes from: a code has 50 random bits, and this keeps
+# anyone from trying many. Officers at a checkpoint may share a mobile carrier's address, hence a generous rate.
+RATE_LIMIT_MISSION_ORDER_CHECK = env_str("RATE_LIMIT_MISSION_ORDER_CHECK", "120/h")
