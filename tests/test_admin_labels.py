@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {
     "core", "accounts", "notifications", "volunteers", "associations", "matching", "requests_app", "campaigns",
+    "orders",
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from core.models import Commune
 from matching.enums import ProposalStatus
 from notifications.enums import Channel, Event
 from notifications.models import InboundSms, Notification
+from orders.models import MissionOrder
 from pairings.models import Pairing, PairingChange, Visit
 from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
@@ -266,6 +267,38 @@ def volunteer_proposal(client, rows):
     history(proposal.help_request, rows)
     ProposalFactory.create_batch(rows, volunteer=volunteer, **DONE)
     return f"/benevoles/propositions/{proposal.pk}/"
+
+
+# Her mission order, printed again: the proposal (hers, accepted), its row locked and its current order, the
+# contact's check and the access log's INSERT, the health rules in force; the same with many orders expired before.
+@page("volunteer mission order", 9)
+def volunteer_mission_order(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    client.force_login(volunteer.user)
+    proposal = ProposalFactory(volunteer=volunteer, **ACCEPTED)
+    today = timezone.localdate()
+    MissionOrder.objects.bulk_create(
+        MissionOrder(code=f"{i:010d}", volunteer=volunteer.user, proposal=proposal, first_name="Camille",
+                     issuer_name="Département", valid_from=today - timedelta(days=30 + i),
+                     valid_until=today - timedelta(days=16 + i))
+        for i in range(rows)
+    )  # fmt: skip
+    return f"/benevoles/propositions/{proposal.pk}/ordre-de-mission/"
+
+
+# What an officer's phone asks: one query, whatever the volunteer's other orders (and the rate limit in Redis).
+@page("mission order check", 1)
+def mission_order_check(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    proposal = ProposalFactory(volunteer=volunteer, **ACCEPTED)
+    today = timezone.localdate()
+    MissionOrder.objects.bulk_create(
+        MissionOrder(code=f"{i:010d}", volunteer=volunteer.user, proposal=proposal, first_name="Camille",
+                     issuer_name="Département", valid_from=today - timedelta(days=30 + i),
+                     valid_until=today - timedelta(days=16 + i))
+        for i in range(rows)
+    )  # fmt: skip
+    return f"/verifier/{0:010d}/"
 
 
 def pairing_visits_to_record(pairing, rows: int) -> None:

@@ -33,7 +33,7 @@ from playwright.sync_api import BrowserContext, Page
 from accounts.models import User
 from api.models import ApiCall, ApiToken
 from api.services import api_token_create
-from associations.enums import MemberRole, MissionStatus
+from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership
 from associations.services import application_create, invitation_create
 from associations.views.space import MISSION_ACTIONS
@@ -42,8 +42,10 @@ from campaigns.models import CallerVetting, CallSheet, CampaignEntry, Register, 
 from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.converters import DecisionConverter
 from core.models import HelpType
-from matching.enums import LIVE_PROPOSAL_STATUSES
+from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
+from orders.models import MissionOrder
+from orders.services import mission_order_for_proposal
 from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
 from requests_app.enums import AccessReason, Status
@@ -154,6 +156,8 @@ def load_demo_data_and_what_it_lacks() -> None:
         note="Personne connue du CCAS.",
         by=User.objects.get(email=STAFF_EMAIL),
     )
+    # The mission order of the demo volunteer's regular help (its check page, and its admin pages).
+    mission_order_for_proposal(proposal=demo.assignment)
     # A request the demo organisation (a CCAS) filed for one of its residents: its list and its page.
     partner_request_file(
         organisation=organisation,
@@ -234,6 +238,20 @@ class Demo:
     def proposal(self) -> Proposal:
         live = Proposal.objects.filter(volunteer__user=self.volunteer, status__in=LIVE_PROPOSAL_STATUSES)
         return found(live.order_by("pk").first(), "a live proposal to the demo volunteer")
+
+    @cached_property
+    def assignment(self) -> Proposal:
+        accepted = Proposal.objects.filter(volunteer__user=self.volunteer, status=ProposalStatus.ACCEPTED)
+        return found(accepted.order_by("pk").first(), "an accepted proposal of the demo volunteer")
+
+    @cached_property
+    def accepted_application(self) -> Application:
+        accepted = Application.objects.filter(volunteer=self.volunteer, status=ApplicationStatus.ACCEPTED)
+        return found(accepted.order_by("pk").first(), "an accepted application of the demo volunteer")
+
+    @cached_property
+    def mission_order(self) -> MissionOrder:
+        return found(MissionOrder.objects.order_by("pk").first(), "a mission order")
 
     @cached_property
     def pairing(self) -> Pairing:
@@ -357,6 +375,11 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "volunteers:decline": proposal_page,
     "volunteers:complete": proposal_page,
     "volunteers:hand_back": proposal_page,
+    "orders:proposal": lambda demo: {"pk": demo.assignment.pk},
+    "orders:proposal_pdf": lambda demo: {"pk": demo.assignment.pk},
+    "orders:application": lambda demo: {"pk": demo.accepted_application.pk},
+    "orders:application_pdf": lambda demo: {"pk": demo.accepted_application.pk},
+    "orders:verify": lambda demo: {"code": demo.mission_order.code},
     "campaigns:register_detail": lambda demo: {"pk": found(Register.objects.order_by("pk").first(), "a register").pk},
     "volunteers:pairing": pairing_page,
     "volunteers:pairing_pause": pairing_page,

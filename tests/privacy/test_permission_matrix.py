@@ -19,6 +19,7 @@ from campaigns.models import CallerVetting, CampaignEntry
 from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.enums import DayPeriod
 from matching.services import proposal_accept, proposal_create
+from orders.services import mission_order_for_proposal
 from requests_app.enums import Status
 from requests_app.handoffs import help_request_hand_off
 from requests_app.partners import partner_request_file
@@ -205,6 +206,13 @@ RULES = {
     "volunteers:complete": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "volunteers:hand_back": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
     "missions:withdraw": Rule("owned", lambda w: {"pk": w.application_b.pk}, "volunteer_b"),
+    # A mission order: the volunteer of the live assignment prints it (page and PDF); anyone holding the paper checks
+    # it by its code, which shows a first name, the issuer and the validity, none of the secrets above.
+    "orders:proposal": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "orders:proposal_pdf": Rule("owned", lambda w: {"pk": w.proposal_b.pk}, "volunteer_b"),
+    "orders:application": Rule("owned", lambda w: {"pk": w.accepted_application_b.pk}, "volunteer_b"),
+    "orders:application_pdf": Rule("owned", lambda w: {"pk": w.accepted_application_b.pk}, "volunteer_b"),
+    "orders:verify": Rule("public", lambda w: {"code": w.order_b.code}),
     # A regular help's page, pause and end, and the week's visits: the volunteer who carries it, no one else.
     "volunteers:pairing": Rule("owned", lambda w: {"pk": w.pairing_b.pk}, "volunteer_b"),
     "volunteers:pairing_pause": Rule("owned", lambda w: {"pk": w.pairing_b.pk}, "volunteer_b"),
@@ -265,6 +273,7 @@ class World:
             description="Courses : la clé est chez la voisine.",
         )
         self.proposal_b = proposal_accept(proposal=proposal_create(help_request=self.assigned, volunteer=volunteer_b))
+        self.order_b = mission_order_for_proposal(proposal=self.proposal_b)
         # A help every week, carried by B; today's visit for her to note.
         self.pairing_b = pairing_with(volunteer_b, day=timezone.localdate().weekday(), period=DayPeriod.MORNING)
         self.visit_b = self.pairing_b.visits.create(date=timezone.localdate(), volunteer=volunteer_b)
@@ -274,7 +283,9 @@ class World:
         )  # fmt: skip
         self.routed.route_to(self.association_b)
         helped_b = MissionFactory(association=self.association_b)
-        ApplicationFactory(mission=helped_b, volunteer=volunteer_b.user, status=ApplicationStatus.ACCEPTED)
+        self.accepted_application_b = ApplicationFactory(
+            mission=helped_b, volunteer=volunteer_b.user, status=ApplicationStatus.ACCEPTED
+        )
         routed_request_assign(
             help_request=self.routed,
             membership=self.association_b.memberships.get(user=self.users["member_b"]),
