@@ -86,7 +86,7 @@ def application_assignment(application: Application) -> Assignment:
         when = _("à partir du %(start)s") % {"start": start}
     if mission.schedule:
         when = f"{when} — {mission.schedule}"
-    reference = _("Mission n° %(pk)s de %(organisation)s") % {"pk": mission.pk, "organisation": mission.association}
+    reference = _("mission n° %(pk)s — %(organisation)s") % {"pk": mission.pk, "organisation": mission.association}
     return Assignment(title=mission.title, reference=reference, place=mission.place, when=when)
 
 
