@@ -127,8 +127,9 @@ class VettingDocumentAdmin(BaseAdmin):
         waiting = Case(
             When(status=DocumentStatus.PENDING, then=Value(1)), default=Value(0), output_field=IntegerField()
         )
-        queryset = super().get_queryset(request).annotate(waiting=waiting)
-        return queryset.select_related("volunteer__user", "reviewed_by")
+        # Annotated before ModelAdmin's ordering is applied, which names the annotation.
+        queryset = self.model._default_manager.annotate(waiting=waiting)
+        return queryset.select_related("volunteer__user", "reviewed_by").order_by(*self.get_ordering(request))
 
     def has_add_permission(self, request):
         return False  # the volunteer sends it from her profile

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.http import FileResponse, HttpRequest
@@ -207,7 +208,11 @@ def vetting_document_open(*, document: VettingDocument, request: HttpRequest) ->
         path=request.get_full_path()[:300],
     )
     extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    return file_response(document.file, download_name=f"justificatif-{document.pk}.{extension}")
+    # Read whole (PRIVATE_UPLOAD_MAX_BYTES at most) and the file closed at once: no handle left open on the private
+    # folder when a reader goes away half-way.
+    with document.file.open("rb") as stored:
+        content = ContentFile(stored.read(), name=document.file.name)
+    return file_response(content, download_name=f"justificatif-{document.pk}.{extension}")
 
 
 def _tell(event: Event, document: VettingDocument, **extra) -> None:
