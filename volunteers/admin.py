@@ -102,7 +102,7 @@ class RefuseForm(forms.Form):
         label=_("Motif du refus, lu par le bénévole"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Par exemple : document illisible, nom différent de celui du compte, extrait de plus de 3 mois."),
+        help_text=_("Par exemple : document illisible, nom différent de celui du compte, extrait trop ancien."),
         error_messages={"required": _("Indiquez le motif du refus : le bénévole le lira.")},
     )
 
@@ -116,12 +116,14 @@ class VettingDocumentAdmin(BaseAdmin):
     list_filter = ("status", "kind", "submitted_at")
     list_select_related = ("volunteer__user",)
     search_fields = ("volunteer__user__email", "volunteer__user__last_name", "volunteer__user__first_name")
-    ordering = ("-waiting", "submitted_at")
     fields = (
         "volunteer", "account_name", "kind", "issued_on", "file_link", "status", "submitted_at", "refusal_reason",
         "reviewed_by", "reviewed_at", "valid_until", "closed_at", "file_deleted_at", "decision_links",
     )  # fmt: skip
     readonly_fields = fields
+
+    def get_ordering(self, request):
+        return ("-waiting", "submitted_at")  # the annotation below: `ordering` may name fields only
 
     def get_queryset(self, request):
         waiting = Case(
