@@ -152,7 +152,7 @@ class VettingDocumentAdmin(BaseAdmin):
         if not obj.file:
             return _("supprimé (durée de conservation passée)")
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a> <span class="help">{}</span>',
+            '<a class="button" href="{}" target="_blank" rel="noopener">{}</a> <span class="help">{}</span>',
             reverse("volunteers:vetting_document_file", args=[obj.pk]),
             _("Ouvrir le document"),
             _("(chaque ouverture est enregistrée)"),
