@@ -163,7 +163,8 @@ def vetting_documents_expire(today: date | None = None) -> int:
             if document.status != DocumentStatus.APPROVED:
                 continue  # withdrawn or refused meanwhile
             _move(document, DocumentStatus.EXPIRED, closed_at=timezone.now())
-            _tell(Event.VETTING_EXPIRY, document, expired=True)
+            if not _replaced(document):
+                _tell(Event.VETTING_EXPIRY, document, expired=True)
             expired += 1
     soon = VettingDocument.objects.ending_soon(today, settings.VETTING_EXPIRY_WARNING_DAYS)
     for document in soon.select_related("volunteer__user"):
@@ -172,9 +173,15 @@ def vetting_documents_expire(today: date | None = None) -> int:
             claimed = VettingDocument.objects.filter(pk=document.pk, expiry_warned_at__isnull=True).update(
                 expiry_warned_at=timezone.now()
             )
-            if claimed:
+            if claimed and not _replaced(document):
                 _tell(Event.VETTING_EXPIRY, document, expired=False)
     return expired
+
+
+def _replaced(document: VettingDocument) -> bool:
+    """A later document of the same kind is approved: this one's end is no news to tell."""
+    later = VettingDocument.objects.approved().filter(valid_until__gt=document.valid_until)
+    return later.filter(volunteer=document.volunteer_id, kind=document.kind).exists()
 
 
 def vetting_files_delete(now=None) -> int:

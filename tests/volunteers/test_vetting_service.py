@@ -143,6 +143,8 @@ def test_a_later_document_keeps_the_level_when_the_older_one_expires(agent):
         older.volunteer.refresh_from_db()
         assert older.volunteer.document_checked_until == newer.issued_on + timedelta(days=90)
         assert level_held(older.volunteer) == Vetting.DOCUMENT
+    # Its end is no news to her: neither the warning nor the expiry is sent.
+    assert emails_to(older.volunteer.user, Event.VETTING_EXPIRY) == []
 
 
 def test_the_retention_deletes_the_file_of_a_refused_document_and_keeps_the_row(agent):
