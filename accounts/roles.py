@@ -62,6 +62,12 @@ def can_run_campaigns(user) -> bool:
     return can_see_contact_details(user) and user.has_perm("campaigns.change_campaign")
 
 
+def can_vet_volunteers(user) -> bool:
+    """Opens volunteers' identity documents and criminal-record extracts (each opening logged), approves or refuses
+    them."""
+    return is_staff(user) and user.has_perm("volunteers.change_vettingdocument")
+
+
 def staff_emails() -> list[str]:
     """Who receives alerts (a volunteer's concern, an urgent request nobody took): the active members of the staff
     group, by email."""
@@ -98,4 +104,5 @@ POWERS: dict[str, Power] = {
     "resend_messages": can_resend_messages,
     "answer_sms": can_answer_sms,
     "run_campaigns": can_run_campaigns,
+    "vet_volunteers": can_vet_volunteers,
 }

@@ -72,6 +72,9 @@ class Event(models.TextChoices):
     # Issue 20: requests filed by a partner organisation for a resident (requests_app/notices.py).
     PARTNER_REQUEST_TAKEN = "partner_request_taken", _("Demande déposée par la structure : prise en charge")
     PARTNER_REQUEST_DONE = "partner_request_done", _("Demande déposée par la structure : terminée")
+    # Issue 21: volunteers' checked documents (volunteers/vetting.py).
+    VETTING_DECIDED = "vetting_decided", _("Justificatif de bénévole vérifié ou refusé")
+    VETTING_EXPIRY = "vetting_expiry", _("Justificatif de bénévole bientôt expiré ou expiré")
 
 
 class InboundKind(models.TextChoices):

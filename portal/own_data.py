@@ -9,6 +9,11 @@ from associations.models import Application
 from core.slots import slot_labels
 from volunteers.models import VolunteerProfile
 from volunteers.signals import volunteer_withdrawn
+from volunteers.vetting import vetting_documents_delete
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 def volunteer_export(user) -> dict:
@@ -22,6 +27,7 @@ def volunteer_export(user) -> dict:
             "inscrit_le": user.date_joined.isoformat(),
         },
         "profil": None,
+        "justificatifs": [],
         "propositions": [],
         "candidatures": [
             {
@@ -51,7 +57,25 @@ def volunteer_export(user) -> dict:
                 "charte_acceptee_le": profile.charter_accepted_at.isoformat() if profile.charter_accepted_at else None,
             },
             "en_pause_jusqu_au": profile.paused_until.isoformat() if profile.paused_until else None,
+            "annee_de_naissance": profile.birth_year,
+            "facteur_de_risque_declare": profile.health_risk,
+            "identite_verifiee_jusqu_au": _iso(profile.identity_checked_until),
+            "justificatif_verifie_jusqu_au": _iso(profile.document_checked_until),
         }
+        # What she sent and what became of it; the files themselves stay in the portal (she holds the originals).
+        data["justificatifs"] = [
+            {
+                "document": document.get_kind_display(),
+                "date_de_delivrance": _iso(document.issued_on),
+                "etat": document.get_status_display(),
+                "motif_du_refus": document.refusal_reason,
+                "envoye_le": document.submitted_at.isoformat(),
+                "verifie_le": _iso(document.reviewed_at),
+                "valable_jusqu_au": _iso(document.valid_until),
+                "fichier_conserve": bool(document.file),
+            }
+            for document in profile.vetting_documents.all()
+        ]
         # The requests are the beneficiaries' data: only what the volunteer did is theirs.
         data["propositions"] = [
             {
@@ -73,6 +97,7 @@ def volunteer_delete(*, user) -> None:
     profile = getattr(user, "volunteer_profile", None)
     if profile:
         volunteer_withdrawn.send(sender=VolunteerProfile, volunteer=profile, note=_("Compte du bénévole supprimé."))
+        vetting_documents_delete(volunteer=profile)
     Application.objects.filter(volunteer=user, status=ApplicationStatus.PENDING).update(
         status=ApplicationStatus.WITHDRAWN
     )

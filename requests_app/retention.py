@@ -6,7 +6,8 @@ remains: help type, domain, commune, urgency, source, dates and statuses (callba
 notes erased; a regular help's visits and their outcomes too, the notes and the reason it ended erased). The messages
 sent about it go too, and so do the SMS received about it (what the person wrote is as personal as what they asked);
 an SMS received that no request claimed goes after RETENTION_DAYS.
-Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access log keeps a year.
+Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access logs keep a year. The file of a
+volunteer's document that no longer counts goes after VETTING_DOCUMENT_RETENTION_DAYS (volunteers/vetting.py).
 """
 
 from datetime import timedelta
@@ -33,6 +34,8 @@ from requests_app.models import (
     RequestNote,
     StatusChange,
 )
+from volunteers.models import VettingDocumentAccess
+from volunteers.vetting import vetting_files_delete
 
 ERASED = {
     "requester_name": "",
@@ -112,11 +115,14 @@ def old_records_delete(now=None) -> int:
     logs, _ = AccessLog.objects.filter(
         at__lt=now - timedelta(days=settings.ACCESS_LOG_DAYS + ACCESS_LOG_CLOCK_MARGIN_DAYS)
     ).delete()
+    document_logs, _ = VettingDocumentAccess.objects.filter(
+        at__lt=now - timedelta(days=settings.ACCESS_LOG_DAYS + ACCESS_LOG_CLOCK_MARGIN_DAYS)
+    ).delete()
     failures, _ = AccessAttempt.objects.filter(
         attempt_time__lt=now - timedelta(days=settings.LOGIN_FAILURES_DAYS)
     ).delete()
     counters = expired_counters_delete(now)
-    return messages + received + logs + failures + counters
+    return messages + received + logs + document_logs + failures + counters
 
 
 def retention_apply(now=None) -> dict[str, int]:
@@ -124,4 +130,6 @@ def retention_apply(now=None) -> dict[str, int]:
         "anonymised_requests": closed_requests_anonymise(now),
         "purged_accounts": unverified_accounts_purge(now),
         "deleted_records": old_records_delete(now),
+        # Volunteers' refused, expired or withdrawn documents: the file goes, the row stays.
+        "deleted_document_files": vetting_files_delete(now),
     }

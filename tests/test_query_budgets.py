@@ -33,7 +33,9 @@ from tests.matching.factories import ProposalFactory
 from tests.notifications.factories import InboundSmsFactory
 from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import CallbackFactory, HelpRequestFactory
-from tests.volunteers.factories import VolunteerProfileFactory
+from tests.volunteers.factories import VettingDocumentFactory, VolunteerProfileFactory
+from volunteers.enums import DocumentStatus
+from volunteers.models import VettingDocumentAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -516,6 +518,40 @@ def admin_api_calls(client, rows):
         for _ in range(rows)
     )
     return "/admin/api/apicall/"
+
+
+# Volunteers' checked documents (volunteers/vetting.py): her profile with its Vérifications section, staff's review.
+@page("volunteer profile, her documents", 8)
+def volunteer_profile_documents(client, rows):
+    volunteer = VolunteerProfileFactory()
+    VettingDocumentFactory.create_batch(rows, volunteer=volunteer, status=DocumentStatus.REFUSED, refusal_reason="x")
+    client.force_login(volunteer.user)
+    return "/benevoles/profil/"
+
+
+@page("admin: volunteers' documents", 5)
+def admin_vetting_documents(client, rows):
+    client.force_login(AgentFactory())
+    VettingDocumentFactory.create_batch(rows)
+    return "/admin/volunteers/vettingdocument/"
+
+
+@page("admin: volunteer's document", 4)
+def admin_vetting_document(client, rows):
+    client.force_login(AgentFactory())
+    return f"/admin/volunteers/vettingdocument/{VettingDocumentFactory().pk}/change/"
+
+
+@page("admin: documents' access log", 7)
+def admin_vetting_access_log(client, rows):
+    agent = AgentFactory()
+    client.force_login(agent)
+    document = VettingDocumentFactory()
+    VettingDocumentAccess.objects.bulk_create(
+        VettingDocumentAccess(user=agent, user_email=agent.email, document=document, volunteer=document.volunteer)
+        for _ in range(rows)
+    )
+    return "/admin/volunteers/vettingdocumentaccess/"
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -1,11 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
+from accounts.roles import can_vet_volunteers
+from core.admin import BaseAdmin, RecordAdmin, SuspensionReasonForm, suspension_reason
 from core.enums import Domain
 from core.slots import slot_labels
-from volunteers.models import Skill
+from volunteers.enums import DocumentStatus
+from volunteers.models import Skill, VettingDocument, VettingDocumentAccess
 from volunteers.services import volunteer_suspend
+from volunteers.vetting import VettingError, vetting_document_approve, vetting_document_refuse
 
 
 class DomainFilter(admin.SimpleListFilter):
@@ -78,3 +88,139 @@ class VolunteerProfileAdmin(BaseAdmin):
 @admin.register(Skill)
 class SkillAdmin(BaseAdmin):
     search_fields = ("name",)
+
+
+class ApproveForm(forms.Form):
+    name_checked = forms.BooleanField(
+        label=_("J'ai comparé le nom et le prénom du document avec ceux du compte : ce sont les mêmes."),
+        error_messages={"required": _("Comparez le nom du document avec celui du compte avant d'approuver.")},
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus, lu par le bénévole"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple : document illisible, nom différent de celui du compte, extrait trop ancien."),
+        error_messages={"required": _("Indiquez le motif du refus : le bénévole le lira.")},
+    )
+
+
+@admin.register(VettingDocument)
+class VettingDocumentAdmin(BaseAdmin):
+    """Staff's review: documents waiting come first, oldest first; the change page opens the file (each opening
+    logged) and approves or refuses it through volunteers/vetting.py, which keeps the volunteer's dates."""
+
+    list_display = ("volunteer", "kind", "status", "issued_on", "submitted_at", "valid_until")
+    list_filter = ("status", "kind", "submitted_at")
+    list_select_related = ("volunteer__user",)
+    search_fields = ("volunteer__user__email", "volunteer__user__last_name", "volunteer__user__first_name")
+    fields = (
+        "volunteer", "account_name", "kind", "issued_on", "file_link", "status", "submitted_at", "refusal_reason",
+        "reviewed_by", "reviewed_at", "valid_until", "closed_at", "file_deleted_at", "decision_links",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def get_ordering(self, request):
+        return ("-waiting", "submitted_at")  # the annotation below: `ordering` may name fields only
+
+    def get_queryset(self, request):
+        waiting = Case(
+            When(status=DocumentStatus.PENDING, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        # Annotated before ModelAdmin's ordering is applied, which names the annotation.
+        queryset = self.model._default_manager.annotate(waiting=waiting)
+        return queryset.select_related("volunteer__user", "reviewed_by").order_by(*self.get_ordering(request))
+
+    def has_add_permission(self, request):
+        return False  # the volunteer sends it from her profile
+
+    def has_change_permission(self, request, obj=None):
+        return False  # statuses move through the approve and refuse pages below
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the file goes with the retention, the row with the account
+
+    @admin.display(description=_("nom du compte"))
+    def account_name(self, obj):
+        user = obj.volunteer.user
+        return f"{user.first_name} {user.last_name} ({user.email})"
+
+    @admin.display(description=_("fichier"))
+    def file_link(self, obj):
+        if not obj.file:
+            return _("supprimé (durée de conservation passée)")
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">{}</a> <span class="help">{}</span>',
+            reverse("volunteers:vetting_document_file", args=[obj.pk]),
+            _("Ouvrir le document"),
+            _("(chaque ouverture est enregistrée)"),
+        )
+
+    @admin.display(description=_("décision"))
+    def decision_links(self, obj):
+        links = []
+        if obj.may_move_to(DocumentStatus.APPROVED):
+            links.append((reverse("admin:volunteers_vettingdocument_approve", args=[obj.pk]), _("Approuver")))
+        if obj.may_move_to(DocumentStatus.REFUSED):
+            label = _("Refuser") if obj.status == DocumentStatus.PENDING else _("Retirer l'approbation")
+            links.append((reverse("admin:volunteers_vettingdocument_refuse", args=[obj.pk]), label))
+        if not links:
+            return "—"
+        return format_html(" ".join('<a class="button" href="{}">{}</a>' for _link in links), *sum(links, ()))
+
+    def get_urls(self):
+        approve, refuse = self.admin_site.admin_view(self.approve_view), self.admin_site.admin_view(self.refuse_view)
+        return [
+            path("<int:pk>/approuver/", approve, name="volunteers_vettingdocument_approve"),
+            path("<int:pk>/refuser/", refuse, name="volunteers_vettingdocument_refuse"),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request, pk, form_class, title, act):
+        if not can_vet_volunteers(request.user):
+            raise PermissionDenied
+        document = get_object_or_404(VettingDocument.objects.select_related("volunteer__user"), pk=pk)
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                act(document, form.cleaned_data)
+            except VettingError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.message_user(request, _("C'est fait : le bénévole est prévenu par courriel."), messages.SUCCESS)
+            return redirect("admin:volunteers_vettingdocument_change", document.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "document": document,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/volunteers/vettingdocument/decide.html", context, status=400 if form.errors else 200
+        )
+
+    def approve_view(self, request, pk: int):
+        def act(document, data):
+            vetting_document_approve(document=document, by=request.user)
+
+        return self._decide(request, pk, ApproveForm, _("Approuver le document"), act)
+
+    def refuse_view(self, request, pk: int):
+        def act(document, data):
+            vetting_document_refuse(document=document, by=request.user, reason=data["reason"])
+
+        return self._decide(request, pk, RefuseForm, _("Refuser le document"), act)
+
+
+@admin.register(VettingDocumentAccess)
+class VettingDocumentAccessAdmin(RecordAdmin):
+    """Who opened which volunteer's document: nobody, superusers included, edits or deletes a line."""
+
+    list_display = ("at", "user_email", "document", "volunteer", "path")
+    search_fields = ("user_email", "volunteer__user__email")
+    date_hierarchy = "at"
+    list_select_related = ("document__volunteer__user", "volunteer__user")
+    readonly_fields = ("at", "user", "user_email", "document", "volunteer", "path")

@@ -15,3 +15,22 @@ class Reach(models.TextChoices):
 class VolunteerStatus(models.TextChoices):
     ACTIVE = "active", _("Actif")
     SUSPENDED = "suspended", _("Suspendu par le département")
+
+
+class DocumentKind(models.TextChoices):
+    """What a volunteer sends for staff to check (volunteers/vetting.py says which level each one gives)."""
+
+    IDENTITY = "identity", _("Pièce d'identité")
+    CRIMINAL_RECORD = "criminal_record", _("Extrait de casier judiciaire (bulletin n° 3)")
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de vérification")
+    APPROVED = "approved", _("Vérifié")
+    REFUSED = "refused", _("Refusé")
+    EXPIRED = "expired", _("Expiré")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
+# Once a document is in one of these, it no longer counts and its file goes after VETTING_DOCUMENT_RETENTION_DAYS.
+CLOSED_DOCUMENT_STATUSES = (DocumentStatus.REFUSED, DocumentStatus.EXPIRED, DocumentStatus.WITHDRAWN)

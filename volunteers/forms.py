@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.enums import DayPeriod, Domain, Weekday, domains_to_mask, mask_to_domains
 from core.forms import CommuneField, PhoneField, commune_initial_from_instance
 from core.slots import slot_bit
-from volunteers.enums import Reach
-from volunteers.models import Skill, VolunteerProfile
+from volunteers.enums import DocumentKind, Reach
+from volunteers.models import Skill, VettingDocument, VolunteerProfile
 
 SLOT_CHOICES = [
     (f"{day}-{period}", f"{Weekday(day).label} {DayPeriod(period).label}")
@@ -53,8 +54,25 @@ class ProfileForm(forms.ModelForm):
         label=_("J'atteste avoir 18 ans ou plus"),
         error_messages={"required": _("Il faut être majeur pour être bénévole.")},
     )
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance (facultatif)"),
+        required=False,
+        help_text=_(
+            "À partir de 70 ans, pour vous protéger, on vous proposera les aides à distance (appels, aide aux "
+            "devoirs). Certaines aides, comme la garde d'enfants, demandent aussi un âge minimum."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+    )
+    health_risk = forms.BooleanField(
+        label=_("J'ai un facteur de risque de forme grave (maladie chronique, grossesse, traitement…)"),
+        required=False,
+        help_text=_(
+            "Vous restez bénévole : vous pourrez aider à distance, sans vous exposer. Le département peut lever cette "
+            "précaution avec vous, par exemple sur avis de votre médecin."
+        ),
+    )
     no_symptoms = forms.BooleanField(
-        label=_("J'atteste n'avoir aucun symptôme ni facteur de risque"),
+        label=_("J'atteste n'avoir aucun symptôme"),
         error_messages={"required": _("Cette attestation protège les personnes fragiles que vous aiderez.")},
     )
     charter = forms.BooleanField(
@@ -63,13 +81,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = VolunteerProfile
-        fields = ["phone", "home_commune", "reach", "skills", "other_skills", "has_vehicle", "capacity", "is_adult",
-                  "no_symptoms"]  # fmt: skip
+        fields = ["phone", "home_commune", "reach", "skills", "other_skills", "has_vehicle", "capacity", "birth_year",
+                  "health_risk", "is_adult", "no_symptoms"]  # fmt: skip
         labels = {"has_vehicle": _("J'ai un véhicule et je peux m'en servir pour aider")}
 
     field_order = [
         "first_name", "last_name", "phone", "home_commune", "reach", "domain_codes", "slots", "skills",
-        "other_skills", "has_vehicle", "capacity", "is_adult", "no_symptoms", "charter",
+        "other_skills", "has_vehicle", "capacity", "birth_year", "health_risk", "is_adult", "no_symptoms", "charter",
     ]  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
@@ -89,6 +107,15 @@ class ProfileForm(forms.ModelForm):
             self.initial["domain_codes"] = mask_to_domains(profile.domains)
             self.initial["slots"] = [code for code, _label in SLOT_CHOICES if profile.availability & self.bit(code)]
             self.initial["charter"] = profile.charter_accepted_at is not None
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if year is not None and not 1900 <= year <= this_year - 18:
+            raise ValidationError(
+                _("Indiquez votre année de naissance en quatre chiffres, par exemple 1965 (il faut être majeur).")
+            )
+        return year
 
     @staticmethod
     def bit(code: str) -> int:
@@ -123,3 +150,31 @@ class PauseForm(forms.Form):
         if date > today + MAX_PAUSE:
             raise ValidationError(_("Une pause dure un an au plus."))
         return date
+
+
+class VettingDocumentForm(forms.ModelForm):
+    """A document for staff to check; the rules on the file and the extract's date are the model's (full_clean)."""
+
+    kind = forms.ChoiceField(
+        label=_("Quel document envoyez-vous ?"), choices=DocumentKind.choices, widget=forms.RadioSelect
+    )
+    issued_on = forms.DateField(
+        label=_("Date du document"),
+        required=False,
+        help_text=_("Pour l'extrait de casier judiciaire : la date imprimée en haut du bulletin (obligatoire)."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = VettingDocument
+        fields = ["kind", "issued_on", "file"]
+        labels = {"file": _("Le document (scan ou photo)")}
+        error_messages = {"file": {"required": _("Choisissez le fichier à envoyer.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = True
+        self.fields["file"].widget = forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+        self.fields["file"].help_text = _(
+            "PDF, JPEG ou PNG, %(size)s Mo au plus. Une photo nette prise avec un téléphone convient."
+        ) % {"size": settings.PRIVATE_UPLOAD_MAX_BYTES // (1024 * 1024)}

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import Domain, domain_bit, mask_to_domains
+from core.models import AppendOnly
+from core.private_files import private_storage, upload_to, validate_upload
 from core.slots import describe_slots
-from volunteers.enums import Reach, VolunteerStatus
+from volunteers.enums import CLOSED_DOCUMENT_STATUSES, DocumentKind, DocumentStatus, Reach, VolunteerStatus
 from volunteers.standing import LOAD_PENALTY, RECORD_POINTS_MAX
 
 
@@ -200,3 +205,194 @@ class VolunteerProfile(models.Model):
     def reactivate(self):
         self.status, self.status_reason = VolunteerStatus.ACTIVE, ""
         self.save(update_fields=["status", "status_reason"])
+
+
+def document_path(instance, filename: str) -> str:
+    # A named function, as migrations cannot refer to the closure upload_to() returns.
+    return upload_to("verifications")(instance, filename)
+
+
+def validate_new_document(value) -> None:
+    """A file just sent is checked by its first bytes and its size (core.private_files); one already stored was
+    checked when it came, and may since have been deleted by the retention."""
+    if value and not getattr(value, "_committed", True):
+        validate_upload(value)
+
+
+class VettingDocumentQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=DocumentStatus.PENDING)
+
+    def approved(self):
+        return self.filter(status=DocumentStatus.APPROVED)
+
+    def past_validity(self, today):
+        """Approved documents whose last valid day is behind: the nightly task expires them."""
+        return self.approved().filter(valid_until__lt=today)
+
+    def ending_soon(self, today, days: int):
+        """Approved documents ending within `days`, whose volunteer has not been warned yet."""
+        return self.approved().filter(
+            valid_until__gte=today, valid_until__lte=today + timedelta(days=days), expiry_warned_at__isnull=True
+        )
+
+    def files_past_retention(self, now, days: int):
+        return self.filter(status__in=CLOSED_DOCUMENT_STATUSES, closed_at__lt=now - timedelta(days=days)).exclude(
+            file=""
+        )
+
+
+class VettingDocument(models.Model):
+    """A document a volunteer sends so that staff check her identity or her criminal record (bulletin n° 3). The file
+    lives in the private storage and is opened only by staff, each time logged (VettingDocumentAccess). Statuses
+    move only through volunteers/vetting.py, which keeps the profile's checked-until dates."""
+
+    # Which status may follow which: written once, checked by `move_to`.
+    TRANSITIONS = {
+        DocumentStatus.PENDING: {DocumentStatus.APPROVED, DocumentStatus.REFUSED, DocumentStatus.WITHDRAWN},
+        # Staff may also take an approval back (a forged document found out), with a reason.
+        DocumentStatus.APPROVED: {DocumentStatus.EXPIRED, DocumentStatus.REFUSED, DocumentStatus.WITHDRAWN},
+    }
+
+    volunteer = models.ForeignKey(
+        VolunteerProfile, on_delete=models.CASCADE, related_name="vetting_documents", verbose_name=_("bénévole")
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(
+        _("fichier"),
+        storage=private_storage,
+        upload_to=document_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_new_document],
+        help_text=_("PDF, JPEG ou PNG : un scan ou une photo lisible."),
+    )
+    issued_on = models.DateField(_("date de délivrance"), null=True, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING, editable=False
+    )
+    refusal_reason = models.CharField(_("motif du refus"), max_length=500, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("envoyé le"), default=timezone.now, editable=False)
+    reviewed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifié par"),
+        editable=False,
+    )
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True, editable=False)
+    # When it stopped counting (refused, expired, withdrawn): the retention of its file runs from here.
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True, editable=False)
+    file_deleted_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True, editable=False)
+    expiry_warned_at = models.DateTimeField(_("fin prochaine annoncée le"), null=True, blank=True, editable=False)
+
+    objects = VettingDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("justificatif de bénévole")
+        verbose_name_plural = _("justificatifs de bénévoles")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=DocumentKind.CRIMINAL_RECORD) | Q(issued_on__isnull=False),
+                name="vetting_record_has_its_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.APPROVED) | Q(valid_until__isnull=False, reviewed_at__isnull=False),
+                name="vetting_approved_has_validity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.REFUSED) | ~Q(refusal_reason=""),
+                name="vetting_refused_has_reason",
+            ),
+            # A new document of a kind replaces the one still waiting (vetting.py withdraws it first).
+            models.UniqueConstraint(
+                fields=["volunteer", "kind"],
+                condition=Q(status=DocumentStatus.PENDING),
+                name="vetting_one_pending_per_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="vetting_by_status"),
+            models.Index(fields=["valid_until"], condition=Q(status=DocumentStatus.APPROVED), name="vetting_approved"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.volunteer}"
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.kind == DocumentKind.CRIMINAL_RECORD and self.issued_on is None:
+            raise ValidationError(
+                {"issued_on": _("Indiquez la date de l'extrait : elle est imprimée en haut du bulletin n° 3.")}
+            )
+        if self.issued_on and self.issued_on > today:
+            raise ValidationError({"issued_on": _("Cette date est dans le futur : vérifiez-la sur le document.")})
+        if self.kind == DocumentKind.CRIMINAL_RECORD and self.issued_on and self.record_ends_on < today:
+            raise ValidationError(
+                {
+                    "issued_on": _(
+                        "Cet extrait date de plus de %(days)s jours : il n'est plus accepté. Demandez-en un nouveau, "
+                        "c'est gratuit et il arrive en quelques jours."
+                    )
+                    % {"days": settings.VETTING_RECORD_VALID_DAYS}
+                }
+            )
+
+    @property
+    def record_ends_on(self):
+        """The last day an extract counts, from the date printed on it."""
+        return self.issued_on + timedelta(days=settings.VETTING_RECORD_VALID_DAYS)
+
+    @property
+    def is_valid(self) -> bool:
+        return (
+            self.status == DocumentStatus.APPROVED
+            and self.valid_until is not None
+            and self.valid_until >= timezone.localdate()
+        )
+
+    def may_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class VettingDocumentAccess(AppendOnly):
+    """Who opened which volunteer's document, when: append-only, like the requests' access log (a PostgreSQL trigger
+    refuses changes too, migration 0007). Nothing done on deletion: the log outlives the document and the account."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    user_email = models.CharField(_("adresse du compte"), max_length=254)
+    document = models.ForeignKey(
+        VettingDocument,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("justificatif"),
+    )
+    volunteer = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("bénévole"),
+    )
+    path = models.CharField(_("page"), max_length=300)
+
+    class Meta:
+        verbose_name = _("consultation d'un justificatif")
+        verbose_name_plural = _("journal des consultations de justificatifs")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} — {self.document_id}"

@@ -1,16 +1,28 @@
 """The pages that touch only the volunteer's profile: the profile form, the charter and the pause. The dashboard,
 the proposal pages and the volunteer's data are portal's (portal/views/volunteer.py), under the same namespace."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import can_vet_volunteers
 from core.forms import status_for
-from volunteers.forms import PauseForm, ProfileForm
-from volunteers.models import VolunteerProfile
+from volunteers.enums import DocumentStatus
+from volunteers.forms import PauseForm, ProfileForm, VettingDocumentForm
+from volunteers.models import VettingDocument, VolunteerProfile
+from volunteers.vetting import (
+    VettingError,
+    vetting_document_open,
+    vetting_document_submit,
+    vetting_document_withdraw,
+    vetting_overview,
+)
 
 
 @login_required
@@ -22,7 +34,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Votre profil de bénévole est enregistré. Merci de votre engagement !"))
         return redirect("volunteers:dashboard")
-    return render(request, "volunteers/profile.html", {"form": form, "profile": instance}, status=status_for(form))
+    context = {"form": form, "profile": instance}
+    if instance:
+        context["vetting_groups"] = vetting_overview(instance)
+        context["documents"] = instance.vetting_documents.exclude(status=DocumentStatus.WITHDRAWN)[:10]
+    return render(request, "volunteers/profile.html", context, status=status_for(form))
 
 
 def charter(request: HttpRequest) -> HttpResponse:
@@ -50,3 +66,53 @@ def pause(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, " ".join(form.errors["paused_until"]))
     return redirect("volunteers:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vetting_upload(request: HttpRequest) -> HttpResponse:
+    volunteer = VolunteerProfile.objects.filter(user=request.user).first()
+    if volunteer is None:
+        messages.info(request, _("Remplissez d'abord votre profil de bénévole."))
+        return redirect("volunteers:profile")
+    form = VettingDocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=VettingDocument(volunteer=volunteer),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            vetting_document_submit(volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Document reçu. Le département le vérifie et vous écrit dès que c'est fait."),
+            )
+            return redirect(reverse("volunteers:profile") + "#verifications")
+    context = {"form": form, "record_days": settings.VETTING_RECORD_VALID_DAYS}
+    return render(request, "volunteers/vetting_upload.html", context, status=status_for(form))
+
+
+@login_required
+@require_POST
+def vetting_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(VettingDocument, pk=pk, volunteer__user=request.user)
+    try:
+        vetting_document_withdraw(document=document)
+    except VettingError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Document retiré : il ne compte plus, et son fichier sera supprimé."))
+    return redirect(reverse("volunteers:profile") + "#verifications")
+
+
+@login_required
+def vetting_document_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file, for staff who review documents only, each opening logged. Anyone else, the volunteer herself
+    included, gets a 404: she holds the original, and a borrowed session must not take her identity papers away."""
+    if not can_vet_volunteers(request.user):
+        raise Http404
+    document = get_object_or_404(VettingDocument.objects.exclude(file=""), pk=pk)
+    return vetting_document_open(document=document, request=request)

@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-visits": {"task": "pairings.tasks.sweep_visits", "schedule": crontab(hour=10, minute=0)},
     # The open API: idempotency keys past IDEMPOTENCY_KEY_HOURS, call-log lines past ACCESS_LOG_DAYS.
     "api-housekeeping": {"task": "api.tasks.housekeeping", "schedule": 60 * 60},
+    # Volunteers' checked documents: those past their date expire (their level ends), and reminders before it.
+    "expire-vetting-documents": {"task": "volunteers.tasks.expire_vetting_documents", "schedule": crontab(hour=2)},
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------
@@ -278,6 +280,16 @@ REGISTER_RETENTION_DAYS = env_int("REGISTER_RETENTION_DAYS", 30)
 # Not from the environment: on PostgreSQL the database itself refuses to delete a younger line (the trigger of
 # requests_app migration 0003 holds the same number; tests/privacy/test_retention.py ties the two).
 ACCESS_LOG_DAYS = 365
+
+# --- Volunteers' checked documents (volunteers/vetting.py, README "Vetted volunteers") -------------------------------
+# An extract of the criminal record (bulletin n° 3) counts this many days from the date printed on it: an older one is
+# refused at upload. An identity document, checked once, counts this many days from staff's approval.
+VETTING_RECORD_VALID_DAYS = env_int("VETTING_RECORD_VALID_DAYS", 90)
+VETTING_IDENTITY_VALID_DAYS = env_int("VETTING_IDENTITY_VALID_DAYS", 365)
+# The volunteer is told this many days before a document ends, then on the day.
+VETTING_EXPIRY_WARNING_DAYS = env_int("VETTING_EXPIRY_WARNING_DAYS", 7)
+# The file of a refused, expired or withdrawn document is deleted this long after; the row stays, without it.
+VETTING_DOCUMENT_RETENTION_DAYS = env_int("VETTING_DOCUMENT_RETENTION_DAYS", 30)
 
 # --- Notifications (outbox) -----------------------------------------------------------------------
 # Tries before a message is marked failed, and the first delay between tries (then doubled each time, at most

@@ -24,6 +24,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -53,6 +54,9 @@ from requests_app.handoffs import hand_off_link_resend, help_request_hand_off
 from requests_app.models import Callback, HandOff, HelpRequest, OrganisationAssignment
 from requests_app.partners import partner_request_file
 from requests_app.privacy import access_record
+from volunteers.enums import DocumentKind
+from volunteers.models import VettingDocument, VettingDocumentAccess
+from volunteers.vetting import vetting_document_submit
 
 ROOT = Path(__file__).resolve().parents[2]
 # The portal's own apps, each a folder at the top of the repository, as opposed to Django's and the packages'.
@@ -74,6 +78,9 @@ NOT_PAGES = {
     "notifications:ovh_report",
     # The SMS Twilio receives, pushed to the portal: a signed POST answered with empty TwiML.
     "notifications:twilio_inbound",
+    # A volunteer's document for staff to check: the file itself (a PDF or a picture), each opening logged; its
+    # admin page, crawled, links it.
+    "volunteers:vetting_document_file",
     # The open API's documentation: django-ninja's Swagger UI, a developer's tool in its own layout rather than one
     # of the portal's pages (tests/api/test_openapi.py checks it is served, tests/e2e/test_api_docs.py that it
     # renders under the CSP).
@@ -158,6 +165,17 @@ def load_demo_data_and_what_it_lacks() -> None:
     )
     # The mission order of the demo volunteer's regular help (its check page, and its admin pages).
     mission_order_for_proposal(proposal=demo.assignment)
+    # The demo volunteer's extract of her criminal record, waiting for staff, opened once (the review's pages and the
+    # access log's).
+    document = vetting_document_submit(
+        volunteer=volunteer.volunteer_profile,
+        kind=DocumentKind.CRIMINAL_RECORD,
+        issued_on=timezone.localdate() - timedelta(days=5),
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="extrait.pdf"),
+    )
+    VettingDocumentAccess.objects.create(
+        user=staff_look.user, user_email=STAFF_EMAIL, document=document, volunteer=document.volunteer, path="/"
+    )
     # A request the demo organisation (a CCAS) filed for one of its residents: its list and its page.
     partner_request_file(
         organisation=organisation,
@@ -284,6 +302,11 @@ class Demo:
         return hand_off_link_resend(hand_off=self.hand_off)
 
     @cached_property
+    def vetting_document(self) -> VettingDocument:
+        waiting = VettingDocument.objects.pending().filter(volunteer__user=self.volunteer).order_by("pk")
+        return found(waiting.first(), "a document of the demo volunteer waiting for staff")
+
+    @cached_property
     def help_request(self) -> HelpRequest:
         return found(HelpRequest.objects.order_by("pk").first(), "a help request")
 
@@ -385,6 +408,10 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "volunteers:pairing_pause": pairing_page,
     "volunteers:pairing_end": pairing_page,
     "volunteers:visit_record": lambda demo: {"pk": demo.visit.pk},
+    "volunteers:vetting_withdraw": lambda demo: {"pk": demo.vetting_document.pk},
+    # Staff approve or refuse a volunteer's document (forms in the admin).
+    "admin:volunteers_vettingdocument_approve": lambda demo: {"pk": demo.vetting_document.pk},
+    "admin:volunteers_vettingdocument_refuse": lambda demo: {"pk": demo.vetting_document.pk},
     "campaigns:campaign": campaign_page,
     "campaigns:campaign_start": campaign_page,
     "campaigns:campaign_close": campaign_page,

@@ -43,6 +43,8 @@ ADDRESSES = {
     },
     "admin:pairings_pairing_pause": lambda w: {"pk": w.pairing_b.pk},
     "admin:pairings_pairing_end": lambda w: {"pk": w.pairing_b.pk},
+    "admin:volunteers_vettingdocument_approve": lambda w: {"pk": w.document_b.pk},
+    "admin:volunteers_vettingdocument_refuse": lambda w: {"pk": w.document_b.pk},
     # The open API's routes that take an argument (tests/api): a request's reference.
     "api-v1:help_request_detail": lambda w: {"reference": w.assigned.reference},
     "api-v1:mission_detail": lambda w: {"mission_id": w.mission_b.pk},

@@ -30,7 +30,7 @@ from tests.associations.factories import ApplicationFactory, AssociationFactory,
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
 from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import VolunteerProfileFactory
+from tests.volunteers.factories import VettingDocumentFactory, VolunteerProfileFactory
 
 ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
 # Account pages of allauth (sign-in, password, email, two-factor) act on the signed-in user's own account
@@ -112,6 +112,11 @@ RULES = {
     "volunteers:pause": Rule("own"),
     "volunteers:export": Rule("own"),
     "volunteers:delete": Rule("own"),
+    "volunteers:vetting_upload": Rule("own"),
+    # A volunteer's identity document or criminal-record extract: staff who review documents, nobody else, not even
+    # the volunteer herself (tests/volunteers/test_vetting_file_access.py).
+    "volunteers:vetting_document_file": Rule("staff", lambda w: {"pk": w.document_b.pk}),
+    "volunteers:vetting_withdraw": Rule("owned", lambda w: {"pk": w.document_b.pk}, "volunteer_b"),
     "missions:apply": Rule("own", lambda w: {"pk": w.mission_b.pk}),  # any volunteer may apply
     "requests:track": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
     "requests:cancel": Rule("token", lambda w: {"token": w.assigned.tracking_token}),
@@ -251,6 +256,7 @@ class World:
         }
         volunteer_b = VolunteerProfileFactory(user=UserFactory(email="benevole.b@exemple.fr"), phone="+33677665544")
         self.users["volunteer_b"] = volunteer_b.user
+        self.document_b = VettingDocumentFactory(volunteer=volunteer_b)
         association_a = AssociationFactory()
         self.association_b = AssociationFactory(kind=OrganisationKind.COMMUNE)  # a CCAS: it files requests too
         MembershipFactory(association=association_a, user=self.users["member_a"], role=MemberRole.ADMIN)
