@@ -28,7 +28,6 @@ from matching.models import Proposal
 from orders.codes import CODE_PATTERN, normalise_code
 from orders.enums import OrderState
 from orders.models import MissionOrder
-from orders.pdf import pdf_from_html
 from orders.qr import qr_svg
 from orders.services import OrderError, mission_order_for_application, mission_order_for_proposal
 from requests_app.privacy import assignment_contact_shown
@@ -111,6 +110,10 @@ def order_page(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 def order_pdf(request: HttpRequest, context: dict) -> HttpResponse:
+    # WeasyPrint is imported on the first PDF asked for, not by every process that loads the URLs: it takes half a
+    # second and parses its own stylesheets at import.
+    from orders.pdf import pdf_from_html
+
     pdf = pdf_from_html(render_to_string("orders/pdf.html", context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ordre-de-mission-{context["order"].code}.pdf"'

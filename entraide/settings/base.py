@@ -577,6 +577,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Twilio's client writes each API call's address and headers at INFO, ten lines an SMS: its errors are enough.
         "twilio.http_client": {"level": "WARNING"},
+        # WeasyPrint (orders/pdf.py) writes each step of every PDF it draws at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # Django's defaults give these two handlers of their own, unfiltered (and a mail to ADMINS with the whole
         # request): their lines go through the root's handler instead.
         "django": {"handlers": [], "level": "INFO"},
