@@ -4,6 +4,7 @@ requests_app/views/advances.py, which the list links to), and the line on a requ
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin
@@ -17,7 +18,7 @@ def advances_of(help_request: HelpRequest):
     if not advances:
         return _("Aucune")
     return format_html_join(
-        format_html("<br>"),
+        mark_safe("<br>"),
         '<a href="{}">{} — {}</a>',
         (
             (reverse("requests:advance", args=[advance.pk]), euros(advance.amount), advance.get_status_display())
