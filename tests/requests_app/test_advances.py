@@ -27,7 +27,7 @@ from requests_app.enums import AdvanceStatus, AnswerChannel, Status
 from requests_app.models import Advance, AdvanceError
 from requests_app.retention import closed_requests_anonymise
 from tests.accounts.factories import AgentFactory
-from tests.notifications.messages import jeanne_s_request, rows
+from tests.notifications.messages import rows
 from tests.requests_app.factories import HelpRequestFactory
 from tests.requests_app.shopping import accepted, advance_recorded, receipt
 
@@ -216,7 +216,9 @@ def test_only_an_approved_advance_is_repaid(advance, agent):
 # --- Retention -----------------------------------------------------------------------------------------------------
 
 
-def test_the_receipt_is_deleted_with_the_request_s_anonymisation(advance, settings, django_capture_on_commit_callbacks):
+def test_the_receipt_is_deleted_with_the_request_s_anonymisation(
+    advance, settings, django_capture_on_commit_callbacks
+):
     name = advance.receipt.name
     later = timezone.now() + timedelta(days=settings.RETENTION_DAYS + 1)
     with django_capture_on_commit_callbacks(execute=True):
