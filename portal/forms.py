@@ -41,6 +41,7 @@ class CompleteForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "23,40"}),
         help_text=_("Le montant exact du ticket de caisse."),
+        error_messages={"invalid": _("Indiquez le montant en euros, en chiffres : par exemple 23,40.")},
     )
     receipt = forms.FileField(
         label=_("Photo du ticket de caisse"),
