@@ -116,3 +116,9 @@ def test_another_volunteer_cannot_complete_her_help(client, proposal):
     client.force_login(VolunteerProfileFactory().user)
     assert complete(client, proposal, advanced="on", amount="12", receipt=receipt()).status_code == 404
     assert not Advance.objects.exists()
+
+
+def test_her_data_export_names_her_advance(client, proposal):
+    complete(client, proposal, advanced="on", amount="23,40", receipt=receipt())
+    [exported] = client.get(reverse("volunteers:export")).json()["propositions"]
+    assert exported["avance"]["montant"] == "23.40" and exported["avance"]["remboursee_le"] is None
