@@ -64,15 +64,13 @@ def proposal_complete_with_advance(
     if not advances_allowed(locked):
         raise ProposalError(_("Ce type d'aide ne permet pas d'avancer de l'argent."))
     if not Decimal("0") < amount <= settings.ADVANCE_MAX_EUROS:
-        raise ProposalError(_("Le montant avancé doit être compris entre 0,01 € et %(max)s €.") % _max())
+        raise ProposalError(
+            _("Le montant avancé doit être compris entre 0,01 € et %(max)s €.") % {"max": settings.ADVANCE_MAX_EUROS}
+        )
     advance = Advance(proposal=locked, amount=amount, receipt=receipt)
     advance.full_clean(exclude=["proposal"])
     advance.save()
     return proposal_complete(proposal=locked, report=report, concern=concern)
-
-
-def _max() -> dict:
-    return {"max": settings.ADVANCE_MAX_EUROS}
 
 
 def _locked(advance: Advance) -> Advance:
