@@ -21,7 +21,8 @@ from associations.models import Association
 from core.enums import Domain, mask_to_domains
 from core.slots import describe_slots
 from pilotage.figures import Scope
-from requests_app.models import HelpRequest
+from requests_app.enums import AdvanceStatus
+from requests_app.models import Advance, HelpRequest
 from volunteers.models import VolunteerProfile
 
 BOM = "\ufeff"
@@ -236,5 +237,53 @@ def open_data_rows(scope: Scope) -> Iterator[dict]:
         .annotate(n=Count("pk"))
         .filter(n__gte=OPEN_DATA_MIN_COUNT)
         .order_by("week", "commune", "domain")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+# --- Shopping advances, for the accountant ----------------------------------------------------------------------
+
+
+def _euros_cell(amount) -> str:
+    """23,40: the French decimal comma that French spreadsheets read as a number."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def _answer(advance) -> str:
+    if advance.answered_at is None:
+        return "en attente"
+    said = "contestée" if advance.status == AdvanceStatus.DISPUTED else "confirmée"
+    return f"{said} ({advance.get_answer_channel_display().lower()})"
+
+
+def _decision(advance) -> str:
+    if advance.status in (AdvanceStatus.APPROVED, AdvanceStatus.REPAID):
+        return "acceptée"
+    if advance.status == AdvanceStatus.REFUSED:
+        return f"refusée : {advance.refusal_reason}"
+    return ""
+
+
+ADVANCE_COLUMNS = [
+    Column("Référence", lambda a: a.proposal.help_request.reference),
+    Column("Type d'aide", lambda a: a.proposal.help_request.help_type.name),
+    Column("Déclarée le", lambda a: a.recorded_at),
+    Column("Bénévole", lambda a: str(a.proposal.volunteer) if a.proposal.volunteer else "compte supprimé"),
+    Column("Montant (€)", lambda a: _euros_cell(a.amount)),
+    Column("État", lambda a: a.get_status_display()),
+    Column("Confirmation de la personne", _answer),
+    Column("Confirmée ou contestée le", lambda a: a.answered_at),
+    Column("Remboursement", _decision),
+    Column("Décidé le", lambda a: a.decided_at),
+    Column("Remboursée le", lambda a: a.repaid_on),
+]
+
+
+def advances_rows(date_from: date, date_to: date) -> Iterator[Advance]:
+    """The advances declared in the period (both days included, Paris time), oldest first."""
+    return (
+        Advance.objects.with_request()
+        .filter(recorded_at__date__gte=date_from, recorded_at__date__lte=date_to)
+        .order_by("recorded_at", "pk")
         .iterator(chunk_size=CHUNK_SIZE)
     )

@@ -1,6 +1,7 @@
 """The steering dashboard and its exports, for the département's staff."""
 
 from collections.abc import Callable
+from itertools import islice
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -98,3 +99,26 @@ def export_associations(request: HttpRequest) -> StreamingHttpResponse:
 def export_open_data(request: HttpRequest) -> StreamingHttpResponse:
     """Statistics only, without any personal field: every member of staff may download them to publish them."""
     return _export(request, "demandes-statistiques", exports.OPEN_DATA_COLUMNS, exports.open_data_rows, personal=False)
+
+
+@power_required(can_export_personal_data)
+@require_GET
+def export_advances(request: HttpRequest) -> HttpResponse:
+    """The accountant's file of shopping advances, declared between two days (the last 30 by default). Volunteers'
+    names are personal data: the export and each advance's request are written to the access log."""
+    form = ScopeForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("Dates invalides : la période va du premier au dernier jour, un an au plus."))
+    scope = form.scope()
+    query = f"du={scope.date_from} ; au={scope.date_to}"
+    access_records(request, AccessReason.EXPORT, [None], query=query)
+    records = _advances_logged(request, scope, query)
+    return exports.csv_response(f"avances_{scope.date_from}_{scope.date_to}.csv", exports.ADVANCE_COLUMNS, records)
+
+
+def _advances_logged(request: HttpRequest, scope: Scope, query: str):
+    """The advances, each chunk's requests written to the access log before the chunk is handed on."""
+    advances = exports.advances_rows(scope.date_from, scope.date_to)
+    while chunk := list(islice(advances, exports.CHUNK_SIZE)):
+        access_records(request, AccessReason.EXPORT, [advance.proposal.help_request for advance in chunk], query=query)
+        yield from chunk

@@ -85,10 +85,27 @@ def volunteer_export(user) -> dict:
                 "statut": proposal.get_status_display(),
                 "proposee_le": proposal.created_at.isoformat(),
                 "compte_rendu": proposal.report,
+                "avance": _advance(proposal),
             }
-            for proposal in profile.proposals.select_related("help_request__help_type", "help_request__commune")
+            for proposal in profile.proposals.select_related(
+                "help_request__help_type", "help_request__commune", "advance"
+            )
         ]
     return data
+
+
+def _advance(proposal) -> dict | None:
+    """The money she advanced for this help (requests_app.advances), without the receipt: a file, kept for staff."""
+    advance = getattr(proposal, "advance", None)
+    if advance is None:
+        return None
+    return {
+        "montant": str(advance.amount),
+        "etat": advance.get_status_display(),
+        "declaree_le": advance.recorded_at.isoformat(),
+        "motif_du_refus": advance.refusal_reason,
+        "remboursee_le": advance.repaid_on.isoformat() if advance.repaid_on else None,
+    }
 
 
 @transaction.atomic

@@ -5,6 +5,9 @@ them it is done: "L'aide est-elle bien arrivée ? Répondez 1 pour oui, 2 pour n
 person back. No answer within ARRIVAL_ANSWER_HOURS reopens it the same way, once (a beat task): a person who never
 answers may be the one help never reached. An answer that comes after that is still recorded, and shown to staff.
 
+Where the volunteer advanced the money for the shopping (requests_app/advances.py), the question names the amount
+and asks whether it is right too: 1 confirms the advance, 2 disputes it (and reopens the request, as above).
+
 A request is asked once: a request reopened and done again is not asked again, whatever the first answer was.
 The answers arrive through requests_app/sms_replies.py, which finds the question an SMS answers.
 """
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from notifications.enums import Event
 from notifications.models import SmsOptOut
 from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
-from requests_app import notices
+from requests_app import advances, notices
 from requests_app.enums import ContactChannel, Status
 from requests_app.models import HelpRequest, StatusChange
 
@@ -67,8 +70,15 @@ def ask(help_request: HelpRequest) -> bool:
     asked_at = asking_time(now)
     help_request.arrival_asked_at = asked_at  # the ARRIVAL_ANSWER_HOURS run from when the question leaves
     help_request.save(update_fields=["arrival_asked_at"])
+    advance = advances.advance_awaiting_for(help_request)
     context = sms_context_fitting(
-        Event.HELP_ARRIVED_ASKED, {"help_request": help_request, "hotline": settings.HOTLINE_PHONE}, "hotline"
+        Event.HELP_ARRIVED_ASKED,
+        {
+            "help_request": help_request,
+            "hotline": settings.HOTLINE_PHONE,
+            "advance_amount": advances.euros(advance.amount) if advance else "",
+        },
+        "hotline",
     )
     question = sms_add(Event.HELP_ARRIVED_ASKED, to=number, context=context, help_request=help_request)
     if question is not None and asked_at > now:
@@ -106,16 +116,30 @@ def answer(help_request: HelpRequest, *, arrived: bool) -> Answered:
         return Answered(_("Réponse déjà reçue pour cette demande : rien n'a changé, à vérifier"), needs_staff=True)
     help_request.help_arrived, help_request.arrival_answered_at = arrived, timezone.now()
     help_request.save(update_fields=["help_arrived", "arrival_answered_at"])
+    # The question named the amount the volunteer advanced, if any: the same 1 or 2 confirms or disputes it.
+    advance = advances.advance_answered_by_sms(help_request, confirmed=arrived)
     if help_request.status != Status.DONE:
         said = _("l'aide est arrivée") if arrived else _("l'aide n'est pas arrivée")
         note = _("Réponse par SMS reçue après la réouverture de la demande : %(said)s.") % {"said": said}
         help_request.notes.create(author=None, text=note)
         late = _("Réponse tardive (%(said)s) : la demande était déjà rouverte, à vérifier") % {"said": said}
+        if advance is not None and not arrived:
+            advances.dispute_alert(advance)
         return Answered(late, needs_staff=True)
     if arrived:
+        if advance is not None:
+            return Answered(_("Aide arrivée et avance confirmée, selon la personne"))
         return Answered(_("Aide arrivée, selon la personne"))
-    help_request.mark_needs_staff(note=_("L'aide n'est pas arrivée, selon la réponse de la personne par SMS."))
-    _staff_alert(help_request, unanswered=False)
+    if advance is not None:
+        note = _(
+            "L'aide n'est pas arrivée ou l'avance du bénévole est contestée, selon la réponse de la personne par SMS."
+        )
+    else:
+        note = _("L'aide n'est pas arrivée, selon la réponse de la personne par SMS.")
+    help_request.mark_needs_staff(note=note)
+    _staff_alert(help_request, unanswered=False, advance=advance)
+    if advance is not None:
+        return Answered(_("Aide non arrivée ou avance contestée : demande rouverte, agents alertés"))
     return Answered(_("Aide non arrivée : demande rouverte, agents alertés"))
 
 
@@ -151,11 +175,13 @@ def unanswered_reopen(now: datetime | None = None) -> int:
     return len(late)
 
 
-def _staff_alert(help_request: HelpRequest, *, unanswered: bool) -> None:
-    """No personal data: the reference, help type and commune, and the link to the request's page."""
+def _staff_alert(help_request: HelpRequest, *, unanswered: bool, advance=None) -> None:
+    """No personal data: the reference, help type and commune, and the link to the request's page; the amount of a
+    disputed advance."""
     context = {
         "help_request": help_request,
         "unanswered": unanswered,
+        "advance_amount": advances.euros(advance.amount) if advance else "",
         "hours": settings.ARRIVAL_ANSWER_HOURS,
         "url": absolute_url("admin:requests_app_helprequest_change", help_request.pk),
     }

@@ -134,6 +134,7 @@ class AccessReason(models.TextChoices):
     )
     HANDOFF = "handoff", _("Coordonnées vues par un relais hors portail, par son lien")
     PARTNER_FILED = "filed", _("Coordonnées vues par la structure qui a déposé la demande")
+    RECEIPT = "receipt", _("Ticket de caisse d'une avance consulté")
 
 
 class CallbackOrigin(models.TextChoices):
@@ -210,3 +211,33 @@ HANDOFF_ANSWERS = {
     HandOffStage.ANSWER: (HandOffAnswer.TAKE, HandOffAnswer.DECLINE),
     HandOffStage.FINAL: (HandOffAnswer.DONE, HandOffAnswer.DECLINE),
 }
+
+
+class AdvanceStatus(models.TextChoices):
+    """Where a shopping advance stands (requests_app/advances.py moves it)."""
+
+    AWAITING = "awaiting", _("En attente de la confirmation de la personne")
+    CONFIRMED = "confirmed", _("Confirmée par la personne")
+    DISPUTED = "disputed", _("Contestée par la personne")
+    APPROVED = "approved", _("Remboursement accepté")
+    REFUSED = "refused", _("Remboursement refusé")
+    REPAID = "repaid", _("Remboursée")
+
+
+# The one place that says which state may follow which. An agent who calls the person back may settle a dispute
+# (confirmed) or record one after a confirmation; a refusal ends it; only an approved advance is repaid.
+ADVANCE_TRANSITIONS: dict[str, frozenset[str]] = {
+    AdvanceStatus.AWAITING: frozenset({AdvanceStatus.CONFIRMED, AdvanceStatus.DISPUTED, AdvanceStatus.REFUSED}),
+    AdvanceStatus.CONFIRMED: frozenset({AdvanceStatus.DISPUTED, AdvanceStatus.APPROVED, AdvanceStatus.REFUSED}),
+    AdvanceStatus.DISPUTED: frozenset({AdvanceStatus.CONFIRMED, AdvanceStatus.REFUSED}),
+    AdvanceStatus.APPROVED: frozenset({AdvanceStatus.REPAID}),
+    AdvanceStatus.REFUSED: frozenset(),
+    AdvanceStatus.REPAID: frozenset(),
+}
+
+
+class AnswerChannel(models.TextChoices):
+    """How the person helped answered whether the advance is right."""
+
+    SMS = "sms", _("Par SMS")
+    PHONE = "phone", _("Au téléphone, avec un agent")

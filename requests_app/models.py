@@ -26,9 +26,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import DayPeriod, Domain, Weekday
 from core.models import AppendOnly
+from core.private_files import private_storage, upload_to
 from core.slots import days_and_periods, describe_slots, slot_bit
 from matching.services import proposals_close_live
 from requests_app.enums import (
+    ADVANCE_TRANSITIONS,
     CLOSED_STATUSES,
     HANDOFF_OPEN_STATES,
     NEXT_STEP,
@@ -36,6 +38,8 @@ from requests_app.enums import (
     TRANSITIONS,
     WAITING_STATUSES,
     AccessReason,
+    AdvanceStatus,
+    AnswerChannel,
     AssignmentEnd,
     CallbackOrigin,
     CallbackOutcome,
@@ -934,3 +938,102 @@ class HandOffLink(models.Model):
 
     def __str__(self):
         return f"lien n° {self.pk}"
+
+
+def receipt_path(instance, filename: str) -> str:
+    """A random name under receipts/ (core.private_files.upload_to), named here so that migrations can refer to it."""
+    return upload_to("receipts")(instance, filename)
+
+
+class AdvanceError(Exception):
+    """The advance cannot move that way; the message says why, in French."""
+
+
+class AdvanceQuerySet(models.QuerySet):
+    def with_request(self):
+        return self.select_related("proposal__help_request__help_type", "proposal__volunteer__user")
+
+    def for_organisation(self, association):
+        """The advances of the requests this organisation filed, or was routed: its to approve and repay."""
+        return self.filter(
+            Q(proposal__help_request__filed_by=association) | Q(proposal__help_request__routed_to=association)
+        )
+
+
+class Advance(models.Model):
+    """Money a volunteer advanced for someone's shopping (help types that allow it): the amount and the photo of the
+    receipt she recorded when she finished, the person's confirmation, the repayment decided by staff or the
+    organisation and its date. The portal never holds card details or cash: it keeps the record that the money was
+    advanced honestly and repaid. The one place that moves it is requests_app/advances.py."""
+
+    proposal = models.OneToOneField(
+        "matching.Proposal", on_delete=models.CASCADE, related_name="advance", verbose_name=_("mission du bénévole")
+    )
+    amount = models.DecimalField(_("montant avancé (€)"), max_digits=7, decimal_places=2)
+    # Emptied, and the file deleted, with the request's anonymisation (requests_app/retention.py).
+    receipt = models.FileField(
+        _("photo du ticket de caisse"), storage=private_storage, upload_to=receipt_path, blank=True
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=AdvanceStatus.choices, default=AdvanceStatus.AWAITING, db_index=True
+    )
+    recorded_at = models.DateTimeField(_("déclarée le"), default=timezone.now, editable=False)
+    answered_at = models.DateTimeField(_("réponse de la personne le"), null=True, blank=True)
+    answer_channel = models.CharField(_("réponse reçue"), max_length=5, choices=AnswerChannel.choices, blank=True)
+    # The agent who took the person's answer on the phone; none when the person answered by SMS.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("réponse notée par"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("remboursement décidé le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("remboursement décidé par"),
+    )  # fmt: skip
+    refusal_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+    repaid_on = models.DateField(_("remboursée le"), null=True, blank=True)
+    repaid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("remboursement noté par"),
+    )  # fmt: skip
+
+    objects = AdvanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avance de courses")
+        verbose_name_plural = _("avances de courses")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="advance_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status=AdvanceStatus.REPAID) | Q(repaid_on__isnull=False), name="advance_repaid_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} € — {self.proposal.help_request.reference}"
+
+    @property
+    def help_request(self):
+        return self.proposal.help_request
+
+    @property
+    def is_open(self) -> bool:
+        """Still something to do for someone: an answer, a decision or the repayment."""
+        return bool(ADVANCE_TRANSITIONS[self.status])
+
+    def can_move_to(self, to: str) -> bool:
+        return to in ADVANCE_TRANSITIONS[self.status]
+
+    def move(self, to: str, **fields) -> None:
+        """Moves to another state with the fields that go with it, or raises AdvanceError when ADVANCE_TRANSITIONS
+        do not allow it. Callers lock the row first."""
+        if not self.can_move_to(to):
+            raise AdvanceError(
+                _("Cette avance est « %(state)s » : elle ne peut plus changer ainsi.")
+                % {"state": self.get_status_display()}
+            )
+        self.status = to
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", *fields])

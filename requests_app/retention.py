@@ -5,7 +5,8 @@ long enough to answer a follow-up call or a complaint; then all of it is erased 
 remains: help type, domain, commune, urgency, source, dates and statuses (callbacks and their outcomes included, their
 notes erased; a regular help's visits and their outcomes too, the notes and the reason it ended erased). The messages
 sent about it go too, and so do the SMS received about it (what the person wrote is as personal as what they asked);
-an SMS received that no request claimed goes after RETENTION_DAYS.
+an SMS received that no request claimed goes after RETENTION_DAYS. The photos of shopping receipts go with the
+request's personal data (the advance's amount, states and dates stay, for the accounts).
 Accounts never verified are removed after UNVERIFIED_ACCOUNT_DAYS; the access logs keep a year. The file of a
 volunteer's document that no longer counts goes after VETTING_DOCUMENT_RETENTION_DAYS (volunteers/vetting.py).
 """
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.private_files import private_storage
 from core.ratelimit import expired_counters_delete
 from matching.models import Proposal
 from notifications.models import InboundSms, Notification
@@ -27,6 +29,7 @@ from pairings.models import Pairing, PairingChange, Visit
 from requests_app.enums import CLOSED_STATUSES
 from requests_app.models import (
     AccessLog,
+    Advance,
     CallbackAttempt,
     HandOff,
     HelpRequest,
@@ -78,8 +81,20 @@ def closed_requests_anonymise(now=None) -> int:
             HandOff.objects.filter(help_request__in=ids).update(note="", decline_reason="")
             Notification.objects.filter(help_request__in=ids).delete()
             InboundSms.objects.filter(help_request__in=ids).delete()
+            receipts_erase(Advance.objects.filter(proposal__help_request__in=ids))
         anonymised += len(ids)
     return anonymised
+
+
+def receipts_erase(advances) -> None:
+    """The receipts' photos: the rows forget them now, the files are deleted once that is committed (a rollback
+    keeps both)."""
+    names = list(advances.exclude(receipt="").values_list("receipt", flat=True))
+    if not names:
+        return
+    advances.update(receipt="")
+    storage = private_storage()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def unverified_accounts_purge(now=None) -> int:

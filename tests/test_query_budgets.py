@@ -10,6 +10,7 @@ Its inlines read 50 notes and history lines with their authors in one query each
 The steering dashboard's budget is in tests/pilotage/test_dashboard.py."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,7 @@ from orders.models import MissionOrder
 from pairings.models import Pairing, PairingChange, Visit
 from requests_app.admin.filters import SAVED_VIEWS
 from requests_app.enums import CallbackOutcome, CallbackState, Source, Status
-from requests_app.models import CallbackAttempt, OrganisationAssignment, RequestNote, StatusChange
+from requests_app.models import Advance, CallbackAttempt, OrganisationAssignment, RequestNote, StatusChange
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.api.factories import ApiTokenFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
@@ -552,6 +553,56 @@ def admin_vetting_access_log(client, rows):
         for _ in range(rows)
     )
     return "/admin/volunteers/vettingdocumentaccess/"
+
+
+# Shopping advances
+
+
+def advances_of(proposals) -> list[Advance]:
+    return Advance.objects.bulk_create(
+        Advance(proposal=proposal, amount=Decimal("23.40"), receipt="receipts/ticket.jpg") for proposal in proposals
+    )
+
+
+@page("volunteer dashboard, advances", 8)
+def volunteer_dashboard_advances(client, rows):
+    volunteer = VolunteerProfileFactory(capacity=3)
+    client.force_login(volunteer.user)
+    advances_of(ProposalFactory.create_batch(rows, volunteer=volunteer, **DONE))
+    return "/benevoles/"
+
+
+@page("staff advances to repay", 5)
+def staff_advances(client, rows):
+    client.force_login(AgentFactory())
+    advances_of(ProposalFactory.create_batch(rows, **DONE))
+    return "/avances/"
+
+
+@page("staff advance page", 5)
+def staff_advance(client, rows):
+    client.force_login(AgentFactory())
+    [advance] = advances_of([ProposalFactory(**DONE)])
+    return f"/avances/{advance.pk}/"
+
+
+@page("organisation advances to repay", 4)
+def organisation_advances(client, rows):
+    association = AssociationFactory(kind=OrganisationKind.COMMUNE)
+    member_of(association, client)
+    proposals = ProposalFactory.create_batch(
+        rows, help_request__filed_by=association, help_request__source=Source.PARTNER, **DONE
+    )
+    advances_of(proposals)
+    return f"/associations/{association.pk}/avances/"
+
+
+@page("organisation advance page", 4)
+def organisation_advance(client, rows):
+    association = AssociationFactory(kind=OrganisationKind.COMMUNE)
+    member_of(association, client)
+    [advance] = advances_of([ProposalFactory(help_request__routed_to=association, **DONE)])
+    return f"/associations/{association.pk}/avances/{advance.pk}/"
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -326,6 +326,9 @@ REGISTER_IMPORT_MAX_BYTES = env_int("REGISTER_IMPORT_MAX_BYTES", 2 * 1024 * 1024
 # "L'aide est-elle bien arrivée ?" unanswered this long after it was asked reopens the request for an agent, as a "2"
 # would: a person who never answers may be the one help never reached. Two days leave room for a weekend.
 ARRIVAL_ANSWER_HOURS = env_int("ARRIVAL_ANSWER_HOURS", 48)
+# The most a volunteer may record as advanced for someone's shopping (requests_app/advances.py): a week's groceries,
+# not a purchase the portal should carry.
+ADVANCE_MAX_EUROS = env_int("ADVANCE_MAX_EUROS", 300)
 # Staff are emailed that texts wait in the inbox at most once in this many minutes, however many arrive.
 SMS_INBOX_ALERT_MINUTES = env_int("SMS_INBOX_ALERT_MINUTES", 15)
 

@@ -5,6 +5,7 @@ in the `volunteers` namespace (`volunteers:dashboard`, `volunteers:proposal`…)
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,7 @@ from pairings.models import Pairing
 from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
 from portal.own_data import volunteer_delete, volunteer_export
 from portal.views.pairings import pairings_for_dashboard
+from requests_app.advances import proposal_complete_with_advance
 from requests_app.privacy import assignment_contact_shown
 from requests_app.routing import assignments_of
 from volunteers.forms import PauseForm
@@ -54,7 +56,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if volunteer is None:
         return redirect("volunteers:profile")
     proposals = list(
-        volunteer.proposals.select_related("help_request__help_type", "help_request__commune").order_by("-created_at")
+        volunteer.proposals.select_related("help_request__help_type", "help_request__commune", "advance").order_by(
+            "-created_at"
+        )
     )
     applications = Application.objects.filter(volunteer=request.user).select_related("mission__association")
     return render(
@@ -83,8 +87,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, **bound_forms) -> HttpResponse:
     """The proposal page, with empty forms except the one that just came back with errors."""
-    forms = {"decline_form": DeclineForm(), "complete_form": CompleteForm(), "hand_back_form": HandBackForm()}
     help_request = proposal.help_request
+    forms = {
+        "decline_form": DeclineForm(),
+        "complete_form": CompleteForm(allows_advances=help_request.help_type.allows_advances),
+        "hand_back_form": HandBackForm(),
+    }
     show_contact = assignment_contact_shown(request, proposal)
     context = {
         "proposal": proposal,
@@ -92,6 +100,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
         "show_contact": show_contact,
         # A regular help is followed on its own page (visits, pause, end) rather than "terminé" once.
         "pairing": Pairing.objects.open().filter(proposal=proposal).first() if help_request.is_recurring else None,
+        "advance_max": settings.ADVANCE_MAX_EUROS,
         **forms,
         **bound_forms,
     }
@@ -142,11 +151,28 @@ def proposal_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, CompleteForm,
-        lambda p, data: proposal_complete(proposal=p, report=data["report"], concern=data["concern"]),
-        _("Merci pour votre aide ! Le compte rendu est transmis au département."), "complete_form",
-    )  # fmt: skip
+    """The report, and for shopping or medicine the money the volunteer advanced, with the receipt's photo."""
+    proposal = get_own_live_proposal_or_404(request.user, pk)
+    allows_advances = proposal.help_request.help_type.allows_advances
+    form = CompleteForm(request.POST, request.FILES, allows_advances=allows_advances)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, status=400, complete_form=form)
+    data = form.cleaned_data
+    try:
+        if allows_advances and data["advanced"]:
+            proposal_complete_with_advance(
+                proposal=proposal, report=data["report"], concern=data["concern"], amount=data["amount"],
+                receipt=data["receipt"],
+            )  # fmt: skip
+            done = _("Merci pour votre aide ! Le compte rendu et votre avance sont transmis au département.")
+        else:
+            proposal_complete(proposal=proposal, report=data["report"], concern=data["concern"])
+            done = _("Merci pour votre aide ! Le compte rendu est transmis au département.")
+    except ProposalError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("volunteers:dashboard")
+    messages.success(request, done)
+    return redirect("volunteers:dashboard")
 
 
 @login_required

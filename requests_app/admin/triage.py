@@ -26,6 +26,7 @@ from core.admin import BaseAdmin, ReadOnlyInline
 from matching.models import Proposal
 from matching.ranking import association_suggestions, candidates
 from matching.services import ProposalError, help_request_triage, proposal_create
+from requests_app.admin.advances import advances_of
 from requests_app.admin.callbacks import CallbackInline
 from requests_app.admin.filters import (
     ArrondissementFilter,
@@ -241,7 +242,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     raw_id_fields = ("possible_duplicate_of",)
     readonly_fields = (
         "reference", "status", "source", "domain", "created_at", "status_changed_at", "created_by", "consent_at",
-        "routed_to", "possible_duplicate_of", "duplicate_reason", "slots", "filed_by",
+        "routed_to", "possible_duplicate_of", "duplicate_reason", "slots", "filed_by", "advances",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": (
@@ -255,7 +256,9 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
             "help_type", "domain", "description", "volunteer_summary", "urgency", "commune", "address", "slots",
             ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
         )}),
-        (_("Suivi"), {"fields": ("routed_to", ("possible_duplicate_of", "duplicate_reason"), "consent_at")}),
+        (_("Suivi"), {"fields": (
+            "routed_to", ("possible_duplicate_of", "duplicate_reason"), "consent_at", "advances",
+        )}),
     )  # fmt: skip
     # Callbacks: requests_app/admin/callbacks.py.
     # Hand-offs outside the portal: requests_app/admin/handoffs.py.
@@ -533,6 +536,10 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     @admin.display(description=_("créneaux souhaités"))
     def slots(self, obj):
         return obj.slots_display
+
+    @admin.display(description=_("avances de courses"))
+    def advances(self, obj):
+        return advances_of(obj)  # requests_app/admin/advances.py: each links to the page where staff act on it
 
     def save_formset(self, request, form, formset, change):
         notes = formset.save(commit=False)

@@ -13,6 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Hashable
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
@@ -25,7 +26,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -45,17 +48,19 @@ from core.converters import DecisionConverter
 from core.models import HelpType
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
+from matching.services import proposal_accept, proposal_create
 from orders.models import MissionOrder
 from orders.services import mission_order_for_proposal
 from pairings.models import Pairing, Visit
 from portal.management.commands.load_demo_data import ASSOCIATION_EMAIL, STAFF_EMAIL, VOLUNTEER_EMAIL
+from requests_app.advances import proposal_complete_with_advance
 from requests_app.enums import AccessReason, Status
 from requests_app.handoffs import hand_off_link_resend, help_request_hand_off
-from requests_app.models import Callback, HandOff, HelpRequest, OrganisationAssignment
+from requests_app.models import Advance, Callback, HandOff, HelpRequest, OrganisationAssignment
 from requests_app.partners import partner_request_file
 from requests_app.privacy import access_record
 from volunteers.enums import DocumentKind
-from volunteers.models import VettingDocument, VettingDocumentAccess
+from volunteers.models import VettingDocument, VettingDocumentAccess, VolunteerProfile
 from volunteers.vetting import vetting_document_submit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,6 +192,26 @@ def load_demo_data_and_what_it_lacks() -> None:
         by=member.user,
         resident_agreed=True,
     )  # fmt: skip
+    # Shopping the demo organisation filed, done by the demo volunteer who advanced the money, its receipt attached:
+    # her dashboard's line, staff's and the organisation's pages of advances. A place more for the time it is hers.
+    shopping = partner_request_file(
+        organisation=organisation,
+        help_request=HelpRequest(
+            beneficiary_name="Marcel Petit", beneficiary_phone="+33600000998", address="3 rue des Lilas",
+            commune=organisation.commune, help_type=HelpType.objects.get(code="shopping"),
+            description="Pharmacie et courses.",
+        ),
+        by=member.user,
+        resident_agreed=True,
+    )  # fmt: skip
+    shopping.triage()
+    VolunteerProfile.objects.filter(user=volunteer).update(capacity=F("capacity") + 1)
+    proposal = proposal_accept(proposal=proposal_create(help_request=shopping, volunteer=volunteer.volunteer_profile))
+    photo = SimpleUploadedFile("ticket.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64), "image/jpeg")
+    proposal_complete_with_advance(
+        proposal=proposal, report="Courses livrées.", concern=False, amount=Decimal("23.40"), receipt=photo
+    )
+    VolunteerProfile.objects.filter(user=volunteer).update(capacity=F("capacity") - 1)
 
 
 class Demo:
@@ -306,6 +331,9 @@ class Demo:
         waiting = VettingDocument.objects.pending().filter(volunteer__user=self.volunteer).order_by("pk")
         return found(waiting.first(), "a document of the demo volunteer waiting for staff")
 
+    def advance(self) -> Advance:
+        return found(Advance.objects.for_organisation(self.organisation).first(), "an advance (the crawl's shopping)")
+
     @cached_property
     def help_request(self) -> HelpRequest:
         return found(HelpRequest.objects.order_by("pk").first(), "a help request")
@@ -343,6 +371,14 @@ def tracking_page(demo: Demo) -> dict:
     return {"token": demo.help_request.tracking_token}
 
 
+def advance_page(demo: Demo) -> dict:
+    return {"pk": demo.advance.pk}
+
+
+def organisation_advance_page(demo: Demo) -> dict:
+    return {"pk": demo.organisation.pk, "advance_pk": demo.advance.pk}
+
+
 def hand_off_buttons(demo: Demo) -> dict:
     return {"pk": demo.hand_off.help_request_id, "hand_off_pk": demo.hand_off.pk}
 
@@ -358,6 +394,13 @@ def password_reset(demo: Demo) -> dict:
 # What fills the arguments of each pattern that has some, outside the admin (ADMIN_ARGUMENTS). Form actions
 # (POST only) are filled too: their answer to GET is what tells that they are not pages.
 PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
+    "requests:advance": advance_page,
+    "requests:advance_receipt": advance_page,
+    "requests:advance_step": lambda demo: {**advance_page(demo), "step": "accepter"},
+    "associations:advances": organisation_page,
+    "associations:advance": organisation_advance_page,
+    "associations:advance_receipt": organisation_advance_page,
+    "associations:advance_step": lambda demo: {**organisation_advance_page(demo), "step": "accepter"},
     "associations:public": organisation_page,
     "associations:space": organisation_page,
     "associations:members": organisation_page,

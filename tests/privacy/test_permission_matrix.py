@@ -30,6 +30,7 @@ from tests.associations.factories import ApplicationFactory, AssociationFactory,
 from tests.campaigns.factories import RegisterEntryFactory, RegisterFactory
 from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import HelpRequestFactory
+from tests.requests_app.shopping import advance_recorded
 from tests.volunteers.factories import VettingDocumentFactory, VolunteerProfileFactory
 
 ROLES = ["anonymous", "volunteer_a", "volunteer_b", "member_a", "member_b", "staff"]
@@ -152,6 +153,24 @@ RULES = {
     "pilotage:export_volunteers": Rule("staff"),
     "pilotage:export_associations": Rule("staff"),
     "pilotage:export_open_data": Rule("staff"),
+    "pilotage:export_advances": Rule("staff"),
+    # Shopping advances: staff's pages (they take the person's answer, approve, repay) and the receipt.
+    "requests:advances": Rule("staff"),
+    "requests:advance": Rule("staff", lambda w: {"pk": w.advance_b.pk}),
+    "requests:advance_receipt": Rule("staff", lambda w: {"pk": w.advance_b.pk}),
+    "requests:advance_step": Rule("staff", lambda w: {"pk": w.advance_b.pk, "step": "accepter"}),
+    # The organisation that filed the request (B) approves and repays its advance; nobody else, the volunteer who
+    # advanced the money neither (she sees its state on her dashboard).
+    "associations:advances": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
+    "associations:advance": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "advance_pk": w.advance_b.pk}, "member_b"
+    ),
+    "associations:advance_receipt": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "advance_pk": w.advance_b.pk}, "member_b"
+    ),
+    "associations:advance_step": Rule(
+        "owned", lambda w: {"pk": w.association_b.pk, "advance_pk": w.advance_b.pk, "step": "accepter"}, "member_b"
+    ),
     "associations:space": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
     "associations:members": Rule("owned", lambda w: {"pk": w.association_b.pk}, "member_b"),
     "associations:member_remove": Rule(
@@ -315,6 +334,17 @@ class World:
             by=self.users["member_b"],
             resident_agreed=True,
         )  # fmt: skip
+        # Shopping B filed for another resident, done by a volunteer who advanced the money.
+        self.advance_b = advance_recorded(
+            partner_request_file(
+                organisation=self.association_b,
+                help_request=HelpRequestFactory.build(
+                    requester_name="", requester_phone="", beneficiary_name="", beneficiary_phone="+33662000001"
+                ),
+                by=self.users["member_b"],
+                resident_agreed=True,
+            )
+        )
         CallerVetting.objects.create(volunteer=volunteer_b)
         called_register = RegisterFactory(name="Registre des appels", source_organisation="CCAS de Toul")
         called = RegisterEntryFactory(
