@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 from core.enums import Domain
 from core.slots import slot_labels
-from volunteers.models import Skill
+from volunteers.models import PROTECTED_AGE, Skill, VolunteerProfile
 from volunteers.services import volunteer_suspend
 
 
@@ -19,6 +21,38 @@ class DomainFilter(admin.SimpleListFilter):
         if self.value() in Domain.values:
             return queryset.with_domain(self.value())
         return queryset
+
+
+class ProtectionForm(forms.ModelForm):
+    """The staff override of the protective rule (70 or more, or a health risk: remote help only), on the profile's
+    page: a box to tick and the reason, which `VolunteerProfileAdmin.save_model` records with who and when."""
+
+    allow_in_person = forms.BooleanField(
+        label=_("Autoriser l'aide sur place"),
+        required=False,
+        help_text=_(
+            "Pour une personne de 70 ans ou plus ou ayant déclaré un facteur de risque, qui ne reçoit sinon que de "
+            "l'aide à distance. Décochez pour rétablir la protection."
+        ),
+    )
+
+    class Meta:
+        model = VolunteerProfile
+        exclude = ("domains", "availability")  # as the admin: edited by the volunteer, read here in words
+        labels = {"protection_lift_reason": _("Motif de l'autorisation d'aide sur place")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allow_in_person"].initial = self.instance.protection_lifted_at is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("allow_in_person") and not (cleaned.get("protection_lift_reason") or "").strip():
+            self.add_error(
+                "protection_lift_reason",
+                _("Indiquez pourquoi l'aide sur place est autorisée (demande de la personne, avis médical…)."),
+            )
+        return cleaned
 
 
 # Registered by matching/admin.py, which adds the columns counted from proposals (this app must not import them).
@@ -36,9 +70,10 @@ class VolunteerProfileAdmin(BaseAdmin):
     autocomplete_fields = ("home_commune",)
     raw_id_fields = ("user",)
     checkbox_fields = ("skills",)
+    form = ProtectionForm
     readonly_fields = (
         "status", "status_reason", "domains_display", "availability_display", "charter_accepted_at", "created_at",
-        "updated_at",
+        "updated_at", "protection", "protection_lifted_at", "protection_lifted_by",
     )  # fmt: skip
     # The bit masks are edited by the volunteer on the profile page; staff read them in words.
     exclude = ("domains", "availability")
@@ -51,8 +86,31 @@ class VolunteerProfileAdmin(BaseAdmin):
     def availability_display(self, obj):
         return ", ".join(slot_labels(obj.availability)) or _("aucune précisée")
 
+    @admin.display(description=_("règle de protection"))
+    def protection(self, obj):
+        """Where she stands with the protective rule, in words staff can act on."""
+        if obj is None or obj.pk is None or not obj.is_protected():
+            return _("Non concernée : aucune limite d'âge ni facteur de risque déclaré.")
+        why = _("facteur de risque déclaré") if obj.health_risk else _("%(age)s ans ou plus") % {"age": PROTECTED_AGE}
+        if obj.protection_lifted:
+            return _("Protégée (%(why)s) ; aide sur place autorisée le %(when)s par %(who)s : %(reason)s") % {
+                "why": why,
+                "when": formats.date_format(obj.protection_lifted_at, "SHORT_DATE_FORMAT"),
+                "who": obj.protection_lifted_by or "—",
+                "reason": obj.protection_lift_reason,
+            }
+        return _("Protégée (%(why)s) : seule l'aide à distance lui est proposée.") % {"why": why}
+
+    def save_model(self, request, obj, form, change):
+        allowed = form.cleaned_data.get("allow_in_person")
+        if allowed and obj.protection_lifted_at is None:
+            obj.protection_lifted_at, obj.protection_lifted_by = timezone.now(), request.user
+        elif not allowed:
+            obj.protection_lifted_at, obj.protection_lifted_by, obj.protection_lift_reason = None, None, ""
+        super().save_model(request, obj, form, change)
+
     action_form = SuspensionReasonForm
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "reactivate", "restore_protection"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # a volunteer leaves through their own deletion, which hands their requests back
@@ -66,6 +124,14 @@ class VolunteerProfileAdmin(BaseAdmin):
             volunteer_suspend(volunteer=profile, reason=reason)
         count = len(queryset)
         self.message_user(request, _("%(count)s bénévole(s) suspendu(s).") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Rétablir la règle de protection (aide à distance seulement)"), permissions=["change"])
+    def restore_protection(self, request, queryset):
+        lifted = [profile for profile in queryset if profile.protection_lifted]
+        for profile in lifted:
+            profile.restore_protection()
+        count = len(lifted)
+        self.message_user(request, _("Protection rétablie pour %(count)s bénévole(s).") % {"count": count})
 
     @admin.action(description=_("Réactiver"), permissions=["change"])
     def reactivate(self, request, queryset):

@@ -334,7 +334,10 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
                 for flag, share in VULNERABILITY_HEADSTART.items()
             ],
             "marks": [
-                *((mark, HelpRequest._meta.get_field(flag).verbose_name) for flag, mark in VULNERABILITY_MARKS.items()),
+                *(
+                    (mark, HelpRequest._meta.get_field(flag).verbose_name)
+                    for flag, mark in VULNERABILITY_MARKS.items()
+                ),
                 CARER_MARK,
             ],
             **(extra_context or {}),
