@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import BaseAdmin, SuspensionReasonForm, suspension_reason
 from core.enums import Domain
 from core.slots import slot_labels
-from volunteers.models import PROTECTED_AGE, Skill, VolunteerProfile
+from volunteers.models import PROTECTED_AGE, Skill
 from volunteers.services import volunteer_suspend
 
 
@@ -36,13 +36,12 @@ class ProtectionForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = VolunteerProfile
-        exclude = ("domains", "availability")  # as the admin: edited by the volunteer, read here in words
-        labels = {"protection_lift_reason": _("Motif de l'autorisation d'aide sur place")}
+    # No Meta: the admin builds it (model, fields) with this form as base.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "protection_lift_reason" in self.fields:
+            self.fields["protection_lift_reason"].label = _("Motif de l'autorisation d'aide sur place")
         self.fields["allow_in_person"].initial = self.instance.protection_lifted_at is not None
 
     def clean(self):
