@@ -301,7 +301,7 @@ class VolunteerProfile(models.Model):
                     "vous est proposée, sauf accord de l'équipe du département."
                 )
             )
-        return reasons
+        return [str(reason) for reason in reasons]
 
     def lift_protection(self, *, by, reason: str):
         """Staff allow help in person for this protected volunteer (she asked, her doctor agrees…)."""
