@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.enums import Domain, Vetting
 from core.models import HelpType
 from matching.ranking import TierWalk, candidates, plain_ranking
-from matching.services import ProposalError, propose_best, proposal_create
+from matching.services import ProposalError, proposal_create, propose_best
 from requests_app.enums import CarerStatus, Status
 from tests.accounts.factories import UserFactory
 from tests.core.factories import HelpTypeFactory
