@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.models import Application
-from core.enums import Domain, Vetting
+from core.enums import Domain
 from core.models import HelpType
 from tests.accounts.factories import UserFactory
 from tests.associations.factories import AssociationFactory, MissionFactory, member_of
