@@ -85,6 +85,20 @@ class VolunteerProfileAdmin(BaseAdmin):
     def availability_display(self, obj):
         return ", ".join(slot_labels(obj.availability)) or _("aucune précisée")
 
+    # Together in their own box, whatever else the page shows: the state, what it rests on, and the override.
+    protection_fields = (
+        "protection", "birth_year", "health_risk", "allow_in_person", "protection_lift_reason", "protection_lifted_at",
+        "protection_lifted_by",
+    )  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        others = [name for name in self.get_fields(request, obj) if name not in self.protection_fields]
+        return [
+            (None, {"fields": others}),
+            (_("Règle de protection : aide à distance seulement à 70 ans ou plus ou avec un facteur de risque"),
+             {"fields": self.protection_fields}),
+        ]  # fmt: skip
+
     @admin.display(description=_("règle de protection"))
     def protection(self, obj):
         """Where she stands with the protective rule, in words staff can act on."""
