@@ -256,8 +256,8 @@ class HelpRequestForm(forms.ModelForm):
         "recurring_period", "preferred_channel", "callback_periods", "consent",
     ]  # fmt: skip
     carer_required = _(
-        "Pour une garde d'enfants, indiquez si vous êtes soignant·e (ou personnel indispensable à la gestion de la "
-        "crise) ou une structure de protection de l'enfance."
+        "Indiquez si vous êtes soignant·e (ou personnel indispensable à la gestion de la crise) ou une structure de "
+        "protection de l'enfance."
     )
 
     def __init__(self, *args, **kwargs):

@@ -530,7 +530,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
             for flag, mark in VULNERABILITY_MARKS.items()
             if getattr(obj, flag)
         ]
-        if obj.awaits_carer_confirmation and not obj.is_closed:
+        if obj.awaits_carer_confirmation and obj.status in WAITING_STATUSES:
             shown.append(CARER_MARK)
         if not shown:
             return ""

@@ -32,7 +32,8 @@ def test_the_public_form_asks_a_childcare_requester_whether_they_are_a_carer(cli
     response = client.post(PUBLIC, valid_form_data(help_type=childcare_pk(), description="Garde de mes deux enfants"))
     assert response.status_code == 400
     content = text(response)
-    assert "Pour une garde d'enfants, indiquez si vous êtes soignant·e" in content
+    assert "Pour une garde d'enfants seulement : vous êtes…" in content
+    assert "Indiquez si vous êtes soignant·e (ou personnel indispensable" in content
     assert "Garde de mes deux enfants" in content  # what was typed stays
     assert not HelpRequest.objects.exists()
 
@@ -98,6 +99,7 @@ def test_a_request_without_a_stated_status_cannot_be_confirmed_before_staff_fill
 
 def test_the_queue_marks_and_lists_the_childcare_requests_waiting_for_confirmation(client, staff):
     waiting = HelpRequestFactory(triaged=True, help_type=HelpType.objects.get(code="childcare"), carer_status="carer")
+    routed = HelpRequestFactory(status=Status.ROUTED, help_type=HelpType.objects.get(code="childcare"))
     confirmed = HelpRequestFactory(
         triaged=True, help_type=HelpType.objects.get(code="childcare"), carer_status="carer",
         carer_confirmed_at=timezone.now(),
@@ -107,7 +109,7 @@ def test_the_queue_marks_and_lists_the_childcare_requests_waiting_for_confirmati
     listed = list(response.context["cl"].result_list)
     assert listed == [waiting]
     assert "qualité de l'aidant à confirmer" in text(response)
-    assert {confirmed, shopping}.isdisjoint(listed)
+    assert {confirmed, shopping, routed}.isdisjoint(listed)  # an organisation holds the routed one
 
 
 def test_triage_says_why_a_childcare_request_was_proposed_to_nobody(client, staff):
