@@ -11,7 +11,7 @@ from associations.models import Association, Mission, NewsItem
 from associations.validators import normalise_identifier, validate_rna, validate_siret
 from core.enums import Domain, domains_to_mask, mask_to_domains
 from core.forms import CommuneField, PhoneField, commune_initial_from_instance
-from core.models import Commune, Epci
+from core.models import Commune, Epci, HelpType
 
 MAX_COVERED_COMMUNES = 100
 
@@ -136,7 +136,7 @@ class MissionForm(forms.ModelForm):
     class Meta:
         model = Mission
         fields = [
-            "title", "domain", "description", "is_remote", "commune", "start_date", "end_date",
+            "title", "domain", "help_type", "description", "is_remote", "commune", "start_date", "end_date",
             "volunteers_needed", "skills", "schedule",
         ]  # fmt: skip
         widgets = {
@@ -158,11 +158,29 @@ class MissionForm(forms.ModelForm):
         domain.error_messages["invalid_choice"] = UNDECLARED_DOMAIN
         if len(declared) == 1 and not self.instance.pk:
             domain.initial = declared[0]
+        # The kinds of help of those domains: the help type's vetting and minimum age then apply to applications.
+        help_type = self.fields["help_type"]
+        help_type.queryset = HelpType.objects.active().filter(domain__in=declared)
+        help_type.empty_label = _("Aucun en particulier")
+        help_type.help_text = _(
+            "Facultatif. Si la mission en est un (garde d'enfants, courses…), seuls les bénévoles que le département "
+            "a vérifiés comme ce type d'aide le demande pourront candidater."
+        )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("is_remote") and not cleaned.get("commune") and "commune" not in self.errors:
             self.add_error("commune", _("Indiquez la commune, ou cochez « Mission à distance »."))
+        help_type, domain = cleaned.get("help_type"), cleaned.get("domain")
+        if help_type and domain and help_type.domain != domain:
+            self.add_error(
+                "help_type",
+                _(
+                    "« %(help_type)s » relève du domaine « %(domain)s » : choisissez ce domaine ou un autre type "
+                    "d'aide."
+                )
+                % {"help_type": help_type, "domain": Domain(help_type.domain).label},
+            )
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fin ne peut pas précéder le début."))

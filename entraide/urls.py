@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 import api.space_urls
+import associations.mission_urls
 import associations.urls
 import core.urls
+import portal.mission_urls
 import portal.urls
 import portal.volunteer_urls
 import requests_app.partner_urls
@@ -11,10 +13,10 @@ import requests_app.routed_urls
 import volunteers.urls
 from api.v1 import api_v1
 
-# Three namespaces gather pages from an app above the one they are named after, which must not import it (the
+# Four namespaces gather pages from an app above the one they are named after, which must not import it (the
 # layers are in the README): the organisation's pages of the requests routed to it, of those it filed for its
 # residents and of its API tokens, the "mon espace" landing, and the volunteer's space (dashboard, proposal pages,
-# own data) beside the profile pages.
+# own data) beside the profile pages, and applying to a mission beside the mission pages.
 associations_pages = (
     associations.urls.urlpatterns
     + requests_app.routed_urls.urlpatterns
@@ -24,6 +26,12 @@ associations_pages = (
 )
 core_pages = (core.urls.urlpatterns + portal.urls.urlpatterns, core.urls.app_name)
 volunteers_pages = (volunteers.urls.urlpatterns + portal.volunteer_urls.urlpatterns, volunteers.urls.app_name)
+# Applying to a mission reads the volunteer's profile (vetting, age, protective rule): from portal, beside the mission
+# pages.
+mission_pages = (
+    associations.mission_urls.urlpatterns + portal.mission_urls.urlpatterns,
+    associations.mission_urls.app_name,
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -39,5 +47,5 @@ urlpatterns = [
     path("pilotage/", include("pilotage.urls")),
     path("campagnes/", include("campaigns.urls")),
     path("sms/", include("notifications.urls")),
-    path("", include("associations.mission_urls")),
+    path("", include(mission_pages)),
 ]

@@ -43,7 +43,15 @@ from matching.weights import (
     VEHICLE_POINTS,
 )
 from volunteers.enums import Reach
-from volunteers.models import Skill, VolunteerProfile
+from volunteers.models import (
+    PROTECTED_AGE,
+    VETTING_PROOFS,
+    Skill,
+    VolunteerProfile,
+    born_by,
+    minimum_age_asked,
+    protection_applies,
+)
 
 if TYPE_CHECKING:
     from requests_app.models import HelpRequest
@@ -80,8 +88,23 @@ class Candidate:
         return lines
 
     @property
+    def safeguard_note(self) -> str:
+        """What staff should know of the protective rule for this candidate: lifted for her, and why."""
+        volunteer = self.volunteer
+        if not (protection_applies(self.help_request.help_type) and volunteer.protection_lifted):
+            return ""
+        if not volunteer.is_protected():
+            return ""
+        return _("aide sur place autorisée par l'équipe malgré la règle de protection (%(reason)s)") % {
+            "reason": volunteer.protection_lift_reason or _("sans motif")
+        }
+
+    @property
     def explanation(self) -> str:
-        return ", ".join(f"{label} ({points:+d})".replace("-", "−") for label, points in self.factors if points)
+        lines = [f"{label} ({points:+d})".replace("-", "−") for label, points in self.factors if points]
+        if note := self.safeguard_note:
+            lines.append(note)
+        return ", ".join(lines)
 
 
 # --- The factors of the score ----------------------------------------------------------------------------------------
@@ -285,12 +308,13 @@ FACTORS = [
 
 def eligible(help_request: "HelpRequest"):
     """Every hard filter but geography: ready to receive proposals (VolunteerProfile.objects.ready()),
-    below capacity, in the domain, free at the asked time, and not someone who already declined, let expire
-    or handed back this request."""
+    below capacity, in the domain, allowed the help type (vetting, age, protective rule: `may_take`), free at the
+    asked time, and not someone who already declined, let expire or handed back this request."""
     volunteers = (
         VolunteerProfile.objects.ready()
         .filter(live_count__lt=F("capacity"))
         .with_domain(help_request.domain)
+        .may_take(help_request.help_type)
         .exclude(
             Exists(
                 Proposal.objects.filter(
@@ -505,11 +529,14 @@ class TierWalk:
                 AND NOT EXISTS (SELECT 1 FROM {Proposal._meta.db_table} p
                     WHERE p.help_request_id = %(help_request)s AND p.volunteer_id = v.id
                     AND p.status IN ({", ".join(f"'{status}'" for status in ENDED_WITHOUT_HELP)}))
-        """
+        """ + safeguards_sql(help_request.help_type)
         ops = connection.ops
+        today = timezone.localdate()
         self.params = {
             **{key: value for factor in FACTORS for key, value in factor.params(help_request, now).items()},
-            "today": ops.adapt_datefield_value(timezone.localdate()),
+            "today": ops.adapt_datefield_value(today),
+            "minimum_age_born_by": born_by(minimum_age_asked(help_request.help_type) or 0, today),
+            "protected_born_by": born_by(PROTECTED_AGE, today),
             "domain_bit": domain_bit(help_request.domain),
             "slots": request_slots(help_request),
             "help_request": help_request.pk,
@@ -577,6 +604,22 @@ class TierWalk:
             Proximity.SAME_DEPARTEMENT: other_arrondissement,
         }[tier]
         return place, {"commune": commune.pk, "epci": commune.epci_id, "arrondissement": commune.arrondissement_id}
+
+
+def safeguards_sql(help_type) -> str:
+    """`volunteers.models.safeguards_q` as the walk's SQL, from the same constants and over columns the tier indexes
+    include (MATCHING_COLUMNS): nothing at all for a remote help type asking no vetting nor age."""
+    sql = ""
+    if proofs := VETTING_PROOFS[help_type.vetting]:
+        sql += " AND (" + " OR ".join(f"v.{column} >= %(today)s" for column in proofs) + ")"
+    if minimum_age_asked(help_type) is not None:
+        sql += " AND v.birth_year IS NOT NULL AND v.birth_year <= %(minimum_age_born_by)s"
+    if protection_applies(help_type):
+        sql += (
+            " AND (v.protection_lifted_at IS NOT NULL"
+            " OR (NOT v.health_risk AND (v.birth_year IS NULL OR v.birth_year > %(protected_born_by)s)))"
+        )
+    return sql
 
 
 def _same_and_other(column: str, param: str, value) -> tuple[str, str]:

@@ -96,6 +96,13 @@ def proposal_create(
     )
     if volunteer is None:
         raise ProposalError(_("Ce bénévole n'est pas disponible (profil incomplet, en pause ou suspendu)."))
+    if help_request.awaits_carer_confirmation:
+        raise ProposalError(
+            _("Garde d'enfants : confirmez d'abord la qualité du demandeur (soignant ou structure de protection).")
+        )
+    # Vetting, minimum age and the protective rule hold for staff picking by hand as for the matching.
+    if refusals := volunteer.safeguard_refusals(help_request.help_type):
+        raise ProposalError(_("Ce bénévole ne peut pas recevoir cette demande. %(why)s") % {"why": " ".join(refusals)})
     # The services move live_count with the proposals, under this same row lock: it is the count of live ones.
     if volunteer.live_count >= volunteer.capacity:
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
@@ -235,6 +242,8 @@ def propose_best(help_request: "HelpRequest", *, by=None) -> Proposal | None:
     )
     if not help_request.can_be_proposed:
         return None
+    if help_request.awaits_carer_confirmation:
+        return None  # no volunteer before staff confirm who asks: it waits in the queue, marked (requests_app)
     if attempts < settings.MATCHING_MAX_ATTEMPTS:
         for candidate in candidates(help_request, limit=5):
             try:

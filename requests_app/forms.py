@@ -11,12 +11,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from associations.enums import OrganisationKind
-from core.enums import DayPeriod, Weekday
+from core.enums import DayPeriod, Domain, Weekday
 from core.forms import CommuneField, PhoneField
 from core.models import HelpType
 from core.slots import days_and_periods, slots_from_days_and_periods
 from requests_app.callbacks import CallbackPlan
-from requests_app.enums import CallbackOrigin, ContactChannel, RequesterRelation, Urgency
+from requests_app.enums import CallbackOrigin, CarerStatus, ContactChannel, RequesterRelation, Urgency
 from requests_app.models import VOLUNTEER_SUMMARY_MAX_LENGTH, HelpRequest
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -145,6 +145,19 @@ class HelpRequestForm(forms.ModelForm):
             "personne âgée, une dizaine d'articles, le mardi matin » (300 caractères au plus)."
         ),
     )
+    # Exceptional childcare is for carers and child-welfare structures (README, "Vetted volunteers"): asked of
+    # everyone, required by `check_carer` only when the help type is childcare, so the form works without JavaScript.
+    carer_status = forms.ChoiceField(
+        label=_("Pour une garde d'enfants seulement : vous êtes…"),
+        choices=CarerStatus.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "La garde exceptionnelle est réservée aux soignants, aux personnels indispensables à la gestion de la "
+            "crise et aux structures de protection de l'enfance. Un agent le vérifiera avec vous avant de proposer "
+            "un bénévole."
+        ),
+    )
     urgency = forms.TypedChoiceField(
         label=_("Urgence"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
@@ -217,6 +230,7 @@ class HelpRequestForm(forms.ModelForm):
             "commune",
             "address",
             "help_type",
+            "carer_status",
             "description",
             "volunteer_summary",
             "urgency",
@@ -237,10 +251,14 @@ class HelpRequestForm(forms.ModelForm):
 
     field_order = [
         "requester_relation", "requester_name", "requester_phone", "requester_email", "beneficiary_name",
-        "beneficiary_phone", "commune", "address", "help_type", "description", "volunteer_summary", "urgency",
-        "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "recurring_day",
+        "beneficiary_phone", "commune", "address", "help_type", "carer_status", "description", "volunteer_summary",
+        "urgency", "lives_alone", "aged_70_plus", "has_disability", "no_internet", "days", "periods", "recurring_day",
         "recurring_period", "preferred_channel", "callback_periods", "consent",
     ]  # fmt: skip
+    carer_required = _(
+        "Indiquez si vous êtes soignant·e (ou personnel indispensable à la gestion de la crise) ou une structure de "
+        "protection de l'enfance."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,7 +292,18 @@ class HelpRequestForm(forms.ModelForm):
             raise forms.ValidationError(_("Votre demande n'a pas pu être envoyée. Réessayez, ou appelez-nous."))
         self.check_contact(cleaned)
         self.check_recurring(cleaned)
+        self.check_carer(cleaned)
         return cleaned
+
+    def check_carer(self, cleaned: dict) -> None:
+        """Required for childcare; dropped for any other help, where it would mean nothing."""
+        if "carer_status" not in self.fields:
+            return
+        help_type = cleaned.get("help_type")
+        if help_type is None or help_type.domain != Domain.CHILDCARE:
+            cleaned["carer_status"] = ""
+        elif not cleaned.get("carer_status") and "carer_status" not in self.errors:
+            self.add_error("carer_status", self.carer_required)
 
     def check_contact(self, cleaned: dict) -> None:
         """A way to reach the requester, and the one the channel they chose needs."""
@@ -358,6 +387,10 @@ class IntakeForm(HelpRequestForm):
             _("Facultative. Dites-lui qu'elle n'est transmise qu'à la personne qui viendra aider."),
         ),
         "help_type": (_("Type d'aide demandé"), ""),
+        "carer_status": (
+            _("Garde d'enfants seulement : l'appelant est…"),
+            _("Demandez-le-lui ; l'équipe le vérifiera avant toute proposition à un bénévole."),
+        ),
         "description": (
             _("Besoin décrit par l'appelant"),
             _("Demandez ce qu'il faut, pour quand, et ce qui aidera sur place (accès, horaires, animaux)."),
@@ -421,15 +454,21 @@ class IntakeForm(HelpRequestForm):
     field_order = [
         "requester_phone", "requester_name", "requester_email", "requester_relation", "beneficiary_name",
         "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus", "has_disability", "no_internet",
-        "help_type", "description", "volunteer_summary", "urgency", "days", "periods", "recurring_day",
+        "help_type", "carer_status", "description", "volunteer_summary", "urgency", "days", "periods", "recurring_day",
         "recurring_period", "consent", "preferred_channel", "callback", "callback_at", "note",
     ]  # fmt: skip
+    carer_required = _("Garde d'enfants : demandez si l'appelant est soignant·e ou une structure de protection.")
+    CARER_CHOICES = [
+        (CarerStatus.CARER, _("Soignant·e ou personnel indispensable à la gestion de la crise")),
+        (CarerStatus.CHILD_WELFARE, _("Structure de protection de l'enfance")),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (label, hint) in self.OPERATOR_WORDING.items():
             self.fields[name].label, self.fields[name].help_text = label, hint
         self.fields["requester_relation"].choices = self.RELATION_CHOICES
+        self.fields["carer_status"].choices = self.CARER_CHOICES
         self.fields["description"].widget.attrs["rows"] = 3
         self.fields["help_type"].error_messages["required"] = _("Choisissez le type d'aide demandé.")
         self.fields["preferred_channel"].initial = ContactChannel.PHONE
@@ -532,8 +571,16 @@ class PartnerIntakeForm(HelpRequestForm):
         },
     )
 
+    # The organisation files for a resident: whether it may ask for childcare is for staff to check (the request
+    # waits for their confirmation, HelpRequest.awaits_carer_confirmation).
+    carer_status = None
+
     class Meta(HelpRequestForm.Meta):
-        fields = [name for name in HelpRequestForm.Meta.fields if not name.startswith("requester_")]
+        fields = [
+            name
+            for name in HelpRequestForm.Meta.fields
+            if not name.startswith("requester_") and name != "carer_status"
+        ]
 
     field_order = [
         "beneficiary_name", "beneficiary_phone", "commune", "address", "lives_alone", "aged_70_plus",

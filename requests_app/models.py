@@ -73,6 +73,10 @@ class TransitionNotAllowed(Exception):
             super().__init__(_("Une demande « %(from)s » ne peut pas passer à « %(to)s ».") % labels)
 
 
+class CarerConfirmationRefused(Exception):
+    """The carer status cannot be confirmed now; the message says why, in French."""
+
+
 class HoldRefused(Exception):
     """The request was not held: it is closed, or another agent holds it (`holder`, since `held_at`)."""
 
@@ -400,6 +404,12 @@ class HelpRequest(models.Model):
         return self.status == Status.NEEDS_STAFF
 
     @property
+    def awaits_carer_confirmation(self) -> bool:
+        """Exceptional childcare: no volunteer is proposed until staff confirm the requester is a carer or a
+        child-welfare structure (`confirm_carer`)."""
+        return self.domain == Domain.CHILDCARE and self.carer_confirmed_at is None
+
+    @property
     def next_step(self) -> str:
         return NEXT_STEP[self.status]
 
@@ -512,6 +522,29 @@ class HelpRequest(models.Model):
 
     def triage(self, *, by=None, note: str = ""):
         return self.transition(Status.TRIAGED, by=by, note=note)
+
+    @transaction.atomic
+    def confirm_carer(self, *, by) -> "StatusChange":
+        """Staff checked that a childcare request comes from a carer or a child-welfare structure (the status the
+        requester gave, `carer_status`): volunteers may now be proposed. Recorded in the history, status unchanged."""
+        current = HelpRequest.objects.select_for_update(of=("self",)).get(pk=self.pk)
+        if current.domain != Domain.CHILDCARE or not current.carer_status:
+            raise CarerConfirmationRefused(_("Indiquez d'abord si le demandeur est soignant ou une structure."))
+        if current.carer_confirmed_at is not None:
+            raise CarerConfirmationRefused(_("La qualité du demandeur est déjà confirmée."))
+        if current.is_closed:
+            raise CarerConfirmationRefused(_("La demande est close : il n'y a plus rien à confirmer."))
+        self.carer_status = current.carer_status
+        self.carer_confirmed_at, self.carer_confirmed_by = timezone.now(), by
+        self.save(update_fields=["carer_confirmed_at", "carer_confirmed_by"])
+        return StatusChange.objects.create(
+            help_request=self,
+            from_status=current.status,
+            to_status=current.status,
+            changed_by=by,
+            note=_("Qualité du demandeur de garde confirmée : %(status)s.")
+            % {"status": CarerStatus(current.carer_status).label},
+        )
 
     def route_to(self, association, *, by=None, note: str = ""):
         self.routed_to = association

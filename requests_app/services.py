@@ -11,6 +11,7 @@ from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.models import Proposal
 from matching.services import propose_best
 from requests_app import notices, similarity
 from requests_app.callbacks import CallbackPlan, callback_schedule, callbacks_move
@@ -147,6 +148,17 @@ def help_request_create(
     if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
         propose_best(help_request, by=created_by)
     return help_request
+
+
+def help_request_confirm_carer(*, help_request: HelpRequest, by) -> Proposal | None:
+    """Staff confirmed the requester of a childcare request is a carer or a child-welfare structure: the request,
+    held back from the matching until now, goes to the best volunteer if it was waiting for one (triaged, with the
+    matching on triage). Raises CarerConfirmationRefused."""
+    with transaction.atomic():
+        help_request.confirm_carer(by=by)
+    if help_request.status == Status.TRIAGED and settings.MATCHING_ON_TRIAGE:
+        return propose_best(help_request, by=by)
+    return None
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
-from datetime import timedelta
+import operator
+from datetime import date, timedelta
+from functools import reduce
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.enums import Domain, domain_bit, mask_to_domains
+from core.enums import Domain, Vetting, domain_bit, mask_to_domains
 from core.models import AppendOnly
 from core.private_files import private_storage, upload_to, validate_upload
 from core.slots import describe_slots
@@ -49,6 +51,60 @@ MATCHING_COLUMNS = [
 COUNTERS = {"live_count", "completed_count", "last_assigned_at"}
 
 
+# --- Who may be proposed what (README, "Vetted volunteers") ----------------------------------------------------------
+# Three rules decide whether a volunteer may be offered, or apply for, a help type: the vetting it asks, its minimum
+# age, and the protective rule. Each is written here once, for both readers: a Q for the queryset
+# (`may_take`, which the ranking's reference `eligible` uses and whose columns the tier walk's SQL repeats from the
+# same constants) and a check of one profile that says in French what is missing (`safeguard_refusals`).
+#
+# Ages are counted by year, as the profile asks only a birth year: "aged N" means turning N during the current
+# calendar year (born in or before this year minus N). The protective rule thus starts on 1 January of the year
+# she turns 70 (protecting a little early), and a minimum age is met from 1 January of the year she reaches it.
+
+ADULT_AGE = 18  # every volunteer attests it (is_adult): a minimum age at or below it asks nothing more
+PROTECTED_AGE = 70
+# The checks (dates kept by volunteers.vetting from approved documents) that hold each level while >= today: the
+# document staff checked proves identity as well.
+VETTING_PROOFS = {
+    Vetting.NONE: (),
+    Vetting.IDENTITY: ("identity_checked_until", "document_checked_until"),
+    Vetting.DOCUMENT: ("document_checked_until",),
+}
+
+
+def born_by(age: int, today=None) -> int:
+    """The latest birth year of someone aged `age` this year (see the note on ages above)."""
+    return (today or timezone.localdate()).year - age
+
+
+def minimum_age_asked(help_type) -> int | None:
+    """The age beyond the adult one a help type asks, or None when it asks no more than every volunteer attests."""
+    age = help_type.minimum_age
+    return age if age is not None and age > ADULT_AGE else None
+
+
+def protection_applies(help_type, *, remote: bool = False) -> bool:
+    """The protective rule matters only for help given in person: a help type (or a mission) done at a distance is
+    open to protected volunteers."""
+    return not (remote or help_type.remote_ok)
+
+
+def safeguards_q(help_type, *, remote: bool = False, today=None) -> Q:
+    """The three rules as a filter; empty (adds nothing) for a remote help type asking no vetting nor age."""
+    today = today or timezone.localdate()
+    condition = Q()
+    if proofs := VETTING_PROOFS[help_type.vetting]:
+        condition &= reduce(operator.or_, (Q(**{f"{column}__gte": today}) for column in proofs))
+    if (age := minimum_age_asked(help_type)) is not None:
+        condition &= Q(birth_year__isnull=False, birth_year__lte=born_by(age, today))
+    if protection_applies(help_type, remote=remote):
+        # Not protected (no risk declared, and a birth year unknown or recent), or staff lifted it for her.
+        condition &= Q(protection_lifted_at__isnull=False) | (
+            Q(health_risk=False) & (Q(birth_year__isnull=True) | Q(birth_year__gt=born_by(PROTECTED_AGE, today)))
+        )
+    return condition
+
+
 class VolunteerProfileQuerySet(models.QuerySet):
     def ready(self):
         """Volunteers who may receive proposals: active with attestations given (is_eligible, kept by save()),
@@ -61,6 +117,11 @@ class VolunteerProfileQuerySet(models.QuerySet):
     def with_domain(self, code: str):
         """Volunteers who help in this domain: a bit test the database does (see `domains`)."""
         return self.alias(_domain_bit=F("domains").bitand(domain_bit(code))).filter(_domain_bit__gt=0)
+
+    def may_take(self, help_type, *, remote: bool = False, today=None):
+        """Volunteers who may be offered this help type: vetted enough, old enough, and not kept to remote help by
+        the protective rule (`safeguards_q`)."""
+        return self.filter(safeguards_q(help_type, remote=remote, today=today))
 
 
 class VolunteerProfile(models.Model):
@@ -197,6 +258,62 @@ class VolunteerProfile(models.Model):
     @property
     def availability_display(self) -> str:
         return describe_slots(self.availability)
+
+    def vetting_level(self, today=None) -> Vetting:
+        """The highest level her checks still hold today (VETTING_PROOFS)."""
+        today = today or timezone.localdate()
+        return max(
+            level
+            for level, proofs in VETTING_PROOFS.items()
+            if not proofs or any((getattr(self, column) or date.min) >= today for column in proofs)
+        )
+
+    def is_protected(self, today=None) -> bool:
+        """Aged 70 or more this year, or a declared health risk: remote help only, unless staff lift it."""
+        aged = self.birth_year is not None and self.birth_year <= born_by(PROTECTED_AGE, today)
+        return aged or self.health_risk
+
+    @property
+    def protection_lifted(self) -> bool:
+        return self.protection_lifted_at is not None
+
+    def safeguard_refusals(self, help_type, *, remote: bool = False, today=None) -> list[str]:
+        """Why she may not be offered this help type, in French, one reason per rule she fails (none: she may).
+        The same rules as `safeguards_q`."""
+        today = today or timezone.localdate()
+        reasons = []
+        if self.vetting_level(today) < help_type.vetting:
+            reasons.append(
+                _("« %(help_type)s » demande : %(level)s (valide à ce jour).")
+                % {"help_type": help_type, "level": Vetting(help_type.vetting).label}
+            )
+        if (age := minimum_age_asked(help_type)) is not None:
+            if self.birth_year is None:
+                reasons.append(
+                    _("« %(help_type)s » demande d'avoir %(age)s ans ou plus : indiquez votre année de naissance.")
+                    % {"help_type": help_type, "age": age}
+                )
+            elif self.birth_year > born_by(age, today):
+                reasons.append(
+                    _("« %(help_type)s » demande d'avoir %(age)s ans ou plus.") % {"help_type": help_type, "age": age}
+                )
+        if protection_applies(help_type, remote=remote) and self.is_protected(today) and not self.protection_lifted:
+            reasons.append(
+                _(
+                    "Pour vous protéger (70 ans ou plus, ou facteur de risque déclaré), seule l'aide à distance "
+                    "vous est proposée, sauf accord de l'équipe du département."
+                )
+            )
+        return [str(reason) for reason in reasons]
+
+    def lift_protection(self, *, by, reason: str):
+        """Staff allow help in person for this protected volunteer (she asked, her doctor agrees…)."""
+        self.protection_lifted_at, self.protection_lifted_by, self.protection_lift_reason = timezone.now(), by, reason
+        self.save(update_fields=["protection_lifted_at", "protection_lifted_by", "protection_lift_reason"])
+
+    def restore_protection(self):
+        self.protection_lifted_at, self.protection_lifted_by, self.protection_lift_reason = None, None, ""
+        self.save(update_fields=["protection_lifted_at", "protection_lifted_by", "protection_lift_reason"])
 
     def suspend(self, reason: str):
         self.status, self.status_reason = VolunteerStatus.SUSPENDED, reason

@@ -17,7 +17,7 @@ from associations.enums import ApplicationStatus
 from associations.filters import DirectoryFilter, MissionFilter
 from associations.forms import ApplicationForm
 from associations.models import Application, Association, Mission
-from associations.services import AssociationError, application_create, application_withdraw
+from associations.services import AssociationError, application_withdraw
 
 PAGE_SIZE = 20
 
@@ -48,7 +48,8 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = get_object_or_404(
-        Mission.objects.published().select_related("association", "commune").with_accepted_count(), pk=pk
+        Mission.objects.published().select_related("association", "commune", "help_type").with_accepted_count(),
+        pk=pk,
     )
     own_application = None
     if request.user.is_authenticated:
@@ -65,22 +66,6 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "associations/mission_detail.html",
         {"mission": mission, "form": ApplicationForm(), "own_application": own_application},
     )
-
-
-@login_required
-@require_POST
-def mission_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    mission = get_object_or_404(Mission.objects.published().select_related("association"), pk=pk)
-    form = ApplicationForm(request.POST)
-    if not form.is_valid():
-        return render(request, "associations/mission_detail.html", {"mission": mission, "form": form}, status=400)
-    try:
-        application_create(mission=mission, volunteer=request.user, message=form.cleaned_data["message"])
-    except AssociationError as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Votre candidature est envoyée : la structure vous répondra par courriel."))
-    return redirect("missions:detail", pk=mission.pk)
 
 
 @login_required

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Domain
 from core.models import Arrondissement, Commune, Epci
-from requests_app.enums import Status
+from requests_app.enums import WAITING_STATUSES, Status
 from requests_app.handoffs import unanswered_hand_off
 from requests_app.models import HelpRequest, callback_due, live_hold
 
@@ -97,6 +98,11 @@ SAVED_VIEWS: dict[str, SavedView] = {
     "mes-demandes": SavedView(_("Mes demandes"), lambda request: live_hold() & Q(held_by=request.user)),
     "rappels-dus": SavedView(_("Rappels dus"), lambda request: callback_due(), ordering=("callback_due_at", "pk")),
     "attente-agent": SavedView(_("En attente d'un agent"), lambda request: Q(status=Status.NEEDS_STAFF)),
+    # Childcare not proposed to anyone until staff confirm who asks (HelpRequest.awaits_carer_confirmation).
+    "garde-a-confirmer": SavedView(
+        _("Garde : qualité à confirmer"),
+        lambda request: Q(domain=Domain.CHILDCARE, carer_confirmed_at__isnull=True, status__in=WAITING_STATUSES),
+    ),
     "doublons": SavedView(_("Doublons possibles"), lambda request: Q(possible_duplicate_of__isnull=False)),
     # Handed to a responder outside the portal who has not answered in HANDOFF_ANSWER_HOURS (requests_app/handoffs.py).
     "relais-sans-reponse": SavedView(_("Relais sans réponse"), lambda request: unanswered_hand_off()),

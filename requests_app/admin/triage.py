@@ -23,6 +23,7 @@ from phonenumbers import NumberParseException
 from accounts.roles import can_triage
 from associations.models import Association
 from core.admin import BaseAdmin, ReadOnlyInline
+from core.enums import Domain
 from matching.models import Proposal
 from matching.ranking import association_suggestions, candidates
 from matching.services import ProposalError, help_request_triage, proposal_create
@@ -49,6 +50,7 @@ from requests_app.enums import (
 from requests_app.models import (
     PRIORITY_ORDERING,
     VULNERABILITY_HEADSTART,
+    CarerConfirmationRefused,
     HelpRequest,
     HoldRefused,
     RequestNote,
@@ -58,7 +60,12 @@ from requests_app.models import (
 )
 from requests_app.privacy import SearchAccessLogged, contact_shown
 from requests_app.references import REFERENCE_PATTERN, normalise_reference
-from requests_app.services import MergeNotAllowed, help_request_merge, help_request_route
+from requests_app.services import (
+    MergeNotAllowed,
+    help_request_confirm_carer,
+    help_request_merge,
+    help_request_route,
+)
 from volunteers.models import VolunteerProfile
 
 
@@ -207,10 +214,19 @@ def duration(delta) -> str:
     return _("%(d)s j %(h)s h") % {"d": hours // 24, "h": hours % 24}
 
 
+# A childcare request waits for staff to confirm who asks before any proposal (HelpRequest.confirm_carer).
+CARER_MARK = (_("Garde ?"), _("qualité de l'aidant à confirmer"))
+
+
 def triage_outcome(help_request: HelpRequest, proposal: Proposal | None) -> str:
     """What triage did to the request, in words: to whom it was proposed, or why to nobody."""
     if proposal is not None:
         return _("triée et proposée à %(who)s.") % {"who": proposal.volunteer}
+    if help_request.awaits_carer_confirmation:
+        return _(
+            "triée ; garde d'enfants : qualité de l'aidant à confirmer (bouton sur la page de la demande) avant "
+            "toute proposition."
+        )
     if help_request.awaits_staff:
         return _(
             "triée ; aucun bénévole disponible ne correspond (%(help_type)s à %(commune)s) : passée en attente "
@@ -243,6 +259,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
     readonly_fields = (
         "reference", "status", "source", "domain", "created_at", "status_changed_at", "created_by", "consent_at",
         "routed_to", "possible_duplicate_of", "duplicate_reason", "slots", "filed_by", "advances",
+        "carer_confirmed_at", "carer_confirmed_by",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": (
@@ -255,6 +272,7 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
         (_("Besoin"), {"fields": (
             "help_type", "domain", "description", "volunteer_summary", "urgency", "commune", "address", "slots",
             ("lives_alone", "aged_70_plus", "has_disability", "no_internet"),
+            ("carer_status", "carer_confirmed_at", "carer_confirmed_by"),
         )}),
         (_("Suivi"), {"fields": (
             "routed_to", ("possible_duplicate_of", "duplicate_reason"), "consent_at", "advances",
@@ -284,6 +302,11 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
                 name="requests_app_helprequest_propose",
             ),
             path("<int:pk>/tenir/", self.admin_site.admin_view(self.hold_view), name="requests_app_helprequest_hold"),
+            path(
+                "<int:pk>/confirmer-aidant/",
+                self.admin_site.admin_view(self.confirm_carer_view),
+                name="requests_app_helprequest_confirm_carer",
+            ),
             *super().get_urls(),
         ]
 
@@ -314,7 +337,11 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
                 for flag, share in VULNERABILITY_HEADSTART.items()
             ],
             "marks": [
-                (mark, HelpRequest._meta.get_field(flag).verbose_name) for flag, mark in VULNERABILITY_MARKS.items()
+                *(
+                    (mark, HelpRequest._meta.get_field(flag).verbose_name)
+                    for flag, mark in VULNERABILITY_MARKS.items()
+                ),
+                CARER_MARK,
             ],
             **(extra_context or {}),
         }
@@ -343,7 +370,16 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
         if help_request is not None:
             extra_context["hold"] = self._hold_context(request, help_request)
             extra_context["hand_off_box"] = self.hand_off_box(request, help_request)
-        if help_request is not None and not help_request.is_closed:
+        if help_request is not None and help_request.domain == Domain.CHILDCARE:
+            extra_context["carer"] = {
+                "awaiting": help_request.awaits_carer_confirmation,
+                "can_confirm": not help_request.is_closed
+                and bool(help_request.carer_status)
+                and self.has_change_permission(request, help_request),
+            }
+        if help_request is not None and help_request.awaits_carer_confirmation:
+            extra_context["candidates"] = []  # nobody is proposed before the confirmation: no list to tempt
+        elif help_request is not None and not help_request.is_closed:
             ranked = candidates(help_request, limit=5)
             prefetch_related_objects([c.volunteer for c in ranked], "user", "home_commune")
             extra_context["candidates"] = ranked
@@ -385,6 +421,25 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
             else:
                 text = _("%(ref)s : vous vous en occupez jusqu'à %(until)s.") % done
             self.message_user(request, text, messages.SUCCESS)
+        return redirect("admin:requests_app_helprequest_change", pk)
+
+    def confirm_carer_view(self, request, pk: int):
+        """ "Qualité confirmée", from a childcare request's page: then the matching may propose it."""
+        help_request = self.get_object(request, str(pk))
+        if request.method != "POST" or help_request is None or not self.has_change_permission(request, help_request):
+            raise PermissionDenied
+        if help_request.held_by_another(request.user):
+            self.message_user(request, self._held_message(help_request, link=False), messages.WARNING)
+            return redirect("admin:requests_app_helprequest_change", pk)
+        try:
+            proposal = help_request_confirm_carer(help_request=help_request, by=request.user)
+        except (CarerConfirmationRefused, TransitionNotAllowed, ProposalError) as refusal:
+            self.message_user(request, f"{help_request.reference} : {refusal}", messages.ERROR)
+        else:
+            done = _("%(ref)s : qualité du demandeur confirmée.") % {"ref": help_request.reference}
+            if proposal is not None:
+                done += " " + _("Proposée à %(who)s.") % {"who": proposal.volunteer}
+            self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:requests_app_helprequest_change", pk)
 
     def propose_to_view(self, request, pk: int, volunteer_pk: int):
@@ -478,6 +533,8 @@ class HelpRequestAdmin(HandOffAdminMixin, SearchAccessLogged, BaseAdmin):
             for flag, mark in VULNERABILITY_MARKS.items()
             if getattr(obj, flag)
         ]
+        if obj.awaits_carer_confirmation and obj.status in WAITING_STATUSES:
+            shown.append(CARER_MARK)
         if not shown:
             return ""
         return format_html_join(

@@ -483,6 +483,8 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "admin:pairings_pairing_end": pairing_page,
     # The triage's "je m'en occupe", and a callback's try and scheduling (forms' targets, in the admin).
     "admin:requests_app_helprequest_hold": lambda demo: {"pk": demo.help_request.pk},
+    # A childcare request's "qualité vérifiée : confirmer" (a form's target, in the admin).
+    "admin:requests_app_helprequest_confirm_carer": lambda demo: {"pk": demo.help_request.pk},
     "admin:requests_app_callback_attempt": lambda demo: {"pk": demo.callback.pk},
     "admin:requests_app_callback_schedule": lambda demo: {"help_request_pk": demo.callback.help_request_id},
     # The links of allauth's emails, with keys made as allauth makes them.

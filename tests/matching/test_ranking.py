@@ -4,11 +4,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.enums import DayPeriod, Domain, Proximity, Weekday, domains_to_mask
+from core.enums import DayPeriod, Domain, Proximity, Vetting, Weekday, domains_to_mask
 from core.models import Commune, HelpType
 from core.slots import slot_bit
 from matching.enums import ProposalStatus
 from matching.ranking import candidates, plain_ranking
+from tests.core.factories import HelpTypeFactory
 from tests.matching.factories import ProposalFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory, unverified
@@ -163,10 +164,36 @@ def test_never_assigned_volunteers_get_the_full_fairness_bonus_and_slots_are_cap
     assert "pas encore sollicité (+14)" in found.explanation
 
 
+def random_safeguards(rng) -> dict:
+    """Every kind of volunteer the safeguards tell apart: checks valid, expired or ending today, a birth year
+    unknown, young, just at an age limit or 70 and over, a health risk, the protective rule lifted by staff."""
+    today, year = timezone.localdate(), timezone.localdate().year
+
+    def checked_until():
+        return rng.choice([None, today - timedelta(days=1), today, today + timedelta(days=rng.randrange(1, 300))])
+
+    return {
+        "identity_checked_until": checked_until(),
+        "document_checked_until": checked_until(),
+        "birth_year": rng.choice([None, year - 19, year - 21, year - 22, year - 45, year - 69, year - 70, year - 82]),
+        "health_risk": rng.random() < 0.2,
+        "protection_lifted_at": timezone.now() if rng.random() < 0.3 else None,
+    }
+
+
+def safeguarded_help_types():
+    """Beside the catalogue (childcare asks a checked document): one asking an identity check and 21 years in
+    person, one asking 25 years at a distance."""
+    HelpTypeFactory(code="driving", domain=Domain.LOCAL_SOLIDARITY, vetting=Vetting.IDENTITY, minimum_age=21)
+    HelpTypeFactory(code="mentoring", domain=Domain.ISOLATED_CONTACT, remote_ok=True, minimum_age=25)
+    return ["shopping", "phone_call", "childcare", "food_parcel", "meal_delivery", "driving", "mentoring"]
+
+
 def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
     rng = random.Random(54)
     communes = list(Commune.objects.filter(arrondissement="543").order_by("insee")[:25]) + [commune(LUNEVILLE)]
-    for _ in range(120):
+    codes = safeguarded_help_types()
+    for _ in range(160):
         VolunteerProfileFactory(
             home_commune=rng.choice(communes),
             reach=rng.choice(list(Reach)),
@@ -176,11 +203,12 @@ def test_the_tier_walk_gives_exactly_the_plain_scoring_query_s_ranking():
             capacity=rng.randrange(1, 4),
             completed_count=rng.randrange(0, 15),
             last_assigned_at=None if rng.random() < 0.3 else timezone.now() - timedelta(days=rng.randrange(0, 20)),
+            **random_safeguards(rng),
         )
-    for _ in range(15):
+    for _ in range(25):
         help_request = request_in(
             rng.choice(communes).insee,
-            code=rng.choice(["shopping", "phone_call", "childcare", "food_parcel", "meal_delivery"]),
+            code=rng.choice(codes),
             preferred_slots=rng.choice([0, rng.randrange(1, 1 << 21)]),
         )
         walked = [(c.volunteer.pk, c.score) for c in candidates(help_request, limit=10)]
@@ -192,6 +220,7 @@ def test_the_walk_reads_a_big_tier_in_pieces_and_still_gives_the_plain_ranking(m
     read must both respect the pk order of equal scores."""
     monkeypatch.setattr("matching.ranking.WALK_FIRST_READ", 3)
     rng = random.Random(1871)
+    codes = ["shopping", "phone_call", "food_parcel", *safeguarded_help_types()[-2:]]
     first_aid = Skill.objects.create(name="Premiers secours")
     first_aid.help_types.add(HelpType.objects.get(code="shopping"))
     for _ in range(90):
@@ -206,11 +235,12 @@ def test_the_walk_reads_a_big_tier_in_pieces_and_still_gives_the_plain_ranking(m
             live_count=rng.randrange(0, capacity),
             completed_count=rng.choice([0, 2, 12]),
             last_assigned_at=rng.choice([None, timezone.now() - timedelta(days=5)]),
+            **random_safeguards(rng),
         )
         if rng.random() < 0.2:
             volunteer.skills.add(first_aid)
     for insee in (NANCY, VANDOEUVRE):
-        for code in ("shopping", "phone_call", "food_parcel"):
+        for code in codes:
             for slots in (0, MONDAY_MORNING):
                 help_request = request_in(insee, code=code, preferred_slots=slots)
                 for limit in (1, 10):

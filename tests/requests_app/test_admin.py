@@ -132,7 +132,7 @@ def test_the_triage_action_says_for_each_request_to_whom_it_was_proposed_or_why_
     shopping = HelpRequestFactory()
     childcare = HelpRequestFactory(help_type=HelpType.objects.get(code="childcare"), commune=Commune.objects.get(
         name="Toul"
-    ))  # fmt: skip
+    ), carer_status="carer", carer_confirmed_at=timezone.now())  # fmt: skip
     volunteer.domains = domains_to_mask([Domain.LOCAL_SOLIDARITY])  # she does shopping, not childcare
     volunteer.save()
     already = HelpRequestFactory(triaged=True)

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,3 +67,41 @@ def test_staff_read_domains_and_availability_in_words(client, staff):
     assert "Garde exceptionnelle d&#x27;enfants" in content or "Garde exceptionnelle d'enfants" in content
     assert "lundi matin" in content
     assert 'name="domains"' not in content and 'name="availability"' not in content
+
+
+def change_form_data(response, **overrides) -> dict:
+    """What the profile's admin page would send back unchanged, with `overrides`."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else (list(value) if isinstance(value, list | tuple) else value)
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_staff_lift_the_protective_rule_with_a_reason_then_restore_it(client, staff):
+    profile = VolunteerProfileFactory(birth_year=1950)
+    page = reverse("admin:volunteers_volunteerprofile_change", args=[profile.pk])
+    response = client.get(page)
+    shown = html.unescape(response.content.decode())
+    assert "Protégée (70 ans ou plus) : seule l'aide à distance lui est proposée." in shown
+
+    refused = client.post(page, change_form_data(response, allow_in_person="on"))
+    assert refused.status_code == 200  # the form again, with the reason asked for
+    assert "Indiquez pourquoi l'aide sur place est autorisée" in html.unescape(refused.content.decode())
+    assert VolunteerProfile.objects.get().protection_lifted_at is None
+
+    reason = "Souhaite faire les courses de sa voisine ; médecin d'accord"
+    client.post(page, change_form_data(response, allow_in_person="on", protection_lift_reason=reason))
+    profile.refresh_from_db()
+    assert (profile.protection_lifted_by, profile.protection_lift_reason) == (staff, reason)
+    assert "aide sur place autorisée le" in client.get(page).content.decode()
+
+    client.post(CHANGELIST, {"action": "restore_protection", "_selected_action": [profile.pk], "index": 0})
+    profile.refresh_from_db()
+    assert (profile.protection_lifted_at, profile.protection_lifted_by, profile.protection_lift_reason) == (
+        None, None, "",
+    )  # fmt: skip

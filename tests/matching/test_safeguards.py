@@ -1,0 +1,133 @@
+"""The safeguards in the matching: the tier walk and the reference query both keep out whoever may not be offered the
+help type (vetting, minimum age, protective rule); proposal_create refuses them, staff's hand included; a childcare
+request waits for staff to confirm the carer before any proposal."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.enums import Domain, Vetting
+from core.models import HelpType
+from matching.ranking import TierWalk, candidates, plain_ranking
+from matching.services import ProposalError, proposal_create, propose_best
+from requests_app.enums import CarerStatus, Status
+from tests.accounts.factories import UserFactory
+from tests.core.factories import HelpTypeFactory
+from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+def year():
+    return today().year
+
+
+def kinds():
+    """One volunteer of every kind the safeguards tell apart, by name."""
+    return {
+        "plain": VolunteerProfileFactory(),
+        "identity": VolunteerProfileFactory(identity_checked_until=today() + timedelta(days=100)),
+        "document": VolunteerProfileFactory(document_checked_until=today(), birth_year=year() - 35),
+        "expired_document": VolunteerProfileFactory(document_checked_until=today() - timedelta(days=1)),
+        "young": VolunteerProfileFactory(identity_checked_until=today(), birth_year=year() - 19),
+        "senior": VolunteerProfileFactory(birth_year=year() - 72, identity_checked_until=today()),
+        "health_risk": VolunteerProfileFactory(health_risk=True),
+        "senior_lifted": VolunteerProfileFactory(
+            birth_year=year() - 75, protection_lifted_at=timezone.now(), protection_lift_reason="avis médical"
+        ),
+    }
+
+
+def found(help_request, people) -> set[str]:
+    """The names the walk finds, after checking the reference query finds the same volunteers with the same scores."""
+    walked = [(c.volunteer.pk, c.score) for c in candidates(help_request, limit=20)]
+    assert walked == plain_ranking(help_request, limit=20)
+    names = {pk: name for name, profile in people.items() for pk in [profile.pk]}
+    return {names[pk] for pk, _score in walked}
+
+
+def request_for(code, **fields):
+    return HelpRequestFactory(triaged=True, help_type=HelpType.objects.get(code=code), **fields)
+
+
+def test_help_in_person_keeps_the_protected_out_unless_staff_lifted_it():
+    people = kinds()
+    assert found(request_for("shopping"), people) == set(people) - {"senior", "health_risk"}
+
+
+def test_remote_help_asking_nothing_is_open_to_everyone_and_adds_nothing_to_the_walk():
+    people = kinds()
+    help_request = request_for("phone_call")
+    assert found(help_request, people) == set(people)
+    assert "birth_year" not in TierWalk(help_request).sql  # the common case stays as fast as before
+
+
+def test_childcare_asks_a_checked_document_valid_today():
+    people = kinds()
+    help_request = request_for("childcare", carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    assert found(help_request, people) == {"document"}
+
+
+def test_an_identity_check_and_a_minimum_age_are_both_required():
+    people = kinds()
+    HelpTypeFactory(code="driving", domain=Domain.LOCAL_SOLIDARITY, vetting=Vetting.IDENTITY, minimum_age=21)
+    # "young" is 19, "senior" protected, "identity" has no birth year, "senior_lifted" no identity check.
+    assert found(request_for("driving"), people) == {"document"}
+
+
+def test_staff_see_in_the_explanation_that_the_protection_was_lifted():
+    senior = VolunteerProfileFactory(
+        birth_year=year() - 75, protection_lifted_at=timezone.now(), protection_lift_reason="avis médical"
+    )
+    (candidate,) = candidates(request_for("shopping"))
+    assert candidate.volunteer == senior
+    assert "aide sur place autorisée par l'équipe malgré la règle de protection (avis médical)" in (
+        candidate.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "refusal"),
+    [
+        ("shopping", {"birth_year": 1940}, "seule l'aide à distance"),
+        ("shopping", {"health_risk": True}, "seule l'aide à distance"),
+        ("childcare", {}, "justificatif vérifié"),
+        ("childcare", {"document_checked_until": "yesterday"}, "justificatif vérifié"),
+    ],
+)
+def test_proposal_create_refuses_a_volunteer_who_may_not_take_the_help_even_picked_by_staff(code, fields, refusal):
+    if fields.get("document_checked_until") == "yesterday":
+        fields["document_checked_until"] = today() - timedelta(days=1)
+    volunteer = VolunteerProfileFactory(**fields)
+    help_request = request_for(code, carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    with pytest.raises(ProposalError, match=refusal):
+        proposal_create(help_request=help_request, volunteer=volunteer, by=UserFactory(staff=True))
+    help_request.refresh_from_db()
+    assert help_request.status == Status.TRIAGED and not help_request.proposals.exists()
+
+
+def test_proposal_create_accepts_the_vetted_volunteer():
+    volunteer = VolunteerProfileFactory(document_checked_until=today() + timedelta(days=90))
+    help_request = request_for("childcare", carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    assert proposal.volunteer == volunteer
+
+
+def test_no_childcare_proposal_before_staff_confirm_the_carer():
+    vetted = VolunteerProfileFactory(document_checked_until=today() + timedelta(days=90))
+    help_request = request_for("childcare", carer_status=CarerStatus.CARER)
+    with pytest.raises(ProposalError, match="confirmez d'abord la qualité du demandeur"):
+        proposal_create(help_request=help_request, volunteer=vetted)
+    # The matching leaves it waiting in the queue, not in staff's "no volunteer" pile.
+    assert propose_best(help_request) is None
+    help_request.refresh_from_db()
+    assert help_request.status == Status.TRIAGED and not help_request.proposals.exists()
+
+    help_request.confirm_carer(by=UserFactory(staff=True))
+    assert propose_best(help_request).volunteer == vetted
