@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hotline
 from notifications.enums import Event
 from notifications.models import SmsOptOut
 from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
@@ -68,7 +69,7 @@ def ask(help_request: HelpRequest) -> bool:
     help_request.arrival_asked_at = asked_at  # the ARRIVAL_ANSWER_HOURS run from when the question leaves
     help_request.save(update_fields=["arrival_asked_at"])
     context = sms_context_fitting(
-        Event.HELP_ARRIVED_ASKED, {"help_request": help_request, "hotline": settings.HOTLINE_PHONE}, "hotline"
+        Event.HELP_ARRIVED_ASKED, {"help_request": help_request, "hotline": hotline.number()}, "hotline"
     )
     question = sms_add(Event.HELP_ARRIVED_ASKED, to=number, context=context, help_request=help_request)
     if question is not None and asked_at > now:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import hotline
 from core.phones import readable_phone
 from matching.enums import ProposalStatus
 from matching.models import Proposal, ProposalError
@@ -199,7 +200,7 @@ def _act(inbound: InboundSms) -> None:
 
 def _answer(inbound: InboundSms, answer: str, **context) -> None:
     """One of the automatic answers of templates/notifications/sms_answer/sms.txt, to the number that wrote."""
-    context = {"answer": answer, "hotline": settings.HOTLINE_PHONE, "hours": settings.HOTLINE_HOURS, **context}
+    context = {"answer": answer, "hotline": hotline.number(), "hours": hotline.opening_hours(), **context}
     context = sms_context_fitting(Event.SMS_ANSWER, context, "hours")  # the hotline's hours when there is room
     sms_add(
         Event.SMS_ANSWER, to=inbound.sender, context=context, help_request=inbound.help_request, in_reply_to=inbound
