@@ -72,6 +72,8 @@ class Event(models.TextChoices):
     # Issue 20: requests filed by a partner organisation for a resident (requests_app/notices.py).
     PARTNER_REQUEST_TAKEN = "partner_request_taken", _("Demande déposée par la structure : prise en charge")
     PARTNER_REQUEST_DONE = "partner_request_done", _("Demande déposée par la structure : terminée")
+    # Issue 21: a new version of the health rules, told to volunteers with live assignments (matching/notices.py).
+    HEALTH_RULES_CHANGED = "health_rules_changed", _("Nouvelles consignes sanitaires")
 
 
 class InboundKind(models.TextChoices):

@@ -4,6 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class AcceptForm(forms.Form):
+    """The "j'accepte" of the proposal page, with the version of the health rules the page showed above it."""
+
+    health_rules_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Pourquoi ne pouvez-vous pas ? (facultatif, aide le département)"),
