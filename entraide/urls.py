@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("requests_app.urls")),
     path("associations/", include(associations_pages)),
     path("benevoles/", include(volunteers_pages)),
+    path("crise/", include("crisis.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("campagnes/", include("campaigns.urls")),
     path("sms/", include("notifications.urls")),

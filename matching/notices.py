@@ -27,11 +27,23 @@ def proposal_made(proposal) -> None:
     }
     email_add(Event.PROPOSAL_MADE, to=volunteer.user.email, context=context, help_request=proposal.help_request)
     if volunteer.phone:
-        sms_context = sms_context_fitting(
-            Event.PROPOSAL_MADE, {**context, "details": True, "rules_summary": rules.summary.rstrip(".") if rules else ""},
-            "details", "rules_summary",
-        )  # fmt: skip
-        sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=sms_context, help_request=proposal.help_request)
+        sms_add(Event.PROPOSAL_MADE, to=volunteer.phone, context=_proposal_sms(context, rules),
+                help_request=proposal.help_request)  # fmt: skip
+
+
+def _proposal_sms(context: dict, rules: HealthRules | None) -> dict:
+    """An OUI by SMS accepts the rules in force: their summary comes first, where to find the details after when
+    there is room. When even the summary alone does not fit (the longest names), the SMS says where the details are
+    (the proposal page shows the rules in full before she accepts there)."""
+    summary = rules.summary.rstrip(".") if rules else ""
+    fitting = sms_context_fitting(
+        Event.PROPOSAL_MADE, {**context, "details": True, "rules_summary": summary}, "details", "rules_summary"
+    )
+    if summary and not fitting["rules_summary"]:
+        fitting = sms_context_fitting(
+            Event.PROPOSAL_MADE, {**context, "details": True, "rules_summary": ""}, "details"
+        )
+    return fitting
 
 
 @transaction.atomic
@@ -43,8 +55,10 @@ def health_rules_changed(rules: HealthRules) -> int:
         return 0
     volunteers = VolunteerProfile.objects.filter(proposals__status=ProposalStatus.ACCEPTED).select_related("user")
     context = {"rules": rules, "url": absolute_url("crisis:page") + "#consignes"}
-    sms_context = sms_context_fitting(Event.HEALTH_RULES_CHANGED, {**context, "rules_summary": rules.summary.rstrip(".")},
-                                      "rules_summary")  # fmt: skip
+    summary = rules.summary.rstrip(".")
+    sms_context = sms_context_fitting(
+        Event.HEALTH_RULES_CHANGED, {**context, "rules_summary": summary}, "rules_summary"
+    )
     told = 0
     for volunteer in volunteers.distinct().order_by("pk"):
         email_add(Event.HEALTH_RULES_CHANGED, to=volunteer.user.email, context=context)

@@ -18,7 +18,7 @@ Gardez sur vous votre attestation de déplacement et votre ordre de mission.
 
 Si la personne semble malade ou en danger, appelez le 15. Pour toute question, appelez l'accueil téléphonique du département."""
 
-SUMMARY = "Masque, 1 m, mains lavées, dépôt devant la porte, pas d'aide si vous avez des symptômes"
+SUMMARY = "Masque, 1 m, mains lavées, pas de visite si fièvre ou toux"
 
 WHO_TO_CALL = """Pour demander de l'aide, pour vous ou pour un proche, appelez l'accueil téléphonique du département : un agent prend votre demande et l'oriente vers la bonne personne.
 

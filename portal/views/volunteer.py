@@ -92,7 +92,8 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
         rules = HealthRules.objects.current()
         forms["accept_form"] = AcceptForm(initial={"health_rules_version": rules.version if rules else None})
     else:
-        rules = HealthRules.objects.filter(version=proposal.health_rules_version).first()
+        version = proposal.health_rules_version
+        rules = HealthRules.objects.filter(version=version).first() if version else None
     context = {
         "proposal": proposal,
         "rules": rules,
