@@ -5,8 +5,8 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 from django.template.defaultfilters import date
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import hotline
