@@ -14,7 +14,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 CACHE_KEY = "crisis-banner:v1"  # the suffix changes with the shape of what is cached
@@ -45,7 +45,10 @@ def current() -> Banner | None:
     """The banner to show now, or None."""
     banner = cache.get(CACHE_KEY)
     if banner is None:
-        banner = _load()
+        try:
+            banner = _load()
+        except DatabaseError:
+            return None  # a database outage must not take every page down with it
         cache.add(CACHE_KEY, banner, CACHE_SECONDS)
     return banner if banner.shown() else None
 

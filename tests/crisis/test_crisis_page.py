@@ -187,3 +187,15 @@ def test_staff_publish_new_rules_prefilled_from_those_in_force(staff, client):
     )
     assert HealthRules.objects.current().version == current.version + 1
     assert client.get(reverse("admin:crisis_healthrules_change", args=[current.pk])).status_code == 200
+
+
+def test_a_database_outage_leaves_the_default_number_and_no_banner_rather_than_an_error(rf):
+    from django.db import OperationalError
+
+    cache.delete_many([hotline.CACHE_KEY, banner.CACHE_KEY])
+    with (
+        mock.patch("core.hotline._load", side_effect=OperationalError),
+        mock.patch("crisis.banner._load", side_effect=OperationalError),
+    ):
+        assert hotline.number() == "03 83 94 54 54"
+        assert banner.current() is None
