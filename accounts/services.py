@@ -12,6 +12,7 @@ STAFF_GROUP_APPS = [
     "notifications",
     "pilotage",
     "campaigns",
+    "crisis",  # the crisis page and the health rules
     "api",  # the organisations' API tokens and the call log
     "orders",  # the mission orders: revoked by hand when a paper is lost or misused
 ]

@@ -9,7 +9,7 @@ def portal(request):
         "PORTAL_NAME": settings.PORTAL_NAME,
         "DEPARTEMENT": settings.TERRITORY,
         "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
-        "HOTLINE_PHONE": settings.HOTLINE_PHONE,
+        "HOTLINE_PHONE": hotline.number(),
         "HOTLINE_TEL": hotline.tel_href(),
         "BRAND": brand(),
         "BRAND_CSS_VERSION": colours_version(),

@@ -196,3 +196,30 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Hotline(models.Model):
+    """The hotline's number and opening hours as staff set them (on the crisis page's "Qui appeler"), in one row that
+    every page, message and document reads through core.hotline. Blank fields fall back to the settings
+    HOTLINE_PHONE and HOTLINE_HOURS, the operator's defaults."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    phone = models.CharField(_("numéro de l'accueil téléphonique"), max_length=30, blank=True)
+    hours = models.CharField(_("horaires de l'accueil téléphonique"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("accueil téléphonique")
+        verbose_name_plural = _("accueil téléphonique")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="hotline_single_row")]
+
+    def __str__(self):
+        return self.phone or str(_("numéro par défaut"))
+
+    def save(self, *args, **kwargs):
+        from core import hotline  # core.hotline reads this model
+
+        super().save(*args, **kwargs)
+        hotline.refresh_on_commit()

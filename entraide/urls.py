@@ -44,6 +44,7 @@ urlpatterns = [
     path("associations/", include(associations_pages)),
     path("benevoles/", include(volunteers_pages)),
     path("", include("orders.urls")),
+    path("crise/", include("crisis.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("campagnes/", include("campaigns.urls")),
     path("sms/", include("notifications.urls")),

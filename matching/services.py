@@ -8,6 +8,7 @@ requests_app and knows a request only through the instance it is given.
 """
 
 from datetime import datetime, time, timedelta
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crisis.models import HealthRules
 from matching import notices, signals
 from matching.enums import ProposalStatus, statuses_leading_to
 from matching.models import Proposal, ProposalError
@@ -26,10 +28,21 @@ if TYPE_CHECKING:
     from requests_app.models import HelpRequest
 
 __all__ = [
-    "ProposalError", "help_request_triage", "proposal_accept", "proposal_complete", "proposal_create",
+    "HealthRulesChanged", "ProposalError", "RulesShown", "help_request_triage", "proposal_accept",
+    "proposal_complete", "proposal_create",
     "proposal_decline", "proposal_decline_and_offer_next", "proposal_hand_back", "proposal_hand_back_and_offer_next",
     "proposals_close_live", "proposals_expire", "proposals_hand_back", "propose_best", "response_deadline",
 ]  # fmt: skip
+
+
+class RulesShown(Enum):
+    """What a volunteer accepting was shown of the health rules, when no version number says it."""
+
+    IN_FORCE = "in_force"
+
+
+class HealthRulesChanged(ProposalError):
+    """Other health rules came into force between the page the volunteer read and her "j'accepte"."""
 
 
 # Nobody should have to answer a proposal in the night: outside these local hours a non-urgent proposal's clock
@@ -133,13 +146,26 @@ def proposal_create(
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: Proposal) -> Proposal:
+def proposal_accept(
+    *, proposal: Proposal, health_rules_version: "int | None | RulesShown" = RulesShown.IN_FORCE
+) -> Proposal:
+    """The volunteer takes the request, and with it the health rules she was shown, whose version is recorded.
+    `health_rules_version` is the version her proposal page showed (None: it showed none, there were none): if
+    another is in force now, HealthRulesChanged and nothing is accepted, so that she reads the new ones first.
+    RulesShown.IN_FORCE where the channel shows no particular version (an SMS OUI, which carried the summary of
+    the rules in force): those in force are recorded."""
     proposal = _locked(proposal)
     if not proposal.can_move_to(ProposalStatus.ACCEPTED):
         raise ProposalError(_("Cette proposition n'attend plus de réponse."))
     if proposal.respond_by < timezone.now():
         raise ProposalError(_("Le délai de réponse est passé : la demande a été proposée à quelqu'un d'autre."))
-    proposal.move(ProposalStatus.ACCEPTED, responded_at=timezone.now())
+    in_force = HealthRules.objects.current_version()
+    if health_rules_version is not RulesShown.IN_FORCE and health_rules_version != in_force:
+        raise HealthRulesChanged(
+            _("Les consignes sanitaires ont changé depuis que vous avez ouvert cette page. Lisez les nouvelles "
+              "consignes ci-dessous, puis confirmez si vous acceptez d'aider.")
+        )  # fmt: skip
+    proposal.move(ProposalStatus.ACCEPTED, responded_at=timezone.now(), health_rules_version=in_force)
     _counters_move([proposal.volunteer_id], assigned_at=proposal.responded_at)
     proposal.help_request.mark_assigned(by=proposal.volunteer.user)
     signals.proposal_accepted.send(sender=Proposal, proposal=proposal)

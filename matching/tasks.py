@@ -1,5 +1,8 @@
 from celery import shared_task
+from django.db import OperationalError
 
+from crisis.models import HealthRules
+from matching import notices
 from matching.services import proposals_expire
 
 
@@ -7,3 +10,10 @@ from matching.services import proposals_expire
 def expire_proposals() -> int:
     """Run by beat every five minutes: proposals past their deadline go to the next candidate."""
     return proposals_expire()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), max_retries=5, retry_backoff=True)
+def announce_health_rules(rules_id: int) -> int:
+    """A new version of the health rules, told to the volunteers with live assignments, once (matching.notices)."""
+    rules = HealthRules.objects.filter(pk=rules_id).first()
+    return notices.health_rules_changed(rules) if rules else 0

@@ -75,6 +75,8 @@ class Event(models.TextChoices):
     # Issue 21: volunteers' checked documents (volunteers/vetting.py).
     VETTING_DECIDED = "vetting_decided", _("Justificatif de bénévole vérifié ou refusé")
     VETTING_EXPIRY = "vetting_expiry", _("Justificatif de bénévole bientôt expiré ou expiré")
+    # Issue 21: a new version of the health rules, told to volunteers with live assignments (matching/notices.py).
+    HEALTH_RULES_CHANGED = "health_rules_changed", _("Nouvelles consignes sanitaires")
 
 
 class InboundKind(models.TextChoices):

@@ -6,8 +6,7 @@ notices tell a requester: her email if she gave one, an SMS if she chose SMS (wi
 internet), and when she chose to be called, staff are asked to call her.
 """
 
-from django.conf import settings
-
+from core import hotline
 from notifications.enums import Event
 from notifications.outbox import absolute_url, email_add, sms_add, staff_email_add
 from pairings.enums import Side
@@ -70,7 +69,7 @@ def _both_sides(event: Event, pairing, side: str) -> None:
         pairing,
         side=side,
         offline=help_request.offline,
-        hotline=settings.HOTLINE_PHONE,
+        hotline=hotline.number(),
         tracking_url=absolute_url("requests:track", help_request.tracking_token),
     )
     if help_request.requester_email:

@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from core.private_files import validate_upload
 
 
+class AcceptForm(forms.Form):
+    """The "j'accepte" of the proposal page, with the version of the health rules the page showed above it."""
+
+    health_rules_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Pourquoi ne pouvez-vous pas ? (facultatif, aide le département)"),

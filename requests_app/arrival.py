@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hotline
 from notifications.enums import Event
 from notifications.models import SmsOptOut
 from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
@@ -75,7 +76,7 @@ def ask(help_request: HelpRequest) -> bool:
         Event.HELP_ARRIVED_ASKED,
         {
             "help_request": help_request,
-            "hotline": settings.HOTLINE_PHONE,
+            "hotline": hotline.number(),
             "advance_amount": advances.euros(advance.amount) if advance else "",
         },
         "hotline",

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from associations.enums import ApplicationStatus
 from associations.models import Association
+from core import hotline
 from core.phones import mobile_number
 from core.sms import fits_one_sms, gsm7_spelling, links_allowed
 from notifications.enums import Event
@@ -39,7 +40,7 @@ def _requester(event: Event, help_request, *, sms: bool = True, **extra) -> None
         "help_request": help_request,
         # Whoever may have no internet reads the reference and the hotline's number in an SMS, never a link.
         "offline": help_request.offline,
-        "hotline": settings.HOTLINE_PHONE,
+        "hotline": hotline.number(),
         "tracking_url": absolute_url("requests:track", help_request.tracking_token),
         "short_tracking_url": absolute_url("requests:track_short", help_request.tracking_token),
         **extra,
@@ -96,7 +97,7 @@ def _filing_organisation(event: Event, help_request, **extra) -> None:
         "help_request": help_request,
         "organisation": organisation,
         "url": absolute_url("associations:filed_request", organisation.pk, help_request.reference),
-        "hotline": settings.HOTLINE_PHONE,
+        "hotline": hotline.number(),
         **extra,
     }
     author = help_request.created_by
@@ -322,7 +323,7 @@ def _responder(event: Event, hand_off, **extra) -> None:
         "hand_off": hand_off,
         "help_request": help_request,
         "operator_name": settings.OPERATOR_NAME,
-        "hotline": settings.HOTLINE_PHONE,
+        "hotline": hotline.number(),
         # Said in the SMS when there is room (_room_for_the_link): the link matters more.
         "what": f"{help_request.help_type.name}, {help_request.commune.name}",
         **extra,

@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import hotline
 from core.phones import readable_phone
 from matching.enums import ProposalStatus
 from matching.models import Proposal, ProposalError
-from matching.services import proposal_accept, proposal_decline_and_offer_next
+from matching.services import RulesShown, proposal_accept, proposal_decline_and_offer_next
 from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
 from notifications.outbox import absolute_url, sms_add, sms_context_fitting, staff_email_add
@@ -199,7 +200,7 @@ def _act(inbound: InboundSms) -> None:
 
 def _answer(inbound: InboundSms, answer: str, **context) -> None:
     """One of the automatic answers of templates/notifications/sms_answer/sms.txt, to the number that wrote."""
-    context = {"answer": answer, "hotline": settings.HOTLINE_PHONE, "hours": settings.HOTLINE_HOURS, **context}
+    context = {"answer": answer, "hotline": hotline.number(), "hours": hotline.opening_hours(), **context}
     context = sms_context_fitting(Event.SMS_ANSWER, context, "hours")  # the hotline's hours when there is room
     sms_add(
         Event.SMS_ANSWER, to=inbound.sender, context=context, help_request=inbound.help_request, in_reply_to=inbound
@@ -351,7 +352,8 @@ def _proposal_answer(inbound: InboundSms, proposal: Proposal, *, accept: bool) -
     inbound.kind = InboundKind.ACCEPT if accept else InboundKind.DECLINE
     try:
         if accept:
-            proposal = proposal_accept(proposal=proposal)
+            # The proposal's SMS carried the summary of the rules in force: those are what an OUI accepts.
+            proposal = proposal_accept(proposal=proposal, health_rules_version=RulesShown.IN_FORCE)
         else:
             proposal_decline_and_offer_next(proposal=proposal, reason=_("Refusée par SMS"))
     except ProposalError as refusal:

@@ -19,6 +19,8 @@ from api.models import ApiCall
 from associations.enums import AssociationStatus, OrganisationKind
 from associations.models import Application, NewsItem
 from core.models import Commune
+from crisis.enums import Section
+from crisis.models import CrisisUpdate
 from matching.enums import ProposalStatus
 from notifications.enums import Channel, Event
 from notifications.models import InboundSms, Notification
@@ -61,6 +63,20 @@ def history(help_request, rows: int, by=None) -> None:
 
 
 # Public pages
+
+
+@page("crisis page", 2)  # 2: the last version of each section, the health rules in force
+def crisis_page(client, rows):
+    for i in range(rows):
+        CrisisUpdate.objects.create(section=Section.WHAT_CHANGED, text=f"Changement {i}", change=f"n° {i}")
+    return "/crise/"
+
+
+@page("crisis history", 2)  # 2: the sections' versions, the health rules' versions
+def crisis_history(client, rows):
+    for i in range(rows):
+        CrisisUpdate.objects.create(section=Section.OPENING_HOURS, text=f"Horaires {i}", change=f"n° {i}", urgent=True)
+    return "/crise/historique/"
 
 
 @page("mission list", 3)

@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "crisis.context_processors.crisis_banner",
                 "accounts.context_processors.powers",
             ],
         },

@@ -11,7 +11,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from associations.models import Application
 from campaigns.calls import sheets_to_call
 from core.forms import status_for
+from crisis.models import HealthRules
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
 from matching.services import (
+    HealthRulesChanged,
     ProposalError,
     proposal_accept,
     proposal_complete,
@@ -29,7 +30,7 @@ from matching.services import (
     proposal_hand_back_and_offer_next,
 )
 from pairings.models import Pairing
-from portal.forms import CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
+from portal.forms import AcceptForm, CompleteForm, DeclineForm, DeleteAccountForm, HandBackForm
 from portal.own_data import volunteer_delete, volunteer_export
 from portal.views.pairings import pairings_for_dashboard
 from requests_app.advances import proposal_complete_with_advance
@@ -94,8 +95,16 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
         "hand_back_form": HandBackForm(),
     }
     show_contact = assignment_contact_shown(request, proposal)
+    # Before she accepts, the rules in force, whose version the "j'accepte" posts back; after, those she accepted.
+    if proposal.status == ProposalStatus.PROPOSED:
+        rules = HealthRules.objects.current()
+        forms["accept_form"] = AcceptForm(initial={"health_rules_version": rules.version if rules else None})
+    else:
+        version = proposal.health_rules_version
+        rules = HealthRules.objects.filter(version=version).first() if version else None
     context = {
         "proposal": proposal,
+        "rules": rules,
         "help_request": help_request,
         "show_contact": show_contact,
         # A regular help is followed on its own page (visits, pause, end) rather than "terminé" once.
@@ -133,10 +142,21 @@ def _act(
 @login_required
 @require_POST
 def proposal_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, None, lambda p, data: proposal_accept(proposal=p), _("Merci ! Vous suivez cette demande."), "",
-        then=reverse("volunteers:proposal", args=[pk]),
-    )  # fmt: skip
+    """Accepts with the health rules the page showed; if others came into force since, nothing is accepted and
+    the page shows her the new ones, to accept again."""
+    proposal = get_own_live_proposal_or_404(request.user, pk)
+    form = AcceptForm(request.POST)
+    # A tampered version is no version: the rules in force are shown again and she is asked again.
+    shown = form.cleaned_data["health_rules_version"] if form.is_valid() else 0
+    try:
+        proposal_accept(proposal=proposal, health_rules_version=shown)
+    except HealthRulesChanged as changed:
+        return _proposal_page(request, proposal, status=409, rules_changed=str(changed))
+    except ProposalError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("volunteers:dashboard")
+    messages.success(request, _("Merci ! Vous suivez cette demande."))
+    return redirect("volunteers:proposal", pk)
 
 
 @login_required

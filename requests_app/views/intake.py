@@ -1,7 +1,6 @@
 import json
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.roles import can_see_contact_details, can_take_calls, power_required
+from core import hotline
 from core.forms import status_for
 from notifications.models import SmsOptOut
 from requests_app.enums import AccessReason, ContactChannel, Source
@@ -90,8 +90,8 @@ def confirmation(help_request: HelpRequest) -> str:
             "opt_out": opt_out,
             "callback": callback,
             "callback_at": callback_at,
-            "hotline": settings.HOTLINE_PHONE,
-            "hotline_hours": settings.HOTLINE_HOURS,
+            "hotline": hotline.number(),
+            "hotline_hours": hotline.opening_hours(),
         },
     )
 

@@ -46,6 +46,8 @@ from campaigns.models import CallerVetting, CallSheet, CampaignEntry, Register, 
 from campaigns.services import campaign_create, campaign_sheets_split, campaign_start
 from core.converters import DecisionConverter
 from core.models import HelpType
+from crisis.enums import Section
+from crisis.models import CrisisUpdate, HealthRules
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
 from matching.models import Proposal
 from matching.services import proposal_accept, proposal_create
@@ -133,6 +135,11 @@ def load_demo_data_and_what_it_lacks() -> None:
         organisation=organisation, name="Site de la mairie", scopes=["requests:read"], created_by=member.user
     )
     ApiCall.objects.create(token=token, organisation=organisation, method="GET", path="/api/v1/demandes/", status=200)
+    # The crisis page's first versions come with the migrations, which the flush of an earlier browser test undid.
+    if not HealthRules.objects.exists():
+        HealthRules.objects.create(text="Masque, distance, mains lavées.", summary="Masque, distance, mains lavées")
+    if not CrisisUpdate.objects.exists():
+        CrisisUpdate.objects.create(section=Section.USEFUL_NUMBERS, text="15 : SAMU", change="Première version")
     staff_look = RequestFactory().get(reverse("admin:requests_app_helprequest_changelist"))
     staff_look.user = User.objects.get(email=STAFF_EMAIL)
     access_record(staff_look, AccessReason.STAFF_DETAIL, HelpRequest.objects.order_by("pk").first())
@@ -331,6 +338,7 @@ class Demo:
         waiting = VettingDocument.objects.pending().filter(volunteer__user=self.volunteer).order_by("pk")
         return found(waiting.first(), "a document of the demo volunteer waiting for staff")
 
+    @cached_property
     def advance(self) -> Advance:
         return found(Advance.objects.for_organisation(self.organisation).first(), "an advance (the crawl's shopping)")
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.models import Commune, HelpType
 from core.sms import SmsLength, sms_length
+from crisis.models import HealthRules
 from matching.services import proposal_accept, proposal_complete, proposal_create, propose_best
 from notifications.enums import Channel, Event
 from notifications.models import Notification
@@ -47,18 +48,22 @@ def test_a_proposal_reaches_the_volunteer_by_email_and_sms_without_the_person_s_
     assert (sms.channel, sms.recipient) == (Channel.SMS, "+33698765432")
     code = help_request.reply_code
     assert sms.body.startswith(f"Entraide 54 : Courses à Nancy. Répondez OUI {code} ou NON {code} avant le ")
-    assert sms.body.endswith(f". Détails : http://127.0.0.1:8000/benevoles/propositions/{proposal.pk}/")
+    # An OUI by SMS accepts the health rules in force: their summary comes before where to find the details.
+    assert sms.body.endswith(". Consignes : Masque, 1 m, mains lavées, pas de visite si fièvre ou toux.")
+    rules = HealthRules.objects.current()
+    assert f"consignes sanitaires (version {rules.version} du" in email.body and rules.text in email.body
     for notification in (email, sms):
         assert_no_personal_data(notification)
 
 
 def test_the_proposal_sms_sends_to_the_volunteer_space_when_the_provider_refuses_links(help_request, settings):
     settings.SMS_BACKEND, settings.OVH_SMS_SENDER = "ovh", ""  # OVHcloud's short number (core.sms.links_allowed)
+    HealthRules.objects.create(text="Masque.", summary="Masque.")  # short enough to leave room for the details
     proposal_create(help_request=help_request, volunteer=VolunteerProfileFactory(phone="+33698765432"))
 
     [sms] = rows(Event.PROPOSAL_MADE, channel=Channel.SMS)
     assert sms.body.startswith("Entraide 54 : Courses à Nancy. Répondez OUI ")
-    assert sms.body.endswith(". Détails : votre espace bénévole.") and "http" not in sms.body
+    assert sms.body.endswith(". Consignes : Masque. Détails : votre espace bénévole.") and "http" not in sms.body
 
 
 def test_the_proposal_email_says_in_a_few_words_what_the_need_is_but_not_the_description(help_request):

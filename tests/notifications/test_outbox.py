@@ -233,6 +233,7 @@ def proposal_context(commune: str) -> dict:
         ),
         "proposal": SimpleNamespace(respond_by=timezone.make_aware(datetime(2026, 3, 2, 14, 0))),
         "url": "https://entraide54.fr/benevoles/propositions/12/",
+        "details": True,  # said when there is room (matching.notices): here, the link is what may not fit
     }
 
 

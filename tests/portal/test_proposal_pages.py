@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from crisis.models import HealthRules
 from matching.enums import ProposalStatus
 from matching.models import Proposal
 from matching.services import proposal_accept, proposal_create
@@ -40,6 +41,11 @@ def proposal_url(proposal, action=""):
     return reverse(f"volunteers:{action or 'proposal'}", args=[proposal.pk])
 
 
+def rules_in_force() -> dict:
+    """What the proposal page's "j'accepte" posts: the version of the health rules it showed."""
+    return {"health_rules_version": HealthRules.objects.current_version()}
+
+
 def test_before_accepting_a_volunteer_sees_the_kind_of_help_place_and_time_only(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
     content = html.unescape(client.get(proposal_url(proposal)).content.decode())
@@ -54,7 +60,7 @@ def test_before_accepting_a_volunteer_sees_the_kind_of_help_place_and_time_only(
 def test_accepting_reveals_the_contact_while_the_assignment_lives(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
 
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
 
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED
@@ -65,7 +71,7 @@ def test_accepting_reveals_the_contact_while_the_assignment_lives(client, volunt
 
 def test_once_the_assignment_ends_the_details_are_out_of_reach(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     client.post(proposal_url(proposal, "complete"), {"report": "Courses livrées."})
     assert client.get(proposal_url(proposal)).status_code == 404
     dashboard = client.get(reverse("volunteers:dashboard")).content.decode()
@@ -99,7 +105,7 @@ def test_completing_with_a_concern_alerts_staff_at_once(
 ):
     AgentFactory(email="agent@cd54.fr")
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -120,7 +126,7 @@ def test_completing_without_concern_alerts_nobody(
 ):
     AgentFactory()
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     with django_capture_on_commit_callbacks(execute=True):
         client.post(proposal_url(proposal, "complete"), {"report": "Tout va bien."})
     assert not [mail for mail in mailoutbox if "Inquiétude" in mail.subject]
@@ -128,7 +134,7 @@ def test_completing_without_concern_alerts_nobody(
 
 def test_a_completion_without_report_comes_back_with_a_message(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     response = client.post(proposal_url(proposal, "complete"), {"report": "", "concern": "on"})
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
     proposal.refresh_from_db()
@@ -138,14 +144,14 @@ def test_a_completion_without_report_comes_back_with_a_message(client, volunteer
 def test_a_late_answer_is_refused(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
     Proposal.objects.filter(pk=proposal.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
-    response = client.post(proposal_url(proposal, "accept"), follow=True)
+    response = client.post(proposal_url(proposal, "accept"), rules_in_force(), follow=True)
     assert "délai de réponse est passé" in html.unescape(response.content.decode())
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
 
 
 def test_handing_back_an_assignment_returns_it_to_staff(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     client.post(proposal_url(proposal, "hand_back"), {"note": "Je suis malade"})
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.CANCELLED
     # Nobody else fits: staff take over.
@@ -170,7 +176,7 @@ def test_dashboard_and_proposal_pages_make_the_same_queries_whatever_the_history
 
 def test_a_concern_keeps_the_request_open_for_staff(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     client.post(proposal_url(proposal, "complete"), {"report": "Elle semblait très faible.", "concern": "on"})
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.NEEDS_STAFF
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.DONE
@@ -178,7 +184,7 @@ def test_a_concern_keeps_the_request_open_for_staff(client, volunteer, help_requ
 
 def test_suspending_a_volunteer_hands_back_what_they_hold(client, volunteer, help_request):
     proposal = proposal_create(help_request=help_request, volunteer=volunteer)
-    client.post(proposal_url(proposal, "accept"))
+    client.post(proposal_url(proposal, "accept"), rules_in_force())
     volunteer_suspend(volunteer=volunteer, reason="Signalement")
     assert client.get(proposal_url(proposal)).status_code == 404
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.TRIAGED

@@ -93,6 +93,8 @@ RULES = {
     "core:legal_notice": Rule("public"),
     "core:accessibility": Rule("public"),
     "core:privacy": Rule("public"),
+    "crisis:page": Rule("public"),
+    "crisis:history": Rule("public"),
     "core:health": Rule("public"),
     "core:health_full": Rule("public"),
     "core:commune_search": Rule("public"),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crisis.models import HealthRules
 from matching.models import Proposal
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
@@ -49,7 +50,10 @@ def test_sign_up_verify_fill_profile_receive_accept_complete_then_pause(client, 
 
     proposal = Proposal.objects.get()
     assert "Courses" in client.get("/benevoles/").content.decode()
-    client.post(reverse("volunteers:accept", args=[proposal.pk]))
+    client.post(
+        reverse("volunteers:accept", args=[proposal.pk]),
+        {"health_rules_version": HealthRules.objects.current_version()},
+    )
     page = html.unescape(client.get(reverse("volunteers:proposal", args=[proposal.pk])).content.decode())
     assert "Paulette Petit" in page and "12 rue des Lilas" in page
 
