@@ -8,12 +8,20 @@ from django.utils import timezone
 
 from associations.enums import ApplicationStatus
 from associations.models import Application, Association, Membership
-from core.enums import DayPeriod
+from core.enums import DayPeriod, Domain
 from core.models import Commune, HelpType
 from core.slots import next_slot_start, slots_from_days_and_periods
 from notifications.enums import Channel, DeliveryStatus, Event, InboundKind
 from notifications.models import InboundSms, Notification, SmsOptOut
-from requests_app.enums import CallbackOrigin, CallbackOutcome, ContactChannel, RequesterRelation, Source, Urgency
+from requests_app.enums import (
+    CallbackOrigin,
+    CallbackOutcome,
+    CarerStatus,
+    ContactChannel,
+    RequesterRelation,
+    Source,
+    Urgency,
+)
 from requests_app.models import Callback, CallbackAttempt, HelpRequest
 from requests_app.routing import routed_request_assign
 from requests_app.services import help_request_create
@@ -76,7 +84,12 @@ def demo_requests_create(count: int, *, seed: int = 54) -> int:
             no_internet=rng.random() < 0.3,
             created_at=now - timedelta(minutes=rng.randrange(10, 60 * 24 * 10)),
         )
+        if help_request.domain == Domain.CHILDCARE:
+            # By the index, not the generator: the rest of the demo stays the same draw after draw.
+            help_request.carer_status = CarerStatus.CHILD_WELFARE if index % 3 == 0 else CarerStatus.CARER
         help_request_create(help_request=help_request)
+        if help_request.domain == Domain.CHILDCARE and index % 2 == 0:
+            help_request.confirm_carer(by=None)  # staff checked half of them; the queue shows the others waiting
         if rng.random() < 0.4:
             help_request.triage(note="Appel de vérification fait.")
             partners = list(

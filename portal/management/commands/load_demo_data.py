@@ -11,7 +11,7 @@ from accounts.services import staff_group_ensure
 from associations.demo import demo_associations_create, demo_member_organisation, territory_communes
 from associations.enums import MemberRole
 from associations.models import Membership
-from core.enums import DayPeriod, Domain, Weekday, domains_to_mask
+from core.enums import DayPeriod, Domain, Vetting, Weekday, domains_to_mask
 from core.slots import ALL_SLOTS
 from matching.services import proposal_accept, proposal_create
 from notifications import outbox
@@ -96,7 +96,7 @@ class Command(BaseCommand):
     def demo_proposal(self, profile: VolunteerProfile, staff: User) -> None:
         """One request waiting for the demo volunteer's answer, as the matching or staff would offer it."""
         help_request = HelpRequest.objects.filter(
-            status=Status.TRIAGED, commune__epci=profile.home_commune.epci
+            status=Status.TRIAGED, commune__epci=profile.home_commune.epci, help_type__vetting=Vetting.NONE
         ).first()
         if help_request:
             proposal_create(
@@ -106,7 +106,9 @@ class Command(BaseCommand):
     def demo_pairing(self, profile: VolunteerProfile) -> None:
         """A call every Thursday afternoon the demo volunteer took on, last week's call still to note."""
         help_request = (
-            HelpRequest.objects.filter(status=Status.TRIAGED, commune__epci=profile.home_commune.epci)
+            HelpRequest.objects.filter(
+                status=Status.TRIAGED, commune__epci=profile.home_commune.epci, help_type__vetting=Vetting.NONE
+            )
             .exclude(proposals__isnull=False)
             .first()
         )
