@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.private_files import validate_upload
@@ -45,7 +46,7 @@ class CompleteForm(forms.Form):
         max_digits=7,
         decimal_places=2,
         localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "23,40"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("Le montant exact du ticket de caisse."),
         error_messages={"invalid": _("Indiquez le montant en euros, en chiffres : par exemple 23,40.")},
     )
@@ -63,6 +64,9 @@ class CompleteForm(forms.Form):
         if not allows_advances:
             for name in ("advanced", "amount", "receipt"):
                 del self.fields[name]
+        else:
+            # Written as the field reads it in the page's language: 23,40 in French, 23.40 in English.
+            self.fields["amount"].widget.attrs["placeholder"] = formats.number_format(Decimal("23.40"), 2)
 
     def clean_amount(self):
         amount = self.cleaned_data.get("amount")

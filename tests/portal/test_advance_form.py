@@ -47,6 +47,12 @@ def test_the_completion_form_of_shopping_offers_the_advance_with_the_phone_camer
     assert "le portail ne traite ni carte ni espèces" in content
 
 
+@pytest.mark.parametrize(("language", "example"), [("fr", 'placeholder="23,40"'), ("en", 'placeholder="23.40"')])
+def test_the_amount_s_example_is_written_as_the_page_s_language_reads_it(client, proposal, language, example):
+    client.cookies["django_language"] = language
+    assert example in page(client.get(reverse("volunteers:proposal", args=[proposal.pk])))
+
+
 def test_a_help_type_without_advances_has_no_such_field(client, volunteer):
     other = HelpType.objects.filter(allows_advances=False).first()
     proposal = accepted(HelpRequestFactory(triaged=True, help_type=other), volunteer=volunteer)
