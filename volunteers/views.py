@@ -90,7 +90,8 @@ def vetting_upload(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Document reçu. Le département le vérifie et vous écrit dès que c'est fait."),
             )
-            return redirect(reverse("volunteers:profile") + "#verifications")
+            # To the top of the profile, where the message shows: on a phone the section's anchor would hide it.
+            return redirect("volunteers:profile")
     context = {"form": form, "record_days": settings.VETTING_RECORD_VALID_DAYS}
     return render(request, "volunteers/vetting_upload.html", context, status=status_for(form))
 
