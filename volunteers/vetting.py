@@ -214,12 +214,11 @@ def vetting_document_open(*, document: VettingDocument, request: HttpRequest) ->
         volunteer_id=document.volunteer_id,
         path=request.get_full_path()[:300],
     )
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
     # Read whole (PRIVATE_UPLOAD_MAX_BYTES at most) and the file closed at once: no handle left open on the private
     # folder when a reader goes away half-way.
     with document.file.open("rb") as stored:
         content = ContentFile(stored.read(), name=document.file.name)
-    return file_response(content, download_name=f"justificatif-{document.pk}.{extension}")
+    return file_response(content, download_stem=f"justificatif-{document.pk}")
 
 
 def _tell(event: Event, document: VettingDocument, **extra) -> None:
