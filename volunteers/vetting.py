@@ -87,6 +87,9 @@ def vetting_document_submit(
     *, volunteer: VolunteerProfile, kind: str, file, issued_on: date | None = None
 ) -> VettingDocument:
     """A new document, waiting for staff. One of the same kind still waiting is replaced (withdrawn)."""
+    # Her row locked first: a second sending at once (a double click) waits here, then replaces the first, instead of
+    # failing on the one-waiting-per-kind constraint.
+    VolunteerProfile.objects.select_for_update(of=("self",)).only("pk").get(pk=volunteer.pk)
     for waiting in VettingDocument.objects.pending().filter(volunteer=volunteer, kind=kind):
         vetting_document_withdraw(document=waiting)
     document = VettingDocument(volunteer=volunteer, kind=kind, file=file, issued_on=issued_on)
