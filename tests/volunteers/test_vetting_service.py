@@ -21,7 +21,7 @@ from requests_app.retention import retention_apply
 from tests.accounts.factories import AgentFactory
 from tests.volunteers.factories import PDF, VettingDocumentFactory
 from volunteers.enums import DocumentKind, DocumentStatus
-from volunteers.models import VettingDocument
+from volunteers.models import VettingDocument, VolunteerProfile
 from volunteers.tasks import expire_vetting_documents
 from volunteers.vetting import (
     VettingError,
@@ -248,3 +248,15 @@ def test_two_documents_sent_at_once_keep_the_last_one_waiting_instead_of_failing
     assert isinstance(outcomes["second"], VettingDocument), outcomes["second"]
     assert list(VettingDocument.objects.pending().values_list("pk", flat=True)) == [outcomes["second"].pk]
     assert VettingDocument.objects.get(pk=outcomes["first"].pk).status == DocumentStatus.WITHDRAWN
+
+
+def test_saving_her_profile_form_does_not_write_back_dates_staff_changed_meanwhile(agent):
+    """Her profile page was loaded before staff approved her extract: saving it must not erase the approval."""
+    document = VettingDocumentFactory()
+    stale = VolunteerProfile.objects.get(pk=document.volunteer_id)
+    vetting_document_approve(document=document, by=agent)
+    stale.other_skills = "couture"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.other_skills == "couture"
+    assert stale.document_checked_until == document.issued_on + timedelta(days=90)
