@@ -42,13 +42,9 @@ def kinds_giving(level: int) -> list[str]:
 
 
 def level_held(volunteer: VolunteerProfile, today: date | None = None) -> Vetting:
-    """The highest level the volunteer's valid documents give today."""
-    today = today or timezone.localdate()
-    if volunteer.document_checked_until and volunteer.document_checked_until >= today:
-        return Vetting.DOCUMENT
-    if volunteer.identity_checked_until and volunteer.identity_checked_until >= today:
-        return Vetting.IDENTITY
-    return Vetting.NONE
+    """The highest level the volunteer's valid documents give today: the profile's rule (VETTING_PROOFS), not a
+    second one."""
+    return volunteer.vetting_level(today)
 
 
 def checked_until_refresh(volunteer: VolunteerProfile) -> None:
