@@ -23,6 +23,7 @@ SIGNATURES = {
 }
 ANY_KIND = tuple(extension for extension, _ in SIGNATURES.values())
 PICTURES_ONLY = ("jpg", "png")
+ACCEPTED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}
 
 
 def private_storage():
@@ -31,11 +32,12 @@ def private_storage():
 
 def upload_to(folder: str):
     """An upload_to for FileField(storage=private_storage): a random name under `folder`, so that no name says
-    whose document it is; the extension follows the checked type."""
+    whose document it is. The sender's extension is kept only when it is one of the accepted kinds: the file is
+    served under the type read from its bytes anyway (`file_response`)."""
 
     def path(instance, filename: str) -> str:
-        suffix = PurePath(filename).suffix.lower()[:5]
-        return f"{folder}/{secrets.token_hex(16)}{suffix}"
+        suffix = PurePath(filename).suffix.lower()
+        return f"{folder}/{secrets.token_hex(16)}{suffix if suffix in ACCEPTED_SUFFIXES else ''}"
 
     return path
 
@@ -67,15 +69,16 @@ def validate_upload(upload, *, allowed=ANY_KIND) -> None:
         )
 
 
-def file_response(field_file, *, download_name: str) -> FileResponse:
+def file_response(field_file, *, download_stem: str) -> FileResponse:
     """The file, to a reader the calling view has checked and logged: never cached, never guessed as another type,
-    opened in the browser when it can show it."""
+    opened in the browser when it can show it. Its name is `download_stem` with the extension of the type read from
+    its bytes, never the one it was sent with: a PDF sent as "x.html" must not be saved as a page that would run."""
     field_file.open("rb")
     kind = sniffed_type(field_file)
     response = FileResponse(
         field_file,
         as_attachment=kind is None,
-        filename=download_name,
+        filename=f"{download_stem}.{kind[0] if kind else 'bin'}",
         content_type=kind[1] if kind else "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"

@@ -159,6 +159,9 @@ def proposal_accept(
         raise ProposalError(_("Cette proposition n'attend plus de réponse."))
     if proposal.respond_by < timezone.now():
         raise ProposalError(_("Le délai de réponse est passé : la demande a été proposée à quelqu'un d'autre."))
+    # Checked again: a document may have expired or been taken back by staff since the proposal left.
+    if refusals := proposal.volunteer.safeguard_refusals(proposal.help_request.help_type):
+        raise ProposalError(_("Vous ne pouvez plus accepter cette demande. %(why)s") % {"why": " ".join(refusals)})
     in_force = HealthRules.objects.current_version()
     if health_rules_version is not RulesShown.IN_FORCE and health_rules_version != in_force:
         raise HealthRulesChanged(

@@ -48,7 +48,15 @@ MATCHING_COLUMNS = [
 ]  # fmt: skip
 
 
-COUNTERS = {"live_count", "completed_count", "last_assigned_at"}
+# Columns other services keep with their own UPDATEs (the proposal services' counters, volunteers/vetting.py's dates):
+# a full save of a profile loaded earlier never writes them back.
+KEPT_ELSEWHERE = {
+    "live_count",
+    "completed_count",
+    "last_assigned_at",
+    "identity_checked_until",
+    "document_checked_until",
+}
 
 
 # --- Who may be proposed what (README, "Vetted volunteers") ----------------------------------------------------------
@@ -235,11 +243,11 @@ class VolunteerProfile(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "home_epci", "home_arrondissement", "is_eligible"}
         elif self.pk and not self._state.adding:
             # A profile form saved a minute after loading must not write back counters the proposal services
-            # have moved meanwhile (they update them with F() expressions).
+            # have moved meanwhile (they update them with F() expressions), nor the dates staff's decisions set.
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and not f.generated and f.name not in COUNTERS
+                if not f.primary_key and not f.generated and f.name not in KEPT_ELSEWHERE
             ]
         super().save(*args, **kwargs)
 
@@ -284,7 +292,7 @@ class VolunteerProfile(models.Model):
         reasons = []
         if self.vetting_level(today) < help_type.vetting:
             reasons.append(
-                _("« %(help_type)s » demande : %(level)s (valide à ce jour).")
+                _("« %(help_type)s » demande : %(level)s, encore valable aujourd'hui.")
                 % {"help_type": help_type, "level": Vetting(help_type.vetting).label}
             )
         if (age := minimum_age_asked(help_type)) is not None:

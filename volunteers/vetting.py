@@ -42,13 +42,9 @@ def kinds_giving(level: int) -> list[str]:
 
 
 def level_held(volunteer: VolunteerProfile, today: date | None = None) -> Vetting:
-    """The highest level the volunteer's valid documents give today."""
-    today = today or timezone.localdate()
-    if volunteer.document_checked_until and volunteer.document_checked_until >= today:
-        return Vetting.DOCUMENT
-    if volunteer.identity_checked_until and volunteer.identity_checked_until >= today:
-        return Vetting.IDENTITY
-    return Vetting.NONE
+    """The highest level the volunteer's valid documents give today: the profile's rule (VETTING_PROOFS), not a
+    second one."""
+    return volunteer.vetting_level(today)
 
 
 def checked_until_refresh(volunteer: VolunteerProfile) -> None:
@@ -87,6 +83,9 @@ def vetting_document_submit(
     *, volunteer: VolunteerProfile, kind: str, file, issued_on: date | None = None
 ) -> VettingDocument:
     """A new document, waiting for staff. One of the same kind still waiting is replaced (withdrawn)."""
+    # Her row locked first: a second sending at once (a double click) waits here, then replaces the first, instead of
+    # failing on the one-waiting-per-kind constraint.
+    VolunteerProfile.objects.select_for_update(of=("self",)).only("pk").get(pk=volunteer.pk)
     for waiting in VettingDocument.objects.pending().filter(volunteer=volunteer, kind=kind):
         vetting_document_withdraw(document=waiting)
     document = VettingDocument(volunteer=volunteer, kind=kind, file=file, issued_on=issued_on)
@@ -214,12 +213,11 @@ def vetting_document_open(*, document: VettingDocument, request: HttpRequest) ->
         volunteer_id=document.volunteer_id,
         path=request.get_full_path()[:300],
     )
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
     # Read whole (PRIVATE_UPLOAD_MAX_BYTES at most) and the file closed at once: no handle left open on the private
     # folder when a reader goes away half-way.
     with document.file.open("rb") as stored:
         content = ContentFile(stored.read(), name=document.file.name)
-    return file_response(content, download_name=f"justificatif-{document.pk}.{extension}")
+    return file_response(content, download_stem=f"justificatif-{document.pk}")
 
 
 def _tell(event: Event, document: VettingDocument, **extra) -> None:

@@ -89,9 +89,7 @@ def _receipt(request: HttpRequest, advance: Advance) -> HttpResponse:
     if not advance.receipt:
         raise Http404  # erased with the request's personal data
     access_record(request, AccessReason.RECEIPT, advance.proposal.help_request)
-    extension = advance.receipt.name.rsplit(".", 1)[-1][:4] if "." in advance.receipt.name else "bin"
-    name = f"ticket-{advance.proposal.help_request.reference}.{extension}"
-    return file_response(advance.receipt, download_name=name)
+    return file_response(advance.receipt, download_stem=f"ticket-{advance.proposal.help_request.reference}")
 
 
 # --- Staff ------------------------------------------------------------------------------------------------------

@@ -9,13 +9,15 @@ from django.utils import timezone
 
 from core.enums import Domain, Vetting
 from core.models import HelpType
+from matching.enums import ProposalStatus
 from matching.ranking import TierWalk, candidates, plain_ranking
-from matching.services import ProposalError, proposal_create, propose_best
+from matching.services import ProposalError, proposal_accept, proposal_create, propose_best
 from requests_app.enums import CarerStatus, Status
 from tests.accounts.factories import UserFactory
 from tests.core.factories import HelpTypeFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
+from volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,18 @@ def test_no_childcare_proposal_before_staff_confirm_the_carer():
 
     help_request.confirm_carer(by=UserFactory(staff=True))
     assert propose_best(help_request).volunteer == vetted
+
+
+def test_a_volunteer_whose_check_was_taken_back_cannot_accept_the_childcare_already_proposed():
+    """Staff take back an approved extract (found forged) after the proposal left: her "j'accepte", on the page or by
+    SMS, must not give her the children."""
+    volunteer = VolunteerProfileFactory(document_checked_until=today() + timedelta(days=90))
+    help_request = request_for("childcare", carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    proposal = proposal_create(help_request=help_request, volunteer=volunteer)
+    VolunteerProfile.objects.filter(pk=volunteer.pk).update(document_checked_until=None)
+
+    with pytest.raises(ProposalError, match="justificatif vérifié"):
+        proposal_accept(proposal=proposal)
+    proposal.refresh_from_db()
+    help_request.refresh_from_db()
+    assert proposal.status == ProposalStatus.PROPOSED and help_request.status == Status.PROPOSED

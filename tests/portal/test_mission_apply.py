@@ -46,13 +46,14 @@ def test_a_childcare_mission_says_what_it_asks_and_refuses_an_unvetted_volunteer
     page = apply(client, mission)
     assert "Vous ne pouvez pas encore candidater à cette mission." in page
     assert (
-        "« Garde d'enfants » demande : justificatif vérifié (extrait de casier judiciaire) (valide à ce jour)." in page
+        "« Garde d'enfants » demande : justificatif vérifié (extrait de casier judiciaire), encore valable "
+        "aujourd'hui." in page
     )
     assert 'href="/benevoles/profil/#verifications"' in page
     assert not Application.objects.exists()
 
     volunteer.document_checked_until = timezone.localdate() + timedelta(days=200)
-    volunteer.save()
+    volunteer.save(update_fields=["document_checked_until"])  # as volunteers/vetting.py keeps it
     assert "Votre candidature est envoyée" in apply(client, mission)
     assert Application.objects.get().volunteer == volunteer.user
 

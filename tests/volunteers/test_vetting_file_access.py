@@ -2,6 +2,7 @@
 included, and never by a public URL."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 from django.urls import reverse
@@ -88,3 +89,12 @@ def test_the_access_log_is_append_only(client, document):
         with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(statement)
+
+
+def test_the_download_name_takes_the_type_read_from_the_file_not_the_name_it_was_sent_with(client):
+    """A PDF sent as "extrait.html" must not reach the agent's disk as an .html page her browser would run."""
+    document = VettingDocumentFactory(file=SimpleUploadedFile("extrait.html", PDF))
+    assert not document.file.name.endswith(".html")
+    client.force_login(AgentFactory())
+    response = client.get(file_url(document))
+    assert response["Content-Disposition"] == f'inline; filename="justificatif-{document.pk}.pdf"'

@@ -1,10 +1,14 @@
 """volunteers/vetting.py: staff's decisions, expiry and retention keep the profile's two checked-until dates, which
 are what the matching reads; the volunteer is told by email; her export and her deletion cover her documents."""
 
-from datetime import timedelta
+import threading
+import time
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,15 +19,16 @@ from notifications.models import Notification
 from portal.own_data import volunteer_delete, volunteer_export
 from requests_app.retention import retention_apply
 from tests.accounts.factories import AgentFactory
-from tests.volunteers.factories import VettingDocumentFactory
-from volunteers.enums import DocumentStatus
-from volunteers.models import VettingDocument
+from tests.volunteers.factories import PDF, VettingDocumentFactory
+from volunteers.enums import DocumentKind, DocumentStatus
+from volunteers.models import VettingDocument, VolunteerProfile
 from volunteers.tasks import expire_vetting_documents
 from volunteers.vetting import (
     VettingError,
     level_held,
     vetting_document_approve,
     vetting_document_refuse,
+    vetting_document_submit,
     vetting_document_withdraw,
     vetting_overview,
 )
@@ -197,3 +202,61 @@ def test_the_profile_shows_the_status_per_help_type_that_asks_for_a_check(client
     page = client.get(reverse("volunteers:profile")).content.decode()
     ends = (document.issued_on + timedelta(days=90)).strftime("%d/%m/%Y")
     assert f"vérifié, valable jusqu&#x27;au {ends}" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_documents_sent_at_once_keep_the_last_one_waiting_instead_of_failing():
+    """A double click on "Envoyer": the second sending waits for the first and replaces it (a unique constraint keeps
+    one waiting per kind), rather than breaking on that constraint."""
+    volunteer = VettingDocumentFactory(status=DocumentStatus.WITHDRAWN).volunteer
+    first_sent, commit_first = threading.Event(), threading.Event()
+    outcomes = {}
+
+    def send(name, hold):
+        try:
+            with transaction.atomic():
+                upload = SimpleUploadedFile(f"{name}.pdf", PDF)
+                outcomes[name] = vetting_document_submit(
+                    volunteer=volunteer, kind=DocumentKind.CRIMINAL_RECORD, file=upload, issued_on=date.today()
+                )
+                if hold:
+                    first_sent.set()
+                    commit_first.wait(timeout=30)
+        except Exception as error:
+            outcomes[name] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=("first", True))
+    first.start()
+    assert first_sent.wait(timeout=30)
+    second = threading.Thread(target=send, args=("second", False))
+    second.start()
+    # The first commits only once the second waits on a lock it holds: the race at its narrowest, without sleeping.
+    for _attempt in range(3000):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.01)
+    commit_first.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+
+    assert isinstance(outcomes["second"], VettingDocument), outcomes["second"]
+    assert list(VettingDocument.objects.pending().values_list("pk", flat=True)) == [outcomes["second"].pk]
+    assert VettingDocument.objects.get(pk=outcomes["first"].pk).status == DocumentStatus.WITHDRAWN
+
+
+def test_saving_her_profile_form_does_not_write_back_dates_staff_changed_meanwhile(agent):
+    """Her profile page was loaded before staff approved her extract: saving it must not erase the approval."""
+    document = VettingDocumentFactory()
+    stale = VolunteerProfile.objects.get(pk=document.volunteer_id)
+    vetting_document_approve(document=document, by=agent)
+    stale.other_skills = "couture"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.other_skills == "couture"
+    assert stale.document_checked_until == document.issued_on + timedelta(days=90)
