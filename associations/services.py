@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations import notices
+from associations import notices, signals
 from associations.enums import ApplicationStatus, MemberRole, MissionStatus
 from associations.models import Application, Association, Invitation, Membership, Mission
 
@@ -139,6 +139,9 @@ def application_decide(*, application: Application, accept: bool, by) -> Applica
         raise AssociationError(_("Cette candidature a déjà reçu une réponse ou a été retirée."))
     if accept and mission.is_full():
         raise AssociationError(_("La mission est déjà complète : augmentez le nombre de bénévoles recherchés."))
+    if accept:
+        application.mission = mission
+        signals.application_accepting.send(sender=Application, application=application)
     application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "decided_at", "decided_by"])

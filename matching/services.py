@@ -31,7 +31,8 @@ __all__ = [
     "HealthRulesChanged", "ProposalError", "RulesShown", "help_request_triage", "proposal_accept",
     "proposal_complete", "proposal_create",
     "proposal_decline", "proposal_decline_and_offer_next", "proposal_hand_back", "proposal_hand_back_and_offer_next",
-    "proposals_close_live", "proposals_expire", "proposals_hand_back", "propose_best", "response_deadline",
+    "proposals_close_live", "proposals_expire", "proposals_hand_back", "proposals_hand_back_unvetted", "propose_best",
+    "response_deadline",
 ]  # fmt: skip
 
 
@@ -244,6 +245,18 @@ def proposals_hand_back(*, volunteer: VolunteerProfile, note: str) -> None:
     live proposal goes back to staff at once."""
     for proposal in volunteer.proposals.live():
         proposal_hand_back(proposal=proposal, note=note)
+
+
+def proposals_hand_back_unvetted(*, volunteer: VolunteerProfile) -> None:
+    """Her checks no longer cover some of what she holds (an approval taken back, an extract expired): each live
+    proposal of a help type she may no longer take goes back to staff at once, with the reason, children first of
+    all: nobody keeps a family's address on a check that no longer holds."""
+    for proposal in volunteer.proposals.live().select_related("help_request__help_type"):
+        if refusals := volunteer.safeguard_refusals(proposal.help_request.help_type):
+            proposal_hand_back(
+                proposal=proposal,
+                note=_("Vérification du bénévole plus valable : %(why)s") % {"why": " ".join(refusals)},
+            )
 
 
 def proposals_close_live(*, help_request: "HelpRequest") -> None:

@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portail")
+
+    def ready(self):
+        from portal import receivers  # noqa: F401  (the volunteer's checks when an organisation accepts her)

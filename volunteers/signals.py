@@ -9,6 +9,9 @@ from volunteers.models import VolunteerProfile
 # Sent inside the transaction when a volunteer stops helping (suspended, or deleting the account), with volunteer=
 # and note=: the matching hands back every request they hold (matching.receivers).
 volunteer_withdrawn = Signal()
+# Sent inside the transaction when a volunteer's checks fall to a lower level (an approval taken back, a document
+# expired), with volunteer=: the matching hands back what she may no longer do (matching.receivers).
+vetting_lowered = Signal()
 
 
 def _refresh(user) -> None:

@@ -25,6 +25,7 @@ from notifications.enums import Event
 from notifications.outbox import absolute_url, email_add
 from volunteers.enums import DocumentKind, DocumentStatus
 from volunteers.models import VettingDocument, VettingDocumentAccess, VolunteerProfile
+from volunteers.signals import vetting_lowered
 
 # The levels each kind of document gives once approved.
 LEVELS_GIVEN = {
@@ -49,6 +50,7 @@ def level_held(volunteer: VolunteerProfile, today: date | None = None) -> Vettin
 
 def checked_until_refresh(volunteer: VolunteerProfile) -> None:
     """The two dates from the approved documents: the latest end among those giving each level."""
+    held_before = volunteer.vetting_level()
     approved = VettingDocument.objects.approved().filter(volunteer=volunteer)
     dates = {
         level: approved.filter(kind__in=kinds_giving(level)).aggregate(until=Max("valid_until"))["until"]
@@ -57,6 +59,8 @@ def checked_until_refresh(volunteer: VolunteerProfile) -> None:
     volunteer.identity_checked_until = dates[Vetting.IDENTITY]
     volunteer.document_checked_until = dates[Vetting.DOCUMENT]
     volunteer.save(update_fields=["identity_checked_until", "document_checked_until"])
+    if volunteer.vetting_level() < held_before:
+        vetting_lowered.send(sender=VolunteerProfile, volunteer=volunteer)
 
 
 def _locked(document: VettingDocument) -> VettingDocument:

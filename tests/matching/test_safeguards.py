@@ -16,8 +16,9 @@ from requests_app.enums import CarerStatus, Status
 from tests.accounts.factories import UserFactory
 from tests.core.factories import HelpTypeFactory
 from tests.requests_app.factories import HelpRequestFactory
-from tests.volunteers.factories import VolunteerProfileFactory
+from tests.volunteers.factories import VettingDocumentFactory, VolunteerProfileFactory
 from volunteers.models import VolunteerProfile
+from volunteers.vetting import vetting_document_approve, vetting_document_refuse
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,28 @@ def test_a_volunteer_whose_check_was_taken_back_cannot_accept_the_childcare_alre
     proposal.refresh_from_db()
     help_request.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED and help_request.status == Status.PROPOSED
+
+
+def test_an_approval_taken_back_hands_her_childcare_back_to_staff_and_keeps_the_rest():
+    """Staff find the extract forged and refuse it after approving it: the family's request leaves her hands at once
+    (its address with it), back in staff's queue with the reason; her shopping goes on."""
+    agent = UserFactory(staff=True)
+    document = VettingDocumentFactory(volunteer=VolunteerProfileFactory(capacity=3))
+    volunteer = document.volunteer
+    vetting_document_approve(document=document, by=agent)
+    volunteer.refresh_from_db()
+    childcare = request_for("childcare", carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    kept = proposal_accept(proposal=proposal_create(help_request=childcare, volunteer=volunteer))
+    shopping = proposal_accept(proposal=proposal_create(help_request=request_for("shopping"), volunteer=volunteer))
+
+    vetting_document_refuse(document=document, by=agent, reason="Document falsifié.")
+
+    kept.refresh_from_db()
+    shopping.refresh_from_db()
+    childcare.refresh_from_db()
+    assert kept.status == ProposalStatus.CANCELLED and not kept.reveals_contact
+    assert childcare.status == Status.TRIAGED
+    assert "Vérification du bénévole plus valable" in childcare.status_changes.latest("pk").note
+    assert shopping.status == ProposalStatus.ACCEPTED
+    volunteer.refresh_from_db()
+    assert volunteer.live_count == 1

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.models import Application
+from associations.services import AssociationError, application_decide
 from core.enums import Domain
 from core.models import HelpType
 from tests.accounts.factories import UserFactory
@@ -117,3 +118,23 @@ def test_the_organisation_chooses_a_help_type_of_the_mission_s_domain(client):
         mission_data(domain=Domain.CHILDCARE, help_type=childcare.pk),
     )
     assert association.missions.get().help_type == childcare
+
+
+def test_the_organisation_cannot_accept_a_volunteer_whose_check_ended_after_she_applied():
+    """She applied while her extract held; it expired (or staff took it back) before the organisation answered."""
+    mission = childcare_mission()
+    volunteer = VolunteerProfileFactory(document_checked_until=timezone.localdate() + timedelta(days=30))
+    application = Application.objects.create(mission=mission, volunteer=volunteer.user)
+    volunteer.document_checked_until = timezone.localdate() - timedelta(days=1)
+    volunteer.save(update_fields=["document_checked_until"])
+
+    with pytest.raises(AssociationError, match="justificatif vérifié"):
+        application_decide(application=application, accept=True, by=member_of(mission.association))
+    application.refresh_from_db()
+    assert application.status == "pending"
+    # Declining stays possible, and so does accepting once she is checked again.
+    volunteer.document_checked_until = timezone.localdate() + timedelta(days=60)
+    volunteer.save(update_fields=["document_checked_until"])
+    assert application_decide(application=application, accept=True, by=member_of(mission.association)).status == (
+        "accepted"
+    )
