@@ -53,8 +53,9 @@ class CompleteForm(forms.Form):
     receipt = forms.FileField(
         label=_("Photo du ticket de caisse"),
         required=False,
-        # The phone camera opens straight away (a PDF, sent from a computer, is accepted too).
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        # No `capture`: it would open the camera only, and the photo she took at the till, or a PDF sent from a
+        # computer, could not be chosen; the phone still offers the camera among its choices.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
         help_text=_("Photo (JPEG, PNG) ou PDF, lisible, avec le montant et la date."),
     )
 

@@ -77,6 +77,14 @@ def _locked(advance: Advance) -> Advance:
     return Advance.objects.select_for_update(of=("self",)).with_request().get(pk=advance.pk)
 
 
+def _not_her_own(advance: Advance, by) -> None:
+    """Nobody vouches for money she advanced herself: a volunteer who is also an agent or a member of the organisation
+    neither takes the person's answer on her own advance nor decides or records its repayment."""
+    volunteer = advance.proposal.volunteer
+    if by is not None and volunteer is not None and volunteer.user_id == by.pk:
+        raise AdvanceError(_("C'est votre propre avance : un autre agent ou membre de la structure doit la traiter."))
+
+
 def _note(advance: Advance, text: str, *, by=None) -> None:
     advance.proposal.help_request.notes.create(author=by, text=text)
 
@@ -86,6 +94,7 @@ def advance_answer(*, advance: Advance, confirmed: bool, by, channel: AnswerChan
     """The person's word on the amount, taken by an agent on the phone (`by`) or read in their SMS (`by` None).
     An agent may settle a dispute after calling back, or record one after a confirmation. A dispute alerts staff."""
     advance = _locked(advance)
+    _not_her_own(advance, by)
     to = AdvanceStatus.CONFIRMED if confirmed else AdvanceStatus.DISPUTED
     advance.move(to, answered_at=timezone.now(), answered_by=by, answer_channel=channel)
     said = _("confirmée") if confirmed else _("CONTESTÉE")
@@ -134,6 +143,7 @@ def advance_approve(*, advance: Advance, by) -> Advance:
     """The repayment is agreed: only once the person has confirmed the amount (an agent who settled a dispute on
     the phone records the confirmation first)."""
     advance = _locked(advance)
+    _not_her_own(advance, by)
     if advance.status == AdvanceStatus.AWAITING:
         raise AdvanceError(_("La personne aidée n'a pas encore confirmé cette avance : appelez-la d'abord."))
     if advance.status == AdvanceStatus.DISPUTED:
@@ -151,6 +161,7 @@ def advance_refuse(*, advance: Advance, by, reason: str) -> Advance:
     if not reason:
         raise AdvanceError(_("Donnez le motif du refus : le bénévole le lira."))
     advance = _locked(advance)
+    _not_her_own(advance, by)
     advance.move(AdvanceStatus.REFUSED, decided_at=timezone.now(), decided_by=by, refusal_reason=reason[:300])
     _note(advance, _("Remboursement de l'avance de %(amount)s refusé : %(reason)s")
           % {"amount": euros(advance.amount), "reason": reason}, by=by)  # fmt: skip
@@ -162,6 +173,7 @@ def advance_repaid(*, advance: Advance, by, on: date) -> Advance:
     if on > timezone.localdate():
         raise AdvanceError(_("La date du remboursement ne peut pas être dans le futur."))
     advance = _locked(advance)
+    _not_her_own(advance, by)
     if advance.decided_at and on < timezone.localdate(advance.decided_at):
         raise AdvanceError(_("La date du remboursement ne peut pas précéder son accord."))
     advance.move(AdvanceStatus.REPAID, repaid_on=on, repaid_recorded_by=by)

@@ -19,6 +19,7 @@ from tests.concurrency import run_at_once
 from tests.crisis.factories import HealthRulesFactory
 from tests.matching.factories import ProposalFactory
 from tests.notifications.messages import jeanne_s_request, rows
+from tests.pairings.factories import pairing_with
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -90,6 +91,13 @@ def test_accepting_on_the_page_records_the_version_it_showed(client, volunteer):
     # After accepting, the page still shows the rules she accepted.
     content = client.get(reverse("volunteers:proposal", args=[proposal.pk])).content.decode()
     assert rules.text in content
+
+
+def test_a_regular_help_s_page_shows_the_rules_she_accepted_too(client, volunteer):
+    rules = HealthRulesFactory(text="Aérez la pièce à chaque visite.")
+    pairing = pairing_with(volunteer)
+    content = client.get(reverse("volunteers:proposal", args=[pairing.proposal_id])).content.decode()
+    assert "Aérez la pièce à chaque visite." in content and f"Version {rules.version}" in content
 
 
 def test_rules_changed_between_the_page_and_the_accept_are_shown_and_asked_again(client, volunteer):

@@ -40,10 +40,11 @@ def complete(client, proposal, **data):
     return client.post(reverse("volunteers:complete", args=[proposal.pk]), {"report": "Courses livrées.", **data})
 
 
-def test_the_completion_form_of_shopping_offers_the_advance_with_the_phone_camera(client, proposal):
+def test_the_completion_form_of_shopping_offers_the_advance_with_a_photo_already_taken_or_a_pdf(client, proposal):
     content = page(client.get(reverse("volunteers:proposal", args=[proposal.pk])))
     assert "J'ai avancé l'argent des courses" in content and 'enctype="multipart/form-data"' in content
-    assert 'accept="image/*"' in content and "capture" in content
+    # The photo taken at the till is chosen from the phone's pictures: no `capture`, which opens the camera only.
+    assert 'accept="image/jpeg,image/png,application/pdf"' in content and "capture=" not in content
     assert "le portail ne traite ni carte ni espèces" in content
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from associations.enums import OrganisationKind
+from matching.models import Proposal
 from requests_app.enums import AccessReason, AdvanceStatus
 from requests_app.models import AccessLog, Advance
 from requests_app.partners import partner_request_file
@@ -147,6 +148,18 @@ def test_the_filing_organisation_approves_and_repays_after_the_person_confirmed(
     response = client.get(organisation_url("advance_receipt", organisation, advance))
     assert response.status_code == 200 and body(response) == JPEG
     assert AccessLog.objects.filter(reason=AccessReason.RECEIPT, help_request=advance.help_request).count() == 1
+
+
+def test_a_member_who_advanced_the_money_herself_cannot_approve_her_own_repayment(client, organisation, advance):
+    """The volunteer is also a member of the organisation that filed the request: another member decides."""
+    member = member_of(organisation)
+    client.force_login(member)
+    Advance.objects.filter(pk=advance.pk).update(status=AdvanceStatus.CONFIRMED)
+    Proposal.objects.filter(pk=advance.proposal_id).update(volunteer=VolunteerProfileFactory(user=member))
+    response = client.post(organisation_url("advance_step", organisation, advance, "accepter"), follow=True)
+    assert "votre propre avance" in page(response)
+    advance.refresh_from_db()
+    assert advance.status == AdvanceStatus.CONFIRMED and advance.decided_by is None
 
 
 def test_the_organisation_routed_the_request_reaches_its_advance_too(client):

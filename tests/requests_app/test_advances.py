@@ -30,6 +30,7 @@ from tests.accounts.factories import AgentFactory
 from tests.notifications.messages import rows
 from tests.requests_app.factories import HelpRequestFactory
 from tests.requests_app.shopping import accepted, advance_recorded, receipt
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +206,20 @@ def test_a_refusal_needs_a_reason_and_ends_the_advance(advance, agent):
     )  # fmt: skip
     with pytest.raises(AdvanceError):
         advance_repaid(advance=advance, by=agent, on=timezone.localdate())
+
+
+def test_an_agent_who_advanced_the_money_herself_neither_confirms_nor_approves_nor_repays_it(agent):
+    advance = advance_recorded(volunteer=VolunteerProfileFactory(user=agent))
+    with pytest.raises(AdvanceError, match="votre propre avance"):
+        advance_answer(advance=advance, confirmed=True, by=agent)
+    sms("1")  # the person's own word, by SMS, is hers to give
+    with pytest.raises(AdvanceError, match="votre propre avance"):
+        advance_approve(advance=advance, by=agent)
+    colleague = AgentFactory()
+    advance_approve(advance=advance, by=colleague)
+    with pytest.raises(AdvanceError, match="votre propre avance"):
+        advance_repaid(advance=advance, by=agent, on=timezone.localdate())
+    assert reloaded(advance).status == AdvanceStatus.APPROVED
 
 
 def test_only_an_approved_advance_is_repaid(advance, agent):
