@@ -145,38 +145,39 @@ def _application_order(request: HttpRequest, pk: int) -> dict:
     )
 
 
+def _served(request: HttpRequest, pk: int, build, serve) -> HttpResponse:
+    """The order built by `build` and served by `serve`, or back to the dashboard with the reason when it cannot be
+    issued: the help ended between the page's lookup and the order's lock, the mission is over or closed."""
+    try:
+        context = build(request, pk)
+    except OrderError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("volunteers:dashboard")
+    return serve(request, context)
+
+
 @login_required
 @require_safe
 def proposal_order(request: HttpRequest, pk: int) -> HttpResponse:
-    return order_page(request, _proposal_order(request, pk))
+    return _served(request, pk, _proposal_order, order_page)
 
 
 @login_required
 @require_safe
 def proposal_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return order_pdf(request, _proposal_order(request, pk))
+    return _served(request, pk, _proposal_order, order_pdf)
 
 
 @login_required
 @require_safe
 def application_order(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        context = _application_order(request, pk)
-    except OrderError as refusal:  # the mission is over or closed, the application still "accepted"
-        messages.error(request, str(refusal))
-        return redirect("volunteers:dashboard")
-    return order_page(request, context)
+    return _served(request, pk, _application_order, order_page)
 
 
 @login_required
 @require_safe
 def application_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        context = _application_order(request, pk)
-    except OrderError as refusal:
-        messages.error(request, str(refusal))
-        return redirect("volunteers:dashboard")
-    return order_pdf(request, context)
+    return _served(request, pk, _application_order, order_pdf)
 
 
 def public(response: HttpResponse) -> HttpResponse:

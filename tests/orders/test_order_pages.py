@@ -14,6 +14,7 @@ from django.utils import timezone
 from crisis.models import HealthRules
 from matching.services import proposal_hand_back
 from orders.models import MissionOrder
+from orders.services import mission_order_for_proposal
 from requests_app.enums import AccessReason
 from requests_app.models import AccessLog
 from tests.orders.factories import accepted_application, accepted_proposal
@@ -132,6 +133,21 @@ def test_a_visitor_is_sent_to_sign_in(client, proposal):
 def test_once_handed_back_there_is_no_order_to_print(client, proposal):
     proposal_hand_back(proposal=proposal, note="Empêchée.")
     assert client.get(reverse("orders:proposal", args=[proposal.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["orders:proposal", "orders:proposal_pdf"])
+def test_help_ended_between_lookup_and_lock_sends_her_back_with_the_reason(client, proposal, name, monkeypatch):
+    """The page found the proposal accepted; by the time the order's lock is taken it was handed back."""
+
+    def ended_meanwhile(*, proposal):
+        proposal_hand_back(proposal=proposal, note="Rendue sur un autre appareil.")
+        return mission_order_for_proposal(proposal=proposal)
+
+    monkeypatch.setattr("orders.views.mission_order_for_proposal", ended_meanwhile)
+    response = client.get(reverse(name, args=[proposal.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("volunteers:dashboard"), 302)]
+    assert "plus confiée" in html.unescape(response.content.decode())
+    assert not MissionOrder.objects.exists()
 
 
 def test_the_proposal_page_and_the_dashboard_link_to_the_order(client, proposal):
