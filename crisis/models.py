@@ -24,9 +24,14 @@ class HealthRulesQuerySet(models.QuerySet):
         )
 
     def claim_announcement(self, rules: "HealthRules") -> bool:
-        """True once per version, for whoever announces it first: a task run twice (a retry, the broker's
-        redelivery) finds it already claimed and sends nothing."""
-        return bool(self.filter(pk=rules.pk, announced_at__isnull=True).update(announced_at=timezone.now()))
+        """True once per version in force, for whoever announces it first: a task run twice (a retry, the broker's
+        redelivery) finds it already claimed and sends nothing. Rules published for a later date are not claimed
+        before it: volunteers learn of them the morning they apply (matching.tasks.announce_health_rules_in_force)."""
+        return bool(
+            self.filter(pk=rules.pk, announced_at__isnull=True, effective_on__lte=timezone.localdate()).update(
+                announced_at=timezone.now()
+            )
+        )
 
 
 class HealthRules(models.Model):

@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
     "api-housekeeping": {"task": "api.tasks.housekeeping", "schedule": 60 * 60},
     # Volunteers' checked documents: those past their date expire (their level ends), and reminders before it.
     "expire-vetting-documents": {"task": "volunteers.tasks.expire_vetting_documents", "schedule": crontab(hour=2)},
+    # Health rules published ahead of their date are announced to volunteers on the morning they apply.
+    "announce-health-rules": {
+        "task": "matching.tasks.announce_health_rules_in_force",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Data retention (requests_app/retention.py, stated on the privacy page) -----------------------

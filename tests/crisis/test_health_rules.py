@@ -1,9 +1,10 @@
 """The health rules' versions (crisis.HealthRules), what a volunteer accepts with them (web and SMS), and the
 announcement of a new version to the volunteers with live assignments."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from core.sms import ReceivedSms
 from crisis.models import HealthRules
 from matching.enums import ProposalStatus
 from matching.services import HealthRulesChanged, proposal_accept, proposal_create
+from matching.tasks import announce_health_rules_in_force
 from notifications.enums import Channel, Event
 from notifications.inbound import receive
 from notifications.models import Notification
@@ -178,3 +180,19 @@ def test_a_new_version_is_announced_once_to_volunteers_with_live_assignments_onl
 
     assert announce_health_rules(rules.pk) == 0
     assert Notification.objects.filter(event=Event.HEALTH_RULES_CHANGED).count() == 3
+
+
+def test_rules_published_ahead_of_their_date_are_announced_the_morning_they_apply(django_capture_on_commit_callbacks):
+    volunteer = VolunteerProfileFactory(phone="")
+    ProposalFactory(volunteer=volunteer, status=ProposalStatus.ACCEPTED)
+    starts = timezone.localdate() + timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules = HealthRulesFactory(effective_on=starts)
+
+    assert rows(Event.HEALTH_RULES_CHANGED) == []  # not in force yet: nobody is told today
+    assert announce_health_rules_in_force() == 0
+    with time_machine.travel(timezone.make_aware(datetime.combine(starts, time(7)))):
+        assert announce_health_rules_in_force() == 1
+        assert announce_health_rules_in_force() == 0  # the next morning's run tells nobody twice
+    [email] = rows(Event.HEALTH_RULES_CHANGED)
+    assert email.recipient == volunteer.user.email and f"version {rules.version}" in email.body
