@@ -26,7 +26,7 @@ from campaigns.enums import (
     EntryState,
     RegisterAccessReason,
 )
-from core.models import AppendOnly
+from core.models import AccessRecord
 from volunteers.enums import VolunteerStatus
 
 
@@ -350,21 +350,11 @@ class CallAttempt(models.Model):
         return f"appel n° {self.pk}"
 
 
-class RegisterAccessLog(AppendOnly):
+class RegisterAccessLog(AccessRecord):
     """Who saw a register's people, when and why: the register's own access log, with the guarantees of
     requests_app.AccessLog (append-only in the model and, on PostgreSQL, by a trigger; kept ACCESS_LOG_DAYS).
     Its own table because a register entry is not a request, and requests_app may not know this app."""
 
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-        verbose_name=_("compte"),
-    )
-    user_email = models.CharField(_("adresse du compte"), max_length=254)
     # No constraint, nothing done on deletion: erasing the register must not rewrite the log, which keeps numbers.
     register = models.ForeignKey(
         Register,

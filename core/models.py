@@ -1,7 +1,9 @@
 import unicodedata
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Domain, Proximity, Vetting
@@ -30,6 +32,26 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+class AccessRecord(AppendOnly):
+    """A line of an access log: who (the account, and its address as it was, to say who once the account is gone)
+    opened what, when. No database constraint and nothing done on deletion: deleting an account must not rewrite the
+    log, which keeps the number. Each log adds what was opened."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    user_email = models.CharField(_("adresse du compte"), max_length=254)
+
+    class Meta:
+        abstract = True
 
 
 class Arrondissement(models.Model):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import DayPeriod, Domain, Weekday
-from core.models import AppendOnly
+from core.models import AccessRecord
 from core.private_files import private_storage, upload_to
 from core.slots import days_and_periods, describe_slots, slot_bit
 from matching.services import proposals_close_live
@@ -756,22 +756,11 @@ def _logged_subject(model, verbose_name) -> models.ForeignKey:
     )
 
 
-class AccessLog(AppendOnly):
+class AccessLog(AccessRecord):
     """Who saw a beneficiary's personal data, when, and why: append-only, readable by staff, editable by nobody
     (the model refuses updates and deletions; on PostgreSQL a trigger refuses them too)."""
 
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
-    # No database constraint and nothing done on deletion: deleting an account or a request must not rewrite
-    # the log, and the log keeps the number. The email is kept as it was, to say who once the account is gone.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-        verbose_name=_("compte"),
-    )
-    user_email = models.CharField(_("adresse du compte"), max_length=254)
+    # The account and its address (core.models.AccessRecord); deleting a request must not rewrite the log either.
     help_request = _logged_subject(HelpRequest, _("demande"))
     # An export also takes volunteers' and organisations' contact details out of the portal: one line for each.
     volunteer = _logged_subject(VolunteerProfile, _("bénévole"))

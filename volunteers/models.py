@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.enums import Domain, Vetting, domain_bit, mask_to_domains
-from core.models import AppendOnly
+from core.models import AccessRecord
 from core.private_files import private_storage, upload_to, validate_upload
 from core.slots import describe_slots
 from volunteers.enums import CLOSED_DOCUMENT_STATUSES, DocumentKind, DocumentStatus, Reach, VolunteerStatus
@@ -484,20 +484,10 @@ class VettingDocument(models.Model):
         return status in self.TRANSITIONS.get(self.status, set())
 
 
-class VettingDocumentAccess(AppendOnly):
+class VettingDocumentAccess(AccessRecord):
     """Who opened which volunteer's document, when: append-only, like the requests' access log (a PostgreSQL trigger
     refuses changes too, migration 0007). Nothing done on deletion: the log outlives the document and the account."""
 
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-        verbose_name=_("compte"),
-    )
-    user_email = models.CharField(_("adresse du compte"), max_length=254)
     document = models.ForeignKey(
         VettingDocument,
         on_delete=models.DO_NOTHING,

@@ -20,5 +20,7 @@ def test_every_scheduled_job_names_a_task_the_worker_knows():
         "pairings.tasks.sweep_visits",
         "campaigns.tasks.erase_expired_registers",
         "api.tasks.housekeeping",
+        "volunteers.tasks.expire_vetting_documents",
+        "matching.tasks.announce_health_rules_in_force",
     }
     assert tasks <= set(app.tasks)

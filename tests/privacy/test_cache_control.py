@@ -34,6 +34,7 @@ ADDRESSES = {
     "admin:requests_app_callback_attempt": lambda w: {"pk": 0},
     "admin:requests_app_callback_schedule": lambda w: {"help_request_pk": 0},
     "admin:requests_app_helprequest_hold": lambda w: {"pk": w.assigned.pk},
+    "admin:requests_app_helprequest_confirm_carer": lambda w: {"pk": w.assigned.pk},
     "admin:requests_app_helprequest_hand_off": lambda w: {"pk": w.assigned.pk},
     "admin:requests_app_helprequest_hand_off_resend": lambda w: {
         "pk": w.hand_off.help_request_id, "hand_off_pk": w.hand_off.pk,
