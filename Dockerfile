@@ -24,11 +24,11 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 
 # The code stays owned by root (read-only for the app user); only var/ is writable
-# (SMS file backend, Celery beat schedule).
+# (SMS file backend, Celery beat schedule, the private files: volunteers' documents, receipt photos).
 COPY . .
 # SECRET_KEY is a throwaway value for this RUN line only: it never reaches the image's environment.
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/sms /app/var/celery \
+    && mkdir -p /app/var/sms /app/var/celery /app/var/private \
     && chown -R app:app /app/var
 
 USER app
