@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -125,11 +125,12 @@ class VolunteerProfileAdmin(BaseAdmin):
 
     def save_model(self, request, obj, form, change):
         allowed = form.cleaned_data.get("allow_in_person")
-        if allowed and obj.protection_lifted_at is None:
-            obj.protection_lifted_at, obj.protection_lifted_by = timezone.now(), request.user
-        elif not allowed:
-            obj.protection_lifted_at, obj.protection_lifted_by, obj.protection_lift_reason = None, None, ""
         super().save_model(request, obj, form, change)
+        # Who lifted it and when are the model's to set, as for the list action.
+        if allowed and not obj.protection_lifted:
+            obj.lift_protection(by=request.user, reason=obj.protection_lift_reason)
+        elif not allowed and obj.protection_lifted:
+            obj.restore_protection()
 
     action_form = SuspensionReasonForm
     actions = ["suspend", "reactivate", "restore_protection"]

@@ -105,6 +105,8 @@ def test_an_extract_without_its_date_is_refused(client, volunteer):
     response = post(client, issued_on=False)
     assert response.status_code == 400
     assert "Indiquez la date de l&#x27;extrait" in response.content.decode()
+    # A browser never sends the chosen file back: the summary says so instead of promising everything was kept.
+    assert "conservé, sauf le fichier : choisissez-le à nouveau" in response.content.decode()
 
 
 def test_a_new_document_replaces_the_one_still_waiting(client, volunteer):
