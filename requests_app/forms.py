@@ -155,7 +155,8 @@ class HelpRequestForm(forms.ModelForm):
         help_text=_(
             "La garde exceptionnelle est réservée aux soignants, aux personnels indispensables à la gestion de la "
             "crise et aux structures de protection de l'enfance. Un agent le vérifiera avec vous avant de proposer "
-            "un bénévole."
+            "un bénévole. Dans un autre cas, appelez l'accueil téléphonique du département : un agent cherchera une "
+            "solution avec vous."
         ),
     )
     urgency = forms.TypedChoiceField(
@@ -257,7 +258,8 @@ class HelpRequestForm(forms.ModelForm):
     ]  # fmt: skip
     carer_required = _(
         "Indiquez si vous êtes soignant·e (ou personnel indispensable à la gestion de la crise) ou une structure de "
-        "protection de l'enfance."
+        "protection de l'enfance. Dans un autre cas, appelez l'accueil téléphonique du département : un agent "
+        "cherchera une solution avec vous."
     )
 
     def __init__(self, *args, **kwargs):

@@ -262,6 +262,17 @@ def vetting_overview(volunteer: VolunteerProfile) -> list[tuple[str, list[Vettin
     return list(groups.items())
 
 
+def vetting_to_send(volunteer: VolunteerProfile) -> list[str]:
+    """The help types of her domains she cannot be offered until she sends a document (none sent, or the last one
+    refused or expired); those waiting for staff are not asked again."""
+    return [
+        line.help_type
+        for _domain, lines in vetting_overview(volunteer)
+        for line in lines
+        if line.state in ("missing", "refused", "expired")
+    ]
+
+
 def _line(help_type, held, volunteer, documents, today) -> VettingLine:
     kinds = kinds_giving(help_type.vetting)
     if help_type.vetting == Vetting.DOCUMENT:

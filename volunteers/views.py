@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from volunteers.vetting import (
     vetting_document_submit,
     vetting_document_withdraw,
     vetting_overview,
+    vetting_to_send,
 )
 
 
@@ -31,8 +33,22 @@ def profile(request: HttpRequest) -> HttpResponse:
     instance = VolunteerProfile.objects.filter(user=request.user).first()
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
         messages.success(request, _("Votre profil de bénévole est enregistré. Merci de votre engagement !"))
+        if to_send := vetting_to_send(saved):
+            # Said now, where she lands: the "Vérifications" section is at the foot of the profile.
+            messages.info(
+                request,
+                format_html(
+                    _("{help_types} : le département doit d'abord vérifier un document. {link}"),
+                    help_types=", ".join(to_send),
+                    link=format_html(
+                        '<a class="alert-link" href="{}">{}</a>',
+                        reverse("volunteers:vetting_upload"),
+                        _("Envoyer le document"),
+                    ),
+                ),
+            )
         return redirect("volunteers:dashboard")
     context = {"form": form, "profile": instance}
     if instance:

@@ -8,11 +8,13 @@ RULES = """Vous ne venez pas si vous avez de la fièvre, de la toux, une perte d
 
 Les gestes barrières, à chaque fois :
 - portez un masque pendant toute l'aide, et demandez à la personne d'en porter un si elle en a ;
-- gardez au moins un mètre de distance, n'entrez pas chez la personne ;
+- gardez au moins un mètre de distance ; pour les courses, les repas et les visites, n'entrez pas chez la personne ;
 - lavez-vous les mains avant et après, à l'eau et au savon ou avec du gel hydroalcoolique ;
 - toussez ou éternuez dans votre coude, utilisez des mouchoirs à usage unique.
 
 Pour les courses, les médicaments et les repas : déposez-les devant la porte, sonnez ou appelez, puis reculez. Ne prenez jamais la carte bancaire ni le code de la personne ; préférez le paiement sans contact ou un règlement convenu à l'avance.
+
+Pour la garde d'enfants, où la distance ne peut pas être tenue : gardez toujours le même petit groupe d'enfants, lavez-vous les mains et faites-les laver aux enfants à l'arrivée, avant les repas et au départ ; aérez la pièce plusieurs fois par jour ; portez un masque (pas les enfants de moins de 11 ans) ; ne confiez les enfants à personne d'autre que les parents ou la personne qu'ils ont désignée ; si un enfant a de la fièvre ou tousse, isolez-le et prévenez ses parents et le département.
 
 Gardez sur vous votre attestation de déplacement et votre ordre de mission.
 

@@ -140,3 +140,13 @@ def test_the_pause_switch(client, volunteer):
     client.post(reverse("volunteers:pause"), {"reprendre": "1"})
     volunteer.refresh_from_db()
     assert volunteer.paused_until is None
+
+
+def test_choosing_childcare_says_at_once_that_a_document_must_be_checked_first(client, user):
+    response = client.post(URL, profile_data(domain_codes=["childcare", "local_solidarity"]), follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Garde d'enfants : le département doit d'abord vérifier un document." in page
+    assert reverse("volunteers:vetting_upload") in page
+    # Without a domain that asks for a check, nothing more is said.
+    response = client.post(URL, profile_data(), follow=True)
+    assert "doit d'abord vérifier" not in html.unescape(response.content.decode())
