@@ -1052,7 +1052,7 @@ class Advance(models.Model):
         do not allow it. Callers lock the row first."""
         if not self.can_move_to(to):
             raise AdvanceError(
-                _("Cette avance est « %(state)s » : elle ne peut plus changer ainsi.")
+                _("Cette avance est « %(state)s » : elle ne peut pas passer à cette étape.")
                 % {"state": self.get_status_display()}
             )
         self.status = to

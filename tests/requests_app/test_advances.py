@@ -180,6 +180,9 @@ def test_an_agent_s_dispute_alerts_staff_and_a_later_confirmation_settles_it(adv
 def test_the_full_path_confirmed_approved_repaid(advance, agent):
     with pytest.raises(AdvanceError, match="pas encore confirmé"):
         advance_approve(advance=advance, by=agent)
+    # A stale tab marking it repaid before anyone approved: "not this step", not "no longer".
+    with pytest.raises(AdvanceError, match="ne peut pas passer à cette étape"):
+        advance_repaid(advance=advance, by=agent, on=timezone.localdate())
     sms("1")
     advance_approve(advance=advance, by=agent)
     advance = reloaded(advance)
