@@ -79,9 +79,13 @@ def _step(request: HttpRequest, advance: Advance, step: str, context: dict, back
     try:
         action(advance, form.cleaned_data if form else {}, request.user)
     except AdvanceError as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, thanks)
+        if form is None:
+            messages.error(request, str(refusal))
+            return redirect(back)
+        # The form comes back with what was typed (a date before the approval, say) and the reason above it.
+        form.add_error(None, str(refusal))
+        return _detail(request, advance, context, status=400, **{FORM_NAMES[form_class]: form})
+    messages.success(request, thanks)
     return redirect(back)
 
 

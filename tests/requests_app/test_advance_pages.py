@@ -74,6 +74,10 @@ def test_staff_take_the_answer_on_the_phone_approve_and_record_the_repayment(cli
     client.post(staff_url("advance_step", advance, "accepter"))
     response = client.post(staff_url("advance_step", advance, "rembourser"), {"repaid_on": "2099-01-01"})
     assert response.status_code == 400 and "ne peut pas être dans le futur" in page(response)
+    # A date before the approval: the service refuses it, and the form comes back with the date typed.
+    response = client.post(staff_url("advance_step", advance, "rembourser"), {"repaid_on": "2020-01-01"})
+    assert response.status_code == 400 and "précéder son accord" in page(response)
+    assert 'value="2020-01-01"' in page(response)
     client.post(staff_url("advance_step", advance, "rembourser"), {"repaid_on": advance.recorded_at.date()})
     advance.refresh_from_db()
     assert (advance.status, advance.answered_by, advance.decided_by, advance.repaid_recorded_by) == (
