@@ -205,6 +205,7 @@ def test_the_profile_shows_the_status_per_help_type_that_asks_for_a_check(client
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
 def test_two_documents_sent_at_once_keep_the_last_one_waiting_instead_of_failing():
     """A double click on "Envoyer": the second sending waits for the first and replaces it (a unique constraint keeps
     one waiting per kind), rather than breaking on that constraint."""
