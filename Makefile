@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=entraide.settings.base PORT=$(PORT)
 
-.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http bench-hotline bench-duplicates
+.PHONY: install run test lint services chromium e2e smoke migrations-check messages bench-triage bench-matching bench-http load-tools bench-hotline bench-duplicates
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ bench-matching: install services
 bench-duplicates: install services
 	$(BIN)/python bench/duplicates.py
 
-# gunicorn with production settings under Locust (saturation per page, then 100 req/s of mixed load).
-bench-http: install services
+# gunicorn with production settings under wrk (saturation per page) and hey (100 req/s of the mix, then the knee).
+load-tools:
+	bash scripts/ensure_load_tools.sh
+
+bench-http: install services load-tools
 	$(BIN)/python bench/http_load.py

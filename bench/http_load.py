@@ -1,51 +1,70 @@
-"""HTTP load benchmark: the portal under gunicorn with production settings, driven by Locust from another process.
+"""HTTP load benchmark: the portal under gunicorn with production settings, driven by compiled load generators.
 
 Run with `make bench-http`. It seeds its own PostgreSQL database once (kept between runs: 10,000 missions,
-100,000 requests, 100,000 volunteers), starts gunicorn (DEBUG off, Redis cache, 3 sync workers as in the
-Dockerfile) and runs Locust headless twice:
+100,000 requests, 100,000 volunteers), then for each server of BENCH_SERVERS (default: the Dockerfile's) starts it
+with production settings (DEBUG off, Redis cache and sessions) and measures:
 
-1. saturation, page by page: SATURATION_USERS users with no wait for SATURATION_SECONDS; the throughput is
-   requests per second, set against the bare view's (`bench/http_urls.py`: the whole middleware chain, no
-   template, no query);
-2. a fixed rate: RATE users at one task a second each, on the weighted mix of `bench/locustfile.py`, for
-   MIXED_SECONDS; p50 and p95 per page.
+1. saturation, page by page: `wrk` (C, one thread, SATURATION_CONNECTIONS connections, SATURATION_SECONDS a page)
+   with bench/wrk/page.lua, which varies the path (missions, tracking tokens, filters) and the POST's body and
+   reports p50/p95/p99; throughput is set against the bare view's (`bench/http_urls.py`: the whole middleware chain,
+   no template, no query), measured in the same run;
+2. a fixed rate: `hey` (Go) processes, each rate-limited (`-q`), together sending RATE requests a second of the
+   weighted MIX for MIXED_SECONDS; each page's p50/p95 from hey's per-request CSV;
+3. the knee: the same mix at each rate of KNEE_RATES for KNEE_SECONDS, up to the first rate at which a page's p95
+   reaches 100 ms, the achieved rate falls below 95 % of the asked one, or a response fails.
 
-The public form's rate limits would refuse the benchmark's POSTs after 20 an hour: they are lifted for the run
-unless BENCH_KEEP_RATE_LIMITS=1. Cookies are not marked Secure (plain HTTP on the loopback; production sends
-them over TLS only). Locust shares the machine's cores with gunicorn and PostgreSQL: its own CPU use is reported.
-Figures go to var/bench-http/ (report.md, Locust's CSV files, gunicorn's log); copy them to BENCHMARKS.md.
-BENCH_SEED_ONLY=1 seeds and stops.
+The generators run on the same two cores as the portal: their own CPU time (from the kernel's accounting of the
+child processes) and the load average are reported with every phase. Servers: `sync:3` (gunicorn, 3 sync workers),
+`gthread:3x4` (3 workers of 4 threads), `uvicorn:3` (gunicorn with uvicorn's ASGI workers); e.g.
+`BENCH_SERVERS="sync:3 sync:5 gthread:3x4 uvicorn:3" make bench-http` compares them. BENCH_PROFILE=1 attaches py-spy
+to one worker during each saturation run and writes a flame graph per page (the figures of that run then include
+the profiler's cost). The public form's rate limits would refuse the benchmark's POSTs after 20 an hour: they are
+lifted unless BENCH_KEEP_RATE_LIMITS=1. Cookies are not marked Secure (plain HTTP on the loopback).
+Figures go to var/bench-http/ (report.md, report.json, the generators' and gunicorn's logs); copy them to
+BENCHMARKS.md. BENCH_SEED_ONLY=1 seeds and stops.
 """
 
 import csv
+import io
 import json
+import math
 import os
 import platform
 import random
+import re
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
 from datetime import timedelta
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "var" / "bench-http"
 BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "wrk" / "page.lua"
 
 MISSIONS = int(os.environ.get("BENCH_MISSIONS", "10000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100000"))
 VOLUNTEERS = int(os.environ.get("BENCH_VOLUNTEERS", "100000"))
 ASSOCIATIONS = MISSIONS // 20
 PORT = int(os.environ.get("BENCH_PORT", "8754"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-SATURATION_USERS = int(os.environ.get("SATURATION_USERS", "16"))
-SATURATION_SECONDS = int(os.environ.get("SATURATION_SECONDS", "20"))
+SERVERS = os.environ.get("BENCH_SERVERS", "sync:3").split()
+SATURATION_CONNECTIONS = int(os.environ.get("SATURATION_CONNECTIONS", "16"))
+SATURATION_SECONDS = int(os.environ.get("SATURATION_SECONDS", "15"))
 RATE = int(os.environ.get("RATE", "100"))
 MIXED_SECONDS = int(os.environ.get("MIXED_SECONDS", "60"))
-WARM_UP_SECONDS = int(os.environ.get("WARM_UP_SECONDS", "10"))
+KNEE_RATES = [int(rate) for rate in os.environ.get("KNEE_RATES", "150 200 250 300 350 400").split()]
+KNEE_SECONDS = int(os.environ.get("KNEE_SECONDS", "30"))
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
+P95_TARGET_MS = 100
 
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.http_settings",
@@ -88,18 +107,30 @@ from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
 from volunteers.models import VolunteerProfile  # noqa: E402
 
-PAGES = {  # locust task → the name its requests carry in the statistics
-    "baseline": "baseline (bare view)",
-    "home": "home",
-    "mission_list": "mission list (filters)",
-    "mission_detail": "mission detail",
-    "form_get": "request form GET",
-    "form_post": "request form POST",
-    "tracking": "tracking page",
-    "dashboard": "volunteer dashboard",
-}
-TARGET_RATIO = {"form_get": 0.15, "form_post": 0.15, "tracking": 0.15}  # the others: 0.10
 BENCH_VOLUNTEER = "benevole-bench@bench.fr"
+
+
+@dataclass
+class Page:
+    """One page the benchmark loads: its paths (one is drawn per request), its share of the fixed-rate mix (in
+    hundredths) and its target against the bare view at saturation."""
+
+    name: str
+    kind: str  # baseline, public, form, signed-in, post: what the target is
+    mix: int
+    paths: list[str] = field(default_factory=list)
+    method: str = "GET"
+    expect: int = 200
+    cookie: str = ""
+    body: str = ""  # the POST's, with "{n}" for a number that makes each filing a different person
+
+    @property
+    def target(self) -> float | None:
+        return {"baseline": None, "public": 0.20, "form": 0.25, "signed-in": 0.10, "post": 0.05}[self.kind]
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
 
 
 def seed_missions(rng: random.Random) -> None:
@@ -198,34 +229,106 @@ def bench_volunteer(rng: random.Random) -> User:
     return user
 
 
-def bench_data(rng: random.Random) -> Path:
-    user = bench_volunteer(rng)
+def pages() -> list["Page"]:
+    """The pages and what each request draws from: missions, tracking tokens, the largest communes' names."""
+    rng = random.Random(54)
+    missions = list(Mission.objects.published().values_list("pk", flat=True).order_by("pk"))
+    tokens = list(HelpRequest.objects.values_list("tracking_token", flat=True).order_by("pk")[: REQUESTS // 2])
+    communes = list(
+        Commune.objects.filter(population__isnull=False).order_by("-population").values_list("name", flat=True)[:40]
+    )
+    domains = ["food_emergency", "childcare", "isolated_contact", "local_solidarity"]
+    keywords = ["colis", "courses", "appel", "devoirs", "repas"]
+    mission_lists = []
+    for _ in range(500):
+        query = {"domain": rng.choice(domains), "commune": rng.choice(communes)}
+        if rng.random() < 0.3:
+            query["q"] = rng.choice(keywords)
+        mission_lists.append(f"/missions/?{urllib.parse.urlencode(query)}")
+    session = signed_in_session()
+    help_types = list(HelpType.objects.active().values_list("pk", flat=True))
+    return [
+        Page("bare view", "baseline", 7, ["/bench/nu/"]),
+        Page("home", "public", 15, ["/"]),
+        Page("mission list (filters)", "public", 20, mission_lists),
+        Page("mission detail", "public", 15, [f"/missions/{pk}/" for pk in rng.sample(missions, 5000)]),
+        Page("organisations directory", "public", 5, ["/associations/"]),
+        Page("crisis page", "public", 0, ["/crise/"]),
+        Page("request form GET", "form", 8, ["/demandes/nouvelle/"]),
+        Page("tracking page", "form", 15, [f"/demandes/suivi/{token}/" for token in rng.sample(tokens, 5000)]),
+        Page("request form POST", "post", 5, ["/demandes/nouvelle/"], method="POST", expect=302,
+             body="\n".join(form_bodies(communes, help_types))),
+        Page("volunteer dashboard", "signed-in", 10, ["/benevoles/"],
+             cookie=f"{settings.SESSION_COOKIE_NAME}={session}"),
+    ]  # fmt: skip
+
+
+def form_bodies(communes: list[str], help_types: list[int]) -> list[str]:
+    """The request form as a person fills it, one body per commune and help type; the token comes later."""
+    bodies = []
+    for commune in communes:
+        for help_type in help_types[:4]:
+            fields = {
+                "csrfmiddlewaretoken": "{token}",
+                "requester_relation": "self",
+                "requester_name": "Charge Test",
+                "requester_phone": "0612{n}",
+                "requester_email": "bench{n}@bench.fr",
+                "commune": commune,
+                "help_type": str(help_type),
+                "description": "Courses de la semaine (benchmark).",
+                "urgency": "2",
+                "preferred_channel": "email",
+                "consent": "on",
+            }
+            bodies.append(urllib.parse.urlencode(fields, safe="{}"))
+    return bodies
+
+
+def signed_in_session() -> str:
     client = Client()
-    client.force_login(user)
-    missions = list(Mission.objects.published().values_list("pk", flat=True))
-    tokens = list(HelpRequest.objects.values_list("tracking_token", flat=True).order_by("?")[:5000])
-    data = {
-        "missions": rng.sample(missions, min(5000, len(missions))),
-        "tokens": tokens,
-        "communes": list(Commune.objects.filter(population__isnull=False).order_by("-population")
-                         .values_list("name", flat=True)[:40]),
-        "help_types": list(HelpType.objects.active().values_list("pk", flat=True)),
-        "session_cookie_name": settings.SESSION_COOKIE_NAME,
-        "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
-    }  # fmt: skip
-    path = OUT / "data.json"
-    path.write_text(json.dumps(data))
-    return path
+    client.force_login(User.objects.get(email=BENCH_VOLUNTEER))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def start_gunicorn() -> subprocess.Popen:
-    log = (OUT / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "entraide.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(WORKERS), "--error-logfile", "-"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
+def csrf_pair() -> tuple[str, str]:
+    """A CSRF cookie and a form token for it, as a browser gets them from the form page."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"http://127.0.0.1:{PORT}/demandes/nouvelle/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c for c in jar if c.name == settings.CSRF_COOKIE_NAME)
+    return f"{cookie.name}={cookie.value}", token
+
+
+def load_tools_ready() -> None:
+    """wrk and hey come from Debian's packages, installed like the tests' Chromium."""
+    if not (shutil.which("wrk") and shutil.which("hey")):
+        subprocess.run(["bash", str(ROOT / "scripts" / "ensure_load_tools.sh")], check=True)
+
+
+# --- The server ---------------------------------------------------------------------------------------------------
+
+
+def server_command(spec: str) -> list[str]:
+    """`sync:3`, `gthread:3x4` (workers x threads) or `uvicorn:3` as a gunicorn command line."""
+    kind, _, size = spec.partition(":")
+    workers, _, threads = size.partition("x")
+    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{PORT}", "--workers", workers, "--error-logfile", "-"]
+    if kind == "sync":
+        return [*command, "entraide.wsgi:application"]
+    if kind == "gthread":
+        return [*command, "--worker-class", "gthread", "--threads", threads or "4", "entraide.wsgi:application"]
+    if kind == "uvicorn":
+        return [*command, "--worker-class", "uvicorn.workers.UvicornWorker", "entraide.asgi:application"]
+    raise SystemExit(f"unknown server {spec!r}: sync:N, gthread:NxT or uvicorn:N")
+
+
+def server_start(spec: str) -> subprocess.Popen:
+    log = (OUT / f"gunicorn-{spec.replace(':', '-')}.log").open("w")
+    server = subprocess.Popen(server_command(spec), cwd=ROOT, env={**os.environ, **SERVER_ENV}, stdout=log,
+                              stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 120  # workers import the whole portal: slow on a busy machine
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/nu/", timeout=2).status == 200:
@@ -235,31 +338,178 @@ def start_gunicorn() -> subprocess.Popen:
         if server.poll() is not None:
             break
     server.kill()
-    raise SystemExit(f"gunicorn did not start: see {OUT / 'gunicorn.log'}")
+    raise SystemExit(f"the server did not start: see {log.name}")
 
 
-def locust(page: str, users: int, seconds: int, data: Path) -> tuple[dict, float]:
-    """Runs Locust headless; returns its statistics by request name and the CPU seconds it used."""
-    prefix = OUT / page
-    log = (OUT / f"{page}.log").open("w")
-    classes = {"mixed": ["Visitor", "SignedInVolunteer"], "dashboard": ["SignedInVolunteer"]}.get(page, ["Visitor"])
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-         "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix),
-         "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0", *classes],
-        cwd=ROOT, env={**os.environ, "BENCH_PAGE": page, "BENCH_DATA": str(data)}, check=True,
-        stdout=log, stderr=subprocess.STDOUT,
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+# --- Saturation: wrk ------------------------------------------------------------------------------------------------
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wrk(page: Page, seconds: int, csrf: tuple[str, str], profile_pid: int | None = None, label: str = "") -> dict:
+    """One page at saturation; wrk's figures, its share of the machine's CPU and the load average."""
+    paths = OUT / f"paths-{page.slug}.txt"
+    cookie, token = csrf
+    if page.method == "POST":
+        lines = [f"{page.paths[0]}\t{body.replace('{token}', token)}" for body in page.body.splitlines()]
+    else:
+        lines = page.paths
+    paths.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "BENCH_PATHS": str(paths), "BENCH_METHOD": page.method}
+    if page.method == "POST":
+        env |= {"BENCH_COOKIE": cookie, "BENCH_REFERER": f"http://127.0.0.1:{PORT}{page.paths[0]}",
+                "BENCH_EXPECT": str(page.expect)}  # fmt: skip
+    elif page.cookie:
+        env["BENCH_COOKIE"] = page.cookie
+    profiler = None
+    if profile_pid:
+        profiler = subprocess.Popen(
+            [str(BIN / "py-spy"), "record", "--pid", str(profile_pid), "--duration", str(max(seconds - 2, 1)),
+             "--output", str(OUT / f"profile-{label}-{page.slug}.svg"), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    load = os.getloadavg()[0]
+    before = children_cpu()
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{SATURATION_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+         f"http://127.0.0.1:{PORT}"],
+        env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    with open(f"{prefix}_stats.csv", newline="") as stats:
-        return {row["Name"]: row for row in csv.DictReader(stats)}, cpu
+    cpu = children_cpu() - before
+    if profiler:
+        profiler.wait(timeout=60)
+    found = re.search(r"^BENCH-JSON (.*)$", result.stdout, re.MULTILINE)
+    if not found:
+        raise SystemExit(f"wrk gave no figures for {page.name}:\n{result.stdout}\n{result.stderr}")
+    figures = json.loads(found.group(1))
+    elapsed = figures["duration_us"] / 1e6
+    figures |= {
+        "rps": figures["requests"] / elapsed,
+        "failures": figures["status_errors"] + figures["socket_errors"] + figures["unexpected"],
+        "generator_cpu_share": cpu / (elapsed * (os.cpu_count() or 1)),
+        "load_before": load,
+    }
+    return figures
 
 
-def warm_up(data: Path) -> None:
-    """Each worker's first requests import and compile (templates, translations, connections): not measured."""
-    locust("mixed", SATURATION_USERS, WARM_UP_SECONDS, data)
+# --- Fixed rate: hey ------------------------------------------------------------------------------------------------
+
+
+def shooters(page: Page, rate: float, rng: random.Random) -> list[tuple[str, int, float]]:
+    """How hey sends this page's share: (path, workers, requests a second per worker). A worker waits for each
+    response before its next request, so each sends at most 2 a second: a slow response delays one worker's next
+    request, not the page's rate. A page with many paths is shared among up to 4 processes (one path each)."""
+    share = rate * page.mix / 100
+    if share <= 0:
+        return []
+    processes = min(4, len(page.paths))
+    workers = max(1, math.ceil(share / processes / 2))
+    return [(path, workers, share / processes / workers) for path in rng.sample(page.paths, processes)]
+
+
+def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, str]) -> dict:
+    """The weighted mix at a fixed rate; per page: requests, achieved rate, p50/p95/max, failures."""
+    rng = random.Random(rate)
+    cookie, token = csrf
+    runs = []
+    for page in all_pages:
+        for index, (path, workers, per_worker) in enumerate(shooters(page, rate, rng)):
+            command = ["hey", "-z", f"{seconds}s", "-c", str(workers), "-q", f"{per_worker:.3f}", "-o", "csv",
+                       "-t", "10", "-disable-redirects"]  # fmt: skip
+            if page.method == "POST":
+                body = OUT / f"body-{page.slug}-{index}.txt"
+                line = page.body.splitlines()[index % len(page.body.splitlines())]
+                body.write_text(line.replace("{token}", token).replace("{n}", f"{rng.randrange(10**6):06d}"))
+                command += ["-m", "POST", "-T", "application/x-www-form-urlencoded", "-D", str(body),
+                            "-H", f"Cookie: {cookie}", "-H", f"Referer: http://127.0.0.1:{PORT}{path}"]  # fmt: skip
+            elif page.cookie:
+                command += ["-H", f"Cookie: {page.cookie}"]
+            output = (OUT / f"hey-{page.slug}-{index}.csv").open("w+")
+            runs.append((page, subprocess.Popen([*command, f"http://127.0.0.1:{PORT}{path}"], stdout=output), output))
+    load = os.getloadavg()[0]
+    before = children_cpu()
+    for _, process, _ in runs:
+        process.wait()
+    cpu = children_cpu() - before
+    times: dict[str, list[float]] = {page.name: [] for page in all_pages}
+    failures = dict.fromkeys(times, 0)
+    for page, _, output in runs:
+        output.seek(0)
+        for row in csv.DictReader(io.StringIO(output.read())):
+            times[page.name].append(float(row["response-time"]) * 1000)
+            failures[page.name] += int(row["status-code"]) != page.expect
+        output.close()
+    by_page = {}
+    for name, values in times.items():
+        if values:
+            by_page[name] = {"requests": len(values), "rps": len(values) / seconds, "failures": failures[name],
+                             "p50_ms": statistics.median(values), "p95_ms": percentile(values, 95),
+                             "max_ms": max(values)}  # fmt: skip
+    achieved = sum(page["requests"] for page in by_page.values()) / seconds
+    share = cpu / (seconds * (os.cpu_count() or 1))
+    return {"rate": rate, "achieved": achieved, "pages": by_page, "load_before": load,
+            "load_after": os.getloadavg()[0], "generator_cpu_share": share}  # fmt: skip
+
+
+def percentile(values: list[float], q: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def holds(run: dict) -> bool:
+    """Every page's p95 under the target, no failure, and the asked rate reached (within 5 %)."""
+    pages_hold = all(page["p95_ms"] < P95_TARGET_MS and not page["failures"] for page in run["pages"].values())
+    return pages_hold and run["achieved"] >= 0.95 * run["rate"]
+
+
+# --- The run --------------------------------------------------------------------------------------------------------
+
+
+def measure(spec: str, all_pages: list[Page]) -> dict:
+    redis.Redis.from_url(SERVER_ENV["REDIS_URL"]).flushdb()  # the cache and the tasks queued by earlier runs
+    server = server_start(spec)
+    label = spec.replace(":", "-")
+    try:
+        csrf = csrf_pair()
+        for page in all_pages:  # each worker's first requests import, compile and connect: not measured
+            wrk(page, 2, csrf)
+        profile_pid = worker_pids(server)[0] if PROFILE else None
+        saturation = {}
+        for page in all_pages:
+            saturation[page.name] = figures = wrk(page, SATURATION_SECONDS, csrf, profile_pid, label)
+            print(f"{spec:<12} saturation {page.name:<26} {figures['rps']:8.1f} req/s  p95 {figures['p95_ms']:7.1f} ms"
+                  f"  failures {figures['failures']}  wrk {figures['generator_cpu_share']:.0%} CPU"
+                  f"  load {figures['load_before']:.2f}")  # fmt: skip
+        fixed = hey_mix(all_pages, RATE, MIXED_SECONDS, csrf)
+        print_mix(spec, fixed)
+        knee, steps = (RATE if holds(fixed) else None), []
+        if knee:
+            for rate in KNEE_RATES:
+                step = hey_mix(all_pages, rate, KNEE_SECONDS, csrf)
+                steps.append(step)
+                print_mix(spec, step)
+                if not holds(step):
+                    break
+                knee = rate
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"server": spec, "saturation": saturation, "fixed": fixed, "knee": knee, "knee_steps": steps}
+
+
+def print_mix(spec: str, run: dict) -> None:
+    name, worst = max(run["pages"].items(), key=lambda item: item[1]["p95_ms"])
+    print(f"{spec:<12} mix at {run['rate']} req/s: {run['achieved']:.1f} achieved, worst p95 {worst['p95_ms']:.1f} ms "
+          f"({name}), {'holds' if holds(run) else 'does not hold'}; hey {run['generator_cpu_share']:.0%} CPU, "
+          f"load {run['load_before']:.2f} → {run['load_after']:.2f}")  # fmt: skip
 
 
 def main() -> None:
@@ -269,71 +519,69 @@ def main() -> None:
     seed_missions(rng)
     seed_requests(rng)
     volunteers_seed(rng, VOLUNTEERS)
+    bench_volunteer(rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    data = bench_data(rng)
     if os.environ.get("BENCH_SEED_ONLY") == "1":
         return
+    load_tools_ready()
     call_command("collectstatic", interactive=False, verbosity=0)
+    all_pages = pages()
     connections.close_all()
-    redis.Redis.from_url(SERVER_ENV["REDIS_URL"]).flushdb()  # the cache and the tasks queued by earlier runs
-
-    load = os.getloadavg()
-    server = start_gunicorn()
-    try:
-        warm_up(data)
-        saturation = {}
-        for page, name in PAGES.items():
-            stats, cpu = locust(page, SATURATION_USERS, SATURATION_SECONDS, data)
-            row = stats[name]
-            saturation[page] = {
-                "rps": float(row["Requests/s"]), "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]), "p50": row["50%"], "p95": row["95%"],
-                "locust_cpu_share": cpu / (SATURATION_SECONDS * (os.cpu_count() or 1)),
-            }  # fmt: skip
-            measured = saturation[page]
-            print(f"saturation {name:<24} {measured['rps']:8.1f} req/s ({measured['failures']} failures, "
-                  f"Locust {measured['locust_cpu_share']:.0%} CPU)")  # fmt: skip
-        mixed, cpu = locust("mixed", RATE, MIXED_SECONDS, data)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        redis.Redis.from_url(SERVER_ENV["REDIS_URL"]).flushdb()
-    report(saturation, mixed, cpu, load)
+    started = timezone.localtime()
+    results = [measure(spec, all_pages) for spec in SERVERS]
+    report(results, all_pages, started)
 
 
-def report(saturation: dict, mixed: dict, mixed_cpu: float, load: tuple) -> None:
-    baseline = saturation["baseline"]["rps"]
-    total = mixed["Aggregated"]
-    mixed_share = mixed_cpu / (MIXED_SECONDS * (os.cpu_count() or 1))
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(results: list[dict], all_pages: list[Page], started) -> None:
     lines = [
-        f"Run {timezone.localtime():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} cores, "
-        f"gunicorn {WORKERS} sync workers; {Mission.objects.count():,} missions, {HelpRequest.objects.count():,} "
-        f"requests, {VolunteerProfile.objects.count():,} volunteers. Load average before the run: "
-        f"{load[0]:.2f}, after: {os.getloadavg()[0]:.2f} (other processes share the machine).",
-        "",
-        f"Fixed rate: {RATE} users at one task a second for {MIXED_SECONDS} s: {float(total['Requests/s']):.1f} req/s "
-        f"achieved, {total['Failure Count']} failures, Locust {mixed_share:.0%} of the machine's CPU.",
-        "",
-        f"| page | saturation req/s | × baseline | target | p50 ms at {RATE} req/s | p95 ms at {RATE} req/s "
-        "| p95 target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"Run {started:%Y-%m-%d %H:%M}–{timezone.localtime():%H:%M}, {platform.node()}, {os.cpu_count()} cores; "
+        f"{Mission.objects.count():,} missions, {HelpRequest.objects.count():,} requests, "
+        f"{VolunteerProfile.objects.count():,} volunteers. Saturation: wrk, 1 thread, {SATURATION_CONNECTIONS} "
+        f"connections, {SATURATION_SECONDS} s a page. Fixed rate: hey, {MIXED_SECONDS} s; knee steps "
+        f"{KNEE_SECONDS} s.",
     ]
-    for page, name in PAGES.items():
-        s = saturation[page]
-        ratio = s["rps"] / baseline if baseline else 0
-        target = TARGET_RATIO.get(page, 0.10)
-        at_rate = mixed.get(name, {})
-        p95 = at_rate.get("95%", "—")
-        p95_ok = "met" if p95 != "—" and float(p95) < 100 else "**missed**"
-        ratio_ok = "" if page == "baseline" else (" met" if ratio >= target else " **missed**")
-        lines.append(
-            f"| {name} | {s['rps']:.0f} | {ratio:.0%} | ≥ {target:.0%}{ratio_ok} | {at_rate.get('50%', '—')} | "
-            f"{p95} | < 100 ms {p95_ok} |"
-        )
+    for result in results:
+        bare = result["saturation"]["bare view"]["rps"]
+        fixed = result["fixed"]
+        lines += [
+            "",
+            f"### {result['server']}",
+            "",
+            f"| page | saturation req/s | × bare view | target | p95 ms at saturation | wrk CPU | load | "
+            f"p50 / p95 ms at {RATE} req/s | p95 < {P95_TARGET_MS} ms |",
+            "|---|---:|---:|---|---:|---:|---:|---:|---|",
+        ]
+        for page in all_pages:
+            s = result["saturation"][page.name]
+            ratio = s["rps"] / bare if bare else 0.0
+            target = "—" if page.target is None else f"≥ {page.target:.2f} {verdict(ratio >= page.target)}"
+            at_rate = fixed["pages"].get(page.name)
+            latency = f"{at_rate['p50_ms']:.1f} / {at_rate['p95_ms']:.1f}" if at_rate else "not in the mix"
+            p95 = verdict(at_rate["p95_ms"] < P95_TARGET_MS and not at_rate["failures"]) if at_rate else "—"
+            failures = f" ({s['failures']} failed)" if s["failures"] else ""
+            lines.append(
+                f"| {page.name} | {s['rps']:.0f}{failures} | {ratio:.2f} | {target} | {s['p95_ms']:.1f} | "
+                f"{s['generator_cpu_share']:.0%} | {s['load_before']:.2f} | {latency} | {p95} |"
+            )
+        steps = ", ".join(
+            f"{step['rate']}: {step['achieved']:.0f} achieved, worst p95 "
+            f"{max(p['p95_ms'] for p in step['pages'].values()):.0f} ms" for step in result["knee_steps"]
+        )  # fmt: skip
+        lines += [
+            "",
+            f"Fixed rate {RATE} req/s: {fixed['achieved']:.1f} achieved, hey {fixed['generator_cpu_share']:.1%} of "
+            f"the CPU, load average {fixed['load_before']:.2f} → {fixed['load_after']:.2f}. "
+            f"Knee (every page's p95 < {P95_TARGET_MS} ms): **{result['knee'] or 'below ' + str(RATE)} req/s** "
+            f"(goal ≥ 200){'; steps: ' + steps if steps else ''}.",
+        ]
     text = "\n".join(lines)
     (OUT / "report.md").write_text(text + "\n")
-    (OUT / "report.json").write_text(json.dumps({"saturation": saturation, "mixed": mixed}, indent=1))
+    (OUT / "report.json").write_text(json.dumps(results, indent=1, default=str))
     print("\n" + text)
 
 
