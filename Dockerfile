@@ -43,5 +43,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/sante/', headers={'Host': os.environ.get('HEALTHCHECK_HOST', 'localhost'), 'X-Forwarded-Proto': 'https'}); sys.exit(0 if u.urlopen(r, timeout=8).status == 200 else 1)"]
 
-# gunicorn.conf.py keeps query strings and tracking tokens out of the access log and drops the Server banner.
-CMD ["gunicorn", "entraide.wsgi:application", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py reads the worker class, worker count, threads and timeouts from the environment
+# (WEB_CONCURRENCY, GUNICORN_WORKER_CLASS, GUNICORN_THREADS...; 3 sync workers by default), keeps query strings and
+# tracking tokens out of the access log and drops the Server banner.
+CMD ["gunicorn", "entraide.wsgi:application", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

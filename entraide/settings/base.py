@@ -163,6 +163,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode (deploy/compose.pgbouncer.yml, docs/scaling.md), each transaction may run on
+# another server connection: a server-side cursor (QuerySet.iterator()) would be looked for where it is not, so
+# rows are fetched at once instead. Off by default: `make run` and a direct connection keep them.
+BEHIND_PGBOUNCER = env_bool("BEHIND_PGBOUNCER", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = BEHIND_PGBOUNCER
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------------

@@ -89,3 +89,16 @@ def test_the_suite_runs_on_postgresql_and_redis(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisWithDatabaseFallback"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+@pytest.mark.parametrize(("behind_pgbouncer", "disabled"), [("0", "False"), ("1", "True")])
+def test_server_side_cursors_are_off_only_behind_pgbouncer(behind_pgbouncer, disabled):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])",
+        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == disabled
