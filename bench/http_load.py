@@ -572,8 +572,15 @@ def report(results: list[dict], all_pages: list[Page], started) -> None:
             f"{step['rate']}: {step['achieved']:.0f} achieved, worst p95 "
             f"{max(p['p95_ms'] for p in step['pages'].values()):.0f} ms" for step in result["knee_steps"]
         )  # fmt: skip
+        # What the mix would reach at saturation: each page's share of a second at its own saturation rate.
+        weights = {page.name: page.mix for page in all_pages if page.mix}
+        mix_capacity = sum(weights.values()) / sum(
+            weight / result["saturation"][name]["rps"] for name, weight in weights.items()
+        )
         lines += [
             "",
+            f"The mix at saturation, from each page's figure (weighted harmonic mean): {mix_capacity:.0f} req/s, "
+            f"{mix_capacity / (os.cpu_count() or 1):.0f} per core.",
             f"Fixed rate {RATE} req/s: {fixed['achieved']:.1f} achieved, hey {fixed['generator_cpu_share']:.1%} of "
             f"the CPU, load average {fixed['load_before']:.2f} → {fixed['load_after']:.2f}. "
             f"Knee (every page's p95 < {P95_TARGET_MS} ms): **{result['knee'] or 'below ' + str(RATE)} req/s** "
