@@ -68,6 +68,9 @@ class Plan:
     unassigned: list[int]
     total: int
     now: datetime
+    # What it was solved from, for comparisons (`assignment_greedy`).
+    ranked: dict[int, list[Scored]]
+    places: dict[int, int]
 
     def chunks(self, size: int = CHUNK_SIZE) -> list[list[Assignment]]:
         """About `size` assignments each, a volunteer's all in one chunk: chunks written in parallel never wait
@@ -86,10 +89,10 @@ def _help_requests():
     return Proposal._meta.get_field("help_request").related_model
 
 
-def open_requests() -> list["HelpRequest"]:
-    """The requests `propose_best` would propose now: waiting for a volunteer (`awaiting_a_volunteer`), no carer
-    confirmation pending, fewer than MATCHING_MAX_ATTEMPTS declined, expired or handed back, no live proposal.
-    Most urgent first, then the oldest."""
+def open_requests(only: Iterable[int] | None = None) -> list["HelpRequest"]:
+    """The requests `propose_best` would propose now (among `only`, if given): waiting for a volunteer
+    (`awaiting_a_volunteer`), no carer confirmation pending, fewer than MATCHING_MAX_ATTEMPTS declined, expired or
+    handed back, no live proposal. Most urgent first, then the oldest."""
     ended = Proposal.objects.filter(help_request=OuterRef("pk"), status__in=ENDED_WITHOUT_HELP)
     attempts = Subquery(ended.order_by().values("help_request").annotate(n=Count("pk")).values("n"))
     waiting = (
@@ -101,6 +104,8 @@ def open_requests() -> list["HelpRequest"]:
         .select_related("commune", "help_type")
         .order_by("urgency", "created_at", "pk")
     )
+    if only is not None:
+        waiting = waiting.filter(pk__in=list(only))
     return [
         help_request
         for help_request in waiting
@@ -179,10 +184,11 @@ def assignment_greedy(ranked: dict[int, list[Scored]], places: dict[int, int]) -
     return picked
 
 
-def batch_plan(*, now: datetime | None = None) -> Plan:
-    """Ranks the open requests and solves their assignment: reads only, nothing written yet."""
+def batch_plan(*, now: datetime | None = None, only: Iterable[int] | None = None) -> Plan:
+    """Ranks the open requests (among `only`, if given) and solves their assignment: reads only, nothing written
+    yet."""
     now = now or timezone.now()
-    help_requests = open_requests()
+    help_requests = open_requests(only)
     ranked = candidates_for_many(help_requests, limit=CANDIDATES_PER_REQUEST, now=now)
     places = free_places({candidate.volunteer_id for found in ranked.values() for candidate in found})
     picked = assignment_solve(ranked, places)
@@ -193,7 +199,8 @@ def batch_plan(*, now: datetime | None = None) -> Plan:
         for request_id, (candidate, _score) in picked.items()
     ]
     unassigned = [help_request.pk for help_request in help_requests if help_request.pk not in picked]
-    return Plan(assignments, unassigned, sum(score for _candidate, score in picked.values()), now)
+    total = sum(score for _candidate, score in picked.values())
+    return Plan(assignments, unassigned, total, now, ranked, places)
 
 
 # --- Writing, a chunk at a time -----------------------------------------------------------------------------------
@@ -291,6 +298,22 @@ def chunk_write(assignments: list[Assignment], *, now: datetime) -> list[int]:
         _counters_move(volunteer_ids, live=count)
     notices.proposals_made(proposals)
     return skipped
+
+
+def leftovers_propose(request_ids: Iterable[int]) -> int:
+    """After the chunks, the requests they could not propose: those whose candidates' places served more score
+    elsewhere are ranked again among the places left and solved again, in this process (they are few), until a
+    round proposes nobody more; the rest go through `propose_best`, which hands them to staff when nobody fits.
+    Returns how many got a proposal."""
+    request_ids, proposed = list(request_ids), 0
+    while request_ids:
+        plan = batch_plan(only=request_ids)
+        skipped = [pk for chunk in plan.chunks() for pk in chunk_write(chunk, now=plan.now)]
+        if len(skipped) == len(plan.assignments):
+            break  # nothing more to propose this way
+        proposed += len(plan.assignments) - len(skipped)
+        request_ids = plan.unassigned + skipped
+    return proposed + propose_one_by_one(request_ids)
 
 
 def propose_one_by_one(request_ids: Iterable[int]) -> int:

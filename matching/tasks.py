@@ -65,5 +65,5 @@ def propose_chunk(assignments: list[list], now: str) -> list[int]:
 
 @shared_task(acks_late=True, ignore_result=False, **BATCH_TIME_LIMITS)
 def propose_leftovers(skipped: list[list[int]], unassigned: list[int]) -> int:
-    """After the chunks: `propose_best` for the requests nobody fitted and those the chunks skipped."""
-    return batch.propose_one_by_one([*unassigned, *chain.from_iterable(skipped)])
+    """After the chunks, the requests nobody fitted and those the chunks skipped (`batch.leftovers_propose`)."""
+    return batch.leftovers_propose([*unassigned, *chain.from_iterable(skipped)])
