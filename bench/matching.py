@@ -186,10 +186,15 @@ def solver_batch() -> None:
               f"{len(greedy):,} assignments, total {sum(score for _, score in greedy.values()):,}")  # fmt: skip
         start_writing = time.perf_counter()
         result = batch_dispatch(plan)
-        if result.parent is not None:  # the chord's chunks; with no worker, done already
-            result.parent.get(disable_sync_subtasks=False, timeout=3600)
+        # Polled (each a read of its stored state): joining the chord's header by the result backend's
+        # subscription waited for ever once its tasks had finished.
+        chunks = result.parent.results if result.parent is not None else []
+        while not all(chunk.ready() for chunk in chunks):
+            time.sleep(0.2)
         chunks_done = time.perf_counter()
-        proposed_after = result.get(disable_sync_subtasks=False, timeout=3600)
+        while not result.ready():
+            time.sleep(0.2)
+        proposed_after = result.get(disable_sync_subtasks=False)
         done = time.perf_counter()
         # With workers, the leftovers' task waits in the queue behind the messages the chunks queued on commit.
         print(f"chunks written in {chunks_done - start_writing:.1f} s by {WORKERS or 'this process (eager)'} "
