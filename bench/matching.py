@@ -8,6 +8,7 @@ for a sample of requests and the time to propose every open request in one batch
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,13 @@ VOLUNTEERS = int(os.environ.get("VOLUNTEERS", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "400"))
 CHECKED = int(os.environ.get("BENCH_CHECKED", "100"))  # requests also ranked by the plain query, to compare
+# The batch: BENCH_BATCH=solver (matching/batch.py) or greedy (one propose_best after another); with
+# BENCH_BATCH_WORKERS=N the solver's chunks go to N Celery worker processes on a Redis db of their own.
+BATCH_MODE = os.environ.get("BENCH_BATCH", "solver")
+WORKERS = int(os.environ.get("BENCH_BATCH_WORKERS", "0"))
+if WORKERS:
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entraide.settings.test")
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/entraide_bench_matching_{VOLUNTEERS}"
@@ -29,14 +37,17 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import common  # noqa: E402
 from bench.common import BATCH, progress, volunteers_seed  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
+from matching import batch  # noqa: E402
 from matching.models import Proposal  # noqa: E402
 from matching.ranking import candidates, plain_ranking  # noqa: E402
 from matching.services import propose_best  # noqa: E402
+from matching.tasks import batch_dispatch  # noqa: E402
 from requests_app.models import HelpRequest, StatusChange  # noqa: E402
 from requests_app.references import new_reference, new_tracking_token  # noqa: E402
 from volunteers.models import VolunteerProfile  # noqa: E402
@@ -137,16 +148,99 @@ def main() -> None:
     if os.environ.get("BENCH_SKIP_BATCH"):
         return
     settings.MATCHING_MAX_ATTEMPTS = 3
+    if BATCH_MODE == "greedy":
+        greedy_batch()
+    else:
+        solver_batch()
+
+
+def batch_report(label: str, elapsed: float, requests: int) -> None:
+    made = Proposal.objects.aggregate(count=Count("pk"), total=Sum("score"))
+    print(f"batch ({label}): {requests:,} requests in {elapsed:.1f} s, {made['count']:,} proposed (the rest to "
+          f"staff), total score {made['total'] or 0:,}; load average {os.getloadavg()[1]:.2f} over the last 5 "
+          f"minutes")  # fmt: skip
+
+
+def greedy_batch() -> None:
+    """Today's loop: one propose_best after another."""
     pending = list(HelpRequest.objects.filter(status="triaged").select_related("commune", "help_type")[:REQUESTS])
     start = time.perf_counter()
-    proposed = 0
     for index, help_request in enumerate(pending, 1):
-        proposed += propose_best(help_request) is not None
+        propose_best(help_request)
         if index % 500 == 0 or index == len(pending):
             progress("proposing", index, len(pending))
-    elapsed = time.perf_counter() - start
-    print(f"batch: {len(pending):,} requests in {elapsed:.1f} s ({proposed:,} proposed, the rest to staff); "
-          f"load average {os.getloadavg()[1]:.2f} over the last 5 minutes")  # fmt: skip
+    batch_report("greedy, one propose_best after another", time.perf_counter() - start, len(pending))
+
+
+def solver_batch() -> None:
+    """matching/batch.py: ranked in set-based reads, solved, written in chunks by WORKERS Celery workers (none: the
+    chunks run in this process, as with CELERY_TASK_ALWAYS_EAGER)."""
+    workers = start_workers(WORKERS) if WORKERS else []
+    try:
+        start = time.perf_counter()
+        plan = batch.batch_plan()
+        planned = time.perf_counter()
+        greedy = batch.assignment_greedy(plan.ranked, plan.places)
+        print(f"plan: {len(plan.ranked):,} requests ranked and solved in {planned - start:.1f} s: "
+              f"{len(plan.assignments):,} assignments, total score {plan.total:,}; greedy on the same scores: "
+              f"{len(greedy):,} assignments, total {sum(score for _, score in greedy.values()):,}")  # fmt: skip
+        start_writing = time.perf_counter()
+        result = batch_dispatch(plan)
+        # Polled (each a read of its stored state): joining the chord's header by the result backend's
+        # subscription waited for ever once its tasks had finished.
+        chunks = result.parent.results if result.parent is not None else []
+        while not all(chunk.ready() for chunk in chunks):
+            time.sleep(0.2)
+        chunks_done = time.perf_counter()
+        while not result.ready():
+            time.sleep(0.2)
+        proposed_after = result.get(disable_sync_subtasks=False)
+        done = time.perf_counter()
+        # With workers, the leftovers' task waits in the queue behind the messages the chunks queued on commit.
+        print(f"chunks written in {chunks_done - start_writing:.1f} s by {WORKERS or 'this process (eager)'} "
+              f"worker(s), {Proposal.objects.count():,} proposals then; leftovers done {done - chunks_done:.1f} s "
+              f"later, {proposed_after:,} more proposed")  # fmt: skip
+        batch_report(f"solver, {WORKERS} workers", done - start, len(plan.ranked))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=60)
+
+
+def start_workers(count: int) -> list[subprocess.Popen]:
+    """`count` Celery worker processes of one child each, on this database and the benchmark's Redis db."""
+    from entraide.celery import app
+
+    app.control.purge()
+    env = dict(os.environ)  # DATABASE_URL, REDIS_URL and CELERY_TASK_ALWAYS_EAGER as set above
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "entraide",
+                "worker",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"bench{index}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        for index in range(count)
+    ]
+    deadline = time.monotonic() + 60
+    while len(app.control.ping(timeout=1) or []) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the Celery workers did not start")
+    return workers
 
 
 if __name__ == "__main__":

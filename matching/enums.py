@@ -33,3 +33,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 def statuses_leading_to(to: str) -> frozenset[str]:
     """The statuses a proposal may reach `to` from: for the changes made to many rows at once."""
     return frozenset(status for status, targets in TRANSITIONS.items() if to in targets)
+
+
+def asked_before(*, recurring: bool) -> frozenset[str]:
+    """The statuses of a volunteer's earlier proposal for a request after which it is not offered to her again: any,
+    but for a regular help the one she completed (the same request turned into a pairing: the matching then asks
+    her first, for continuity)."""
+    statuses = frozenset(ProposalStatus)
+    return statuses - {ProposalStatus.DONE} if recurring else statuses

@@ -9,7 +9,7 @@ from django.db import transaction
 from crisis.models import HealthRules
 from matching.enums import ProposalStatus
 from notifications.enums import Event
-from notifications.outbox import absolute_url, email_add, sms_add, sms_context_fitting, staff_email_add
+from notifications.outbox import absolute_url, email_add, gathered, sms_add, sms_context_fitting, staff_email_add
 from volunteers.models import VolunteerProfile
 
 
@@ -17,8 +17,20 @@ def proposal_made(proposal) -> None:
     """Email and, when the volunteer gave a number, an SMS: an urgent proposal expires in two hours. Both carry the
     health rules in force, the email in full, the SMS their summary when it fits (before where to find the
     details, which the proposal page gives anyway)."""
-    volunteer = proposal.volunteer
+    _proposal_made(proposal, HealthRules.objects.current())
+
+
+def proposals_made(proposals) -> None:
+    """`proposal_made` for each of many proposals (the matching's batch): the rules in force read once, the rows
+    inserted together."""
     rules = HealthRules.objects.current()
+    with gathered():
+        for proposal in proposals:
+            _proposal_made(proposal, rules)
+
+
+def _proposal_made(proposal, rules: HealthRules | None) -> None:
+    volunteer = proposal.volunteer
     context = {
         "proposal": proposal,
         "help_request": proposal.help_request,

@@ -640,3 +640,221 @@ def association_suggestions(help_request: "HelpRequest", limit: int = 5):
         .with_domain(help_request.domain)
         .order_by("name")[:limit]
     )
+
+
+# --- Many requests at once: the batch's ranking (matching/batch.py) -------------------------------------------------
+
+
+class Scored(NamedTuple):
+    """One of a request's candidates as the batch keeps it: enough to solve the assignment and to write the
+    proposal, not a loaded profile."""
+
+    volunteer_id: int
+    score: int
+    proximity: Proximity
+    useful_skill: bool
+    continuity: bool = False
+
+
+def candidates_for_many(
+    help_requests: list["HelpRequest"], limit: int = 10, *, now: datetime | None = None
+) -> dict[int, list[Scored]]:
+    """`candidates` for many requests, in `plain_ranking`'s order, read by set-based statements: the tier walk run
+    for all of them together. Each read is one statement per help type (its safeguards are SQL of their own), a
+    LATERAL join over the requests that reads each one's next rows of the tier through the same partial index, and
+    each request stops, skips a tier or reads on by the walk's own bounds (`TierWalk.merge`, `candidates`).
+    The requests select_related their commune and help type. A regular help then gets continuity as `candidates`
+    gives it; a commune without EPCI or arrondissement (the set reads compare with `=`), or another database than
+    PostgreSQL, is ranked by `candidates` one by one."""
+    one_by_one = [
+        help_request
+        for help_request in help_requests
+        if connection.vendor != "postgresql"
+        or help_request.commune.epci_id is None
+        or help_request.commune.arrondissement_id is None
+    ]
+    ranked = {
+        help_request.pk: [_scored_from(candidate) for candidate in candidates(help_request, limit=limit)]
+        for help_request in one_by_one
+    }
+    together = [help_request for help_request in help_requests if help_request.pk not in ranked]
+    if not together:
+        return ranked
+    now = now or timezone.now()
+    with_skills = set(Skill.help_types.through.objects.values_list("helptype_id", flat=True))
+    walks = [
+        _ManyWalk(help_request, limit, skills_count=help_request.help_type_id in with_skills)
+        for help_request in together
+    ]
+    for tier, points in PROXIMITY_POINTS.items():
+        reading = [walk for walk in walks if not walk.beyond(points)]
+        size, first = WALK_FIRST_READ, True
+        while reading:
+            rows = _tier_read(tier, reading, size=size, first=first, now=now)
+            reading = [walk for walk in reading if not walk.merge(tier, rows.get(walk.help_request.pk), size=size)]
+            size, first = size * WALK_GROWTH, False
+    recurring = [walk for walk in walks if walk.help_request.is_recurring]
+    profiles = VolunteerProfile.objects.in_bulk([row.pk for walk in recurring for row in walk.best])
+    for walk in walks:
+        help_request = walk.help_request
+        if not help_request.is_recurring:
+            ranked[help_request.pk] = [Scored(row.pk, row.score, row.proximity, row.useful_skill) for row in walk.best]
+            continue
+        found = [
+            Candidate(profiles[row.pk], row.score, row.proximity, help_request, useful_skill=row.useful_skill, now=now)
+            for row in walk.best
+            if row.pk in profiles
+        ]
+        ranked[help_request.pk] = [
+            _scored_from(candidate) for candidate in _with_continuity(help_request, found, limit)
+        ]
+    return ranked
+
+
+def _scored_from(candidate: Candidate) -> Scored:
+    return Scored(
+        candidate.volunteer.pk, candidate.score, candidate.proximity, candidate.useful_skill, candidate.continuity
+    )
+
+
+class _ManyWalk:
+    """One request's state in `candidates_for_many`: the best rows so far and where its tier's reading stands.
+    Its ceiling knows whether a skill is marked useful for the help type (read once for all), where the walk of
+    one request assumes one until its first read says otherwise: both are bounds, so both are exact."""
+
+    def __init__(self, help_request: "HelpRequest", limit: int, *, skills_count: bool):
+        self.help_request, self.limit = help_request, limit
+        self.ceiling = bonus_ceiling(help_request, skills_count=skills_count)
+        self.best: list[Ranked] = []
+        self.after: Ranked | None = None
+        self.done = False
+
+    def beyond(self, points: int) -> bool:
+        """Whether nobody this far or farther can enter the list (as `candidates` skips a tier)."""
+        self.after = None
+        self.done = self.done or (
+            len(self.best) == self.limit and self.best[-1].score > points + STANDING_MAX + self.ceiling
+        )
+        return self.done
+
+    def merge(self, tier: Proximity, read: "_Read | None", *, size: int) -> bool:
+        """`TierWalk.merge`'s step for one read of the tier; whether the tier is read far enough."""
+        if read is None:
+            return True  # nobody (more) in the tier
+        self.best = sorted({row.pk: row for row in self.best + read.best}.values(), key=_rank)[: self.limit]
+        if read.count < size:
+            return True
+        self.after = last = read.last
+        unread_at_most = last.standing + PROXIMITY_POINTS[tier] + self.ceiling
+        return len(self.best) == self.limit and _rank(self.best[-1]) <= (-unread_at_most, last.pk)
+
+
+class _Read(NamedTuple):
+    """What one read of a tier brings for one request: its best rows, how many rows it read, the last of them."""
+
+    best: list[Ranked]
+    count: int
+    last: Ranked
+
+
+# `tier_filter`'s geography over a row `r` of the requests (no NULL there: those communes are ranked one by one).
+_MANY_PLACES = {
+    Proximity.SAME_COMMUNE: "v.home_commune_id = r.commune",
+    Proximity.SAME_EPCI: "v.home_epci_id = r.epci AND v.home_commune_id <> r.commune",
+    Proximity.SAME_ARRONDISSEMENT: (
+        "v.home_arrondissement_id = r.arrondissement AND (v.home_epci_id IS NULL OR v.home_epci_id <> r.epci)"
+    ),
+    Proximity.SAME_DEPARTEMENT: "(v.home_arrondissement_id IS NULL OR v.home_arrondissement_id <> r.arrondissement)",
+}
+
+
+def _tier_read(
+    tier: Proximity, walks: list[_ManyWalk], *, size: int, first: bool, now: datetime
+) -> dict[int, "_Read"]:
+    """The next `size` volunteers of the tier for each walk's request, by standing then pk: one statement per help
+    type, the requests as arrays unnested, each read by a LATERAL subquery that states `TierWalk`'s filters with
+    the request's own values taken from its row (`r`) and scores with the FACTORS' SQL terms; the slots, which
+    differ from one request to the next, are counted as the bits the volunteer and the request share."""
+    by_help_type: dict[int, list[_ManyWalk]] = {}
+    for walk in walks:
+        by_help_type.setdefault(walk.help_request.help_type_id, []).append(walk)
+    today = timezone.localdate()
+    ops = connection.ops
+    found: dict[int, _Read] = {}
+    for group in by_help_type.values():
+        sample = group[0].help_request
+        help_type = sample.help_type
+        score = "\n + ".join(
+            _MANY_SLOTS_SQL if isinstance(factor, SlotsFactor) else factor.sql(sample)
+            for factor in FACTORS
+            if factor is not SKILL
+        )
+        # Only each request's `limit` best come back, with how many rows were read and the last one (by standing
+        # then pk): the walk needs no more, and PostgreSQL sends a quarter of the rows.
+        sql = f"""
+            SELECT r.id, c.id, c.standing, c.score, c.skill, c.count, c.last_standing, c.last_id
+            FROM unnest(%(ids)s::bigint[], %(communes)s::varchar[], %(epcis)s::varchar[],
+                        %(arrondissements)s::varchar[],
+                        %(domain_bits)s::integer[], %(slots)s::integer[], %(after_standings)s::integer[],
+                        %(afters)s::bigint[])
+                AS r(id, commune, epci, arrondissement, domain_bit, slots, after_standing, after_id)
+            CROSS JOIN LATERAL (
+              SELECT t.id, t.standing, t.score + CASE WHEN t.skill THEN {SKILL.points(True)} ELSE 0 END AS score,
+                t.skill, count(*) OVER () AS count,
+                first_value(t.standing) OVER last_read AS last_standing, first_value(t.id) OVER last_read AS last_id
+              FROM (
+                SELECT v.id, v.standing, {score} AS score, {SKILL.sql(sample)} AS skill
+                FROM volunteers_volunteerprofile v JOIN accounts_user u ON u.id = v.user_id
+                WHERE v.is_eligible AND u.is_active AND (v.paused_until IS NULL OR v.paused_until < %(today)s)
+                    AND v.live_count < v.capacity AND (v.domains & r.domain_bit) > 0
+                    AND (r.slots = 0 OR (v.availability & r.slots) > 0)
+                    AND NOT EXISTS (SELECT 1 FROM {Proposal._meta.db_table} p
+                        WHERE p.help_request_id = r.id AND p.volunteer_id = v.id
+                        AND p.status IN ({", ".join(f"'{status}'" for status in ENDED_WITHOUT_HELP)}))
+                    {safeguards_sql(help_type)}
+                    AND {_MANY_PLACES[tier]}
+        """
+        if not help_type.remote_ok:
+            reaches = ", ".join(f"'{reach}'" for reach in REACHES_FOR_TIER[tier])
+            sql += f" AND v.reach IN ({reaches})"
+        if not first:
+            sql += " AND v.standing <= r.after_standing AND NOT (v.standing = r.after_standing AND v.id <= r.after_id)"
+        sql += """ ORDER BY v.standing DESC, v.id LIMIT %(size)s) t
+              WINDOW last_read AS (ORDER BY t.standing, t.id DESC)
+              ORDER BY 3 DESC, t.id LIMIT %(limit)s) c"""
+        requests = [walk.help_request for walk in group]
+        params = {
+            **{key: value for factor in FACTORS for key, value in factor.params(sample, now).items()},
+            "today": ops.adapt_datefield_value(today),
+            "minimum_age_born_by": born_by(minimum_age_asked(help_type) or 0, today),
+            "protected_born_by": born_by(PROTECTED_AGE, today),
+            "proximity_points": PROXIMITY_POINTS[tier],
+            "size": size,
+            "limit": group[0].limit,
+            "ids": [r.pk for r in requests],
+            "communes": [r.commune_id for r in requests],
+            "epcis": [r.commune.epci_id for r in requests],
+            "arrondissements": [r.commune.arrondissement_id for r in requests],
+            "domain_bits": [domain_bit(r.domain) for r in requests],
+            "slots": [request_slots(r) for r in requests],
+            "after_standings": [walk.after.standing if walk.after else 0 for walk in group],
+            "afters": [walk.after.pk if walk.after else 0 for walk in group],
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        by_request: dict[int, list] = {}
+        for row in rows:
+            by_request.setdefault(row[0], []).append(row)
+        for request_id, read in by_request.items():
+            _, _, _, _, _, count, last_standing, last_id = read[0]
+            found[request_id] = _Read(
+                [Ranked(pk, standing, score, skill, tier) for _, pk, standing, score, skill, *_ in read],
+                count,
+                Ranked(last_id, last_standing, 0, False, tier),
+            )
+    return found
+
+
+# `SlotsFactor.sql` for a request known only as a row: the bits shared, counted by PostgreSQL.
+_MANY_SLOTS_SQL = f"LEAST({SLOT_POINTS} * bit_count((v.availability & r.slots)::bit(32)), {SLOT_POINTS_MAX})"

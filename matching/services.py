@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from crisis.models import HealthRules
 from matching import notices, signals
-from matching.enums import ProposalStatus, statuses_leading_to
+from matching.enums import ProposalStatus, asked_before, statuses_leading_to
 from matching.models import Proposal, ProposalError
 from matching.ranking import ENDED_WITHOUT_HELP, association_suggestions, candidates
 from volunteers.models import VolunteerProfile
@@ -94,6 +94,11 @@ def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update(of=("self",)).select_related("help_request").get(pk=proposal.pk)
 
 
+def proposed_note(volunteer_pk: int) -> str:
+    """The request's history line for a proposal. It names the volunteer by number only: it outlives her account."""
+    return _("Proposée au bénévole n° %(pk)s") % {"pk": volunteer_pk}
+
+
 @transaction.atomic
 def proposal_create(
     *, help_request: "HelpRequest", volunteer: VolunteerProfile, by=None, score: int = 0, explanation: str = ""
@@ -120,15 +125,12 @@ def proposal_create(
     # The services move live_count with the proposals, under this same row lock: it is the count of live ones.
     if volunteer.live_count >= volunteer.capacity:
         raise ProposalError(_("Ce bénévole suit déjà autant de demandes que sa capacité le permet."))
-    asked_before = help_request.proposals.filter(volunteer=volunteer)
-    if help_request.is_recurring:
-        # A regular help may follow one the volunteer completed (the same request turned into a pairing): the
-        # matching then asks her first (continuity, matching.ranking).
-        asked_before = asked_before.exclude(status=ProposalStatus.DONE)
-    if asked_before.exists():
+    earlier = help_request.proposals.filter(
+        volunteer=volunteer, status__in=asked_before(recurring=help_request.is_recurring)
+    )
+    if earlier.exists():
         raise ProposalError(_("Cette demande a déjà été proposée à ce bénévole."))
-    # The history names the volunteer by number only: it outlives the volunteer's account.
-    help_request.mark_proposed(by=by, note=_("Proposée au bénévole n° %(pk)s") % {"pk": volunteer.pk})
+    help_request.mark_proposed(by=by, note=proposed_note(volunteer.pk))
     try:
         proposal = Proposal.objects.create(
             help_request=help_request,

@@ -30,6 +30,7 @@ from notifications.tasks import deliver_notification
 
 logger = logging.getLogger(__name__)
 _muted = ContextVar("notifications_muted", default=False)
+_gathering: ContextVar[list[Notification] | None] = ContextVar("notifications_gathering", default=None)
 
 
 @contextmanager
@@ -40,6 +41,21 @@ def muted():
         yield
     finally:
         _muted.reset(token)
+
+
+@contextmanager
+def gathered():
+    """The rows written inside are inserted together as it ends, in one INSERT, each queued for delivery once the
+    transaction commits as a single row is: for the many messages of the matching's batch."""
+    rows: list[Notification] = []
+    token = _gathering.set(rows)
+    try:
+        yield
+    finally:
+        _gathering.reset(token)
+    Notification.objects.bulk_create(rows)
+    for notification in rows:
+        deliver_notification.enqueue_on_commit(notification.pk)
 
 
 def render(event: Event, part: str, context: dict) -> str:
@@ -135,6 +151,9 @@ def staff_email_add(event: Event, *, context: dict, help_request=None) -> None:
 
 
 def _add(notification: Notification) -> Notification:
+    if (gathering := _gathering.get()) is not None:
+        gathering.append(notification)  # saved as `gathered` ends
+        return notification
     notification.save()
     deliver_notification.enqueue_on_commit(notification.pk)
     return notification

@@ -200,6 +200,43 @@ class HelpRequestQuerySet(models.QuerySet):
     def with_callback_due_at(self, now=None):
         return self.annotate(callback_due_at=Subquery(_due_callbacks(now).values("due_at")[:1]))
 
+    def awaiting_a_volunteer(self):
+        """The requests the matching's batch may propose (matching/batch.py): triaged ones, and new ones of a help
+        type proposed as soon as filed (MATCHING_AUTO_HELP_TYPES). Other new requests await staff's triage; those
+        waiting for an agent are staff's."""
+        auto = Q(status=Status.NEW, help_type__code__in=settings.MATCHING_AUTO_HELP_TYPES)
+        return self.filter(Q(status=Status.TRIAGED) | auto)
+
+    @transaction.atomic
+    def mark_proposed(self, notes: dict[int, str], *, by=None) -> list[int]:
+        """`HelpRequest.mark_proposed` for many requests at once, each with its history note (`notes` by pk): the
+        rows locked by pk, those whose status allows the move (TRANSITIONS) moved in one UPDATE, their history lines
+        in one INSERT. Returns the pks moved. The transition's other effects never follow this move: no status that
+        may go to `proposed` keeps a live proposal or is routed, and `proposed` is not closed."""
+        current = dict(
+            self.model.objects.select_for_update(of=("self",))
+            .filter(pk__in=notes)
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        moving = [pk for pk, status in current.items() if Status.PROPOSED in TRANSITIONS[status]]
+        now = timezone.now()
+        self.model.objects.filter(pk__in=moving).update(
+            status=Status.PROPOSED, status_changed_at=now, held_by=None, held_at=None
+        )
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                help_request_id=pk,
+                from_status=current[pk],
+                to_status=Status.PROPOSED,
+                changed_by=by,
+                changed_at=now,
+                note=notes[pk],
+            )
+            for pk in moving
+        )
+        return moving
+
 
 class HelpRequest(models.Model):
     # As Model.DoesNotExist: the apps below this one (the matching) catch it on the instance they were given.
