@@ -7,13 +7,15 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations et partenaires")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from associations import listing
         from associations.models import Application, Association, Mission
+        from core import page_cache
 
-        for model in (Mission, Application, Association):
-            post_save.connect(listing.forget, sender=model, dispatch_uid=f"mission_list_forget_save_{model.__name__}")
-            post_delete.connect(
-                listing.forget, sender=model, dispatch_uid=f"mission_list_forget_delete_{model.__name__}"
-            )
+        # What the public pages show of missions and organisations (core.page_cache): any change, a new version.
+        page_cache.bump_on_change(page_cache.MISSIONS, Mission, Application, Association)
+        # The directory finds an organisation by the places it acts in too, which are saved apart from it.
+        page_cache.bump_on_change(
+            page_cache.ORGANISATIONS,
+            Association,
+            Association.communes_covered.through,
+            Association.epcis_covered.through,
+        )

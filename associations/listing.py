@@ -3,44 +3,39 @@
 It is the busiest public page in a crisis (everyone looks for a mission near them, with a handful of filter
 combinations), and its cost is the rendering of the filter form and twenty cards, not the queries. What it
 shows depends only on missions, their organisations and accepted applications: any change to one of those
-gives the list a new version, so a published or filled mission shows at once; the time limit only bounds how
-long a mission that reached its end date stays listed.
+gives the missions a new version (core.page_cache.MISSIONS, bumped by associations.apps), so a published or
+filled mission shows at once; the date in the key ends a mission on its end date. Visitors without an account
+get the whole page from core.page_cache; the results kept here serve everyone else.
 """
 
 import hashlib
-from uuid import uuid4
 
-from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from associations.filters import MissionFilter
+from core import page_cache
 
-VERSION_KEY = "mission-list-version"
 TIMEOUT = 300
 
 
 def version() -> str:
-    return cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
+    return page_cache.version(page_cache.MISSIONS)
 
 
 def forget(**kwargs) -> None:
-    """A new random version, not a counter: a counter lost from the cache could restart at a used value."""
-    cache.set(VERSION_KEY, uuid4().hex, None)
-
-
-# Only what people really ask is kept: the filters the form offers and the first pages. Any other query string
-# (made-up parameters, page 400, typed keywords) is rendered each time, so nobody can fill the cache with variants.
-CACHED_PAGES = {"", "1", "2", "3"}
+    page_cache.bump(page_cache.MISSIONS)
 
 
 def cacheable(params) -> bool:
+    """The filters the form offers and the first pages, no typed keywords (core.page_cache.FIRST_PAGES)."""
     return (
         set(params) <= {*MissionFilter.base_filters, "page"}
-        and params.get("page", "") in CACHED_PAGES
+        and params.get("page", "") in page_cache.FIRST_PAGES
         and not params.get("q")
     )
 
 
 def key(params) -> str:
     query = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
-    return f"mission-list:{version()}:{get_language()}:{query}"
+    return f"mission-list:{version()}:{get_language()}:{timezone.localdate().isoformat()}:{query}"

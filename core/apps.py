@@ -7,4 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Référentiels")
 
     def ready(self):
-        from core import checks, converters  # noqa: F401  (registers the system checks and the URL converters)
+        from core import checks, converters, page_cache  # noqa: F401  (checks and URL converters register themselves)
+        from core.models import HelpType
+
+        # The request form lists the help types and a mission's page names its own (core.page_cache).
+        page_cache.bump_on_change(page_cache.HELP_TYPES, HelpType)

@@ -1,16 +1,37 @@
+from functools import cache
+
 from django.conf import settings
+from django.core.signals import setting_changed
 
 from core import hotline
 from core.brand import brand, colours_version
 
 
-def portal(request):
+@cache
+def from_settings() -> dict:
+    """What every page shows from the settings: computed once per process (the brand's colours are hashed for the
+    stylesheet's address), again only when a test changes a setting."""
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "DEPARTEMENT": settings.TERRITORY,
         "DEPARTEMENT_NAME": settings.DEPARTEMENT_NAME,
-        "HOTLINE_PHONE": hotline.number(),
-        "HOTLINE_TEL": hotline.tel_href(),
         "BRAND": brand(),
         "BRAND_CSS_VERSION": colours_version(),
+    }
+
+
+def _settings_changed(**kwargs) -> None:
+    from_settings.cache_clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="core_context_from_settings")
+
+
+def portal(request):
+    staff = hotline.staff_set()  # read from the cache once for the page, however many times it shows the number
+    return {
+        **from_settings(),
+        "HOTLINE": staff,
+        "HOTLINE_PHONE": hotline.number(staff),
+        "HOTLINE_TEL": hotline.tel_href(staff),
     }

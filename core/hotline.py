@@ -58,9 +58,13 @@ def refresh_on_commit() -> None:
     transaction.on_commit(lambda: cache.set(CACHE_KEY, _load(), CACHE_SECONDS))
 
 
-def number() -> str:
+# Each function below takes what staff set when the caller has it already: a page shows the number four or five
+# times, and reading it from the cache each time cost as much as the rest of the page (a profile of the home page).
+
+
+def number(staff: StaffSet | None = None) -> str:
     """The number as written for reading: "03 83 94 54 54"."""
-    return staff_set().phone or settings.HOTLINE_PHONE
+    return (staff or staff_set()).phone or settings.HOTLINE_PHONE
 
 
 @memoize
@@ -69,26 +73,27 @@ def _tel_href(number: str) -> str:
     return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def tel_href() -> str:
+def tel_href(staff: StaffSet | None = None) -> str:
     """`tel:+33383945454`: the international form every phone dials, whatever the spacing it was written with."""
-    return _tel_href(number())
+    return _tel_href(number(staff))
 
 
-def opening_hours() -> str:
-    hours = staff_set().hours
+def opening_hours(staff: StaffSet | None = None) -> str:
+    hours = (staff or staff_set()).hours
     if hours:
         return hours
     return gettext(settings.HOTLINE_HOURS) if settings.HOTLINE_HOURS else ""
 
 
-def link(*, hours: bool = True, css_class: str = "") -> SafeString:
+def link(*, hours: bool = True, css_class: str = "", staff: StaffSet | None = None) -> SafeString:
     """The number as a tappable link, with the opening hours unless `hours=False` (templates/includes/hotline.html)."""
+    staff = staff or staff_set()
     html = render_to_string(
         "includes/hotline.html",
         {
-            "number": number(),
-            "href": tel_href(),
-            "hours": opening_hours() if hours else "",
+            "number": number(staff),
+            "href": tel_href(staff),
+            "hours": opening_hours(staff) if hours else "",
             "css_class": css_class,
         },
     )

@@ -4,24 +4,29 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from core import page_cache
 from core.brand import colour_variables
 from core.enums import Domain
 from core.health import DOWN, OK, dependencies_status
 from core.models import Commune
 
 
+@page_cache.cached_for_visitors()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"domains": Domain.choices})
 
 
+@page_cache.cached_for_visitors()
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "core/legal_notice.html")
 
 
+@page_cache.cached_for_visitors()
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
+@page_cache.cached_for_visitors()
 def privacy(request: HttpRequest) -> HttpResponse:
     # The periods come from the settings the retention task reads: the notice cannot drift from what is done.
     context = {

@@ -41,9 +41,9 @@ def _load() -> Banner:
     return Banner(version=uuid4().hex, text=update.change, published_at=update.published_at, until=update.urgent_until)
 
 
-def current() -> Banner | None:
-    """The banner to show now, or None."""
-    banner = cache.get(CACHE_KEY)
+def current(found: Banner | None = None) -> Banner | None:
+    """The banner to show now, or None. `found`: what the caller already read from the cache under CACHE_KEY."""
+    banner = found or cache.get(CACHE_KEY)
     if banner is None:
         try:
             banner = _load()
@@ -55,3 +55,9 @@ def current() -> Banner | None:
 
 def refresh_on_commit() -> None:
     transaction.on_commit(lambda: cache.set(CACHE_KEY, _load(), CACHE_SECONDS))
+
+
+def page_cache_part(found: Banner | None) -> str:
+    """The banner as the key of a cached page sees it (core.page_cache): its version while it shows, else nothing."""
+    shown = current(found)
+    return shown.version if shown else ""

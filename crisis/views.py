@@ -8,12 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core import page_cache
 from crisis.enums import Section
 from crisis.models import CrisisUpdate, HealthRules
 
 HISTORY_PER_PAGE = 30
 
 
+@page_cache.cached_for_visitors(page_cache.CRISIS)
 def page(request: HttpRequest) -> HttpResponse:
     latest = CrisisUpdate.objects.latest_per_section()
     rules = HealthRules.objects.current()
@@ -41,6 +43,7 @@ class Entry:
     urgent: bool = False
 
 
+@page_cache.cached_for_visitors(page_cache.CRISIS)
 def history(request: HttpRequest) -> HttpResponse:
     updates = CrisisUpdate.objects.order_by("-published_at", "-pk")
     rules = HealthRules.objects.order_by("-version")

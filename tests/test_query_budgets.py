@@ -13,11 +13,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from api.models import ApiCall
 from associations.enums import AssociationStatus, OrganisationKind
 from associations.models import Application, NewsItem
+from core import page_cache
 from core.models import Commune
 from crisis.enums import Section
 from crisis.models import CrisisUpdate
@@ -627,6 +629,9 @@ def test_the_page_stays_within_its_query_budget(client, django_assert_max_num_qu
     budget, build = SCENARIOS[name]
     path = build(client, rows)
     client.get(path)  # warms what is cached per process (content types, site, sessions' first write)
+    # A public page is then kept whole for visitors without an account (core.page_cache, tested on its own): the
+    # budget is the drawing's, so that an N+1 still shows.
+    cache.delete_pattern(f"{page_cache.PAGE_PREFIX}*")
     with django_assert_max_num_queries(budget):
         response = client.get(path)
     assert response.status_code == 200, (name, response.status_code)

@@ -18,6 +18,7 @@ from associations.filters import DirectoryFilter, MissionFilter
 from associations.forms import ApplicationForm
 from associations.models import Application, Association, Mission
 from associations.services import AssociationError, application_withdraw
+from core import page_cache
 
 PAGE_SIZE = 20
 
@@ -27,6 +28,7 @@ def filtered(filters):
     return filters.qs if not filters.is_bound or filters.is_valid() else filters.queryset.none()
 
 
+@page_cache.cached_for_visitors(page_cache.MISSIONS, cacheable=lambda request: listing.cacheable(request.GET))
 def mission_list(request: HttpRequest) -> HttpResponse:
     cache_key = listing.key(request.GET) if listing.cacheable(request.GET) else None
     results = cache.get(cache_key) if cache_key else None
@@ -46,6 +48,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     return render(request, "associations/mission_list.html", {"results": mark_safe(results)})  # our own render
 
 
+@page_cache.cached_for_visitors(page_cache.MISSIONS, page_cache.HELP_TYPES)
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = get_object_or_404(
         Mission.objects.published().select_related("association", "commune", "help_type").with_accepted_count(),
@@ -86,6 +89,7 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("missions:list")
 
 
+@page_cache.cached_for_visitors(page_cache.ORGANISATIONS, cacheable=page_cache.only_filters("domain", "commune"))
 def directory(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilter(
         request.GET or None, queryset=Association.objects.validated().select_related("commune").order_by("name", "pk")
@@ -94,6 +98,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "associations/directory.html", {"filter": filters, "page": page})
 
 
+@page_cache.cached_for_visitors(page_cache.ORGANISATIONS, page_cache.MISSIONS)
 def association_public(request: HttpRequest, pk: int) -> HttpResponse:
     association = get_object_or_404(Association.objects.validated().select_related("commune"), pk=pk)
     missions = Mission.objects.published().filter(association=association).select_related("commune")

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import hotline
+from core import hotline, page_cache
 from core.client_ip import client_ip
 from core.forms import status_for
 from core.ratelimit import allow, allow_each
@@ -27,6 +27,7 @@ def get_tracked_request(token: str) -> HelpRequest:
 
 
 @require_http_methods(["GET", "POST"])
+@page_cache.cached_for_visitors(page_cache.HELP_TYPES)  # the empty form (a POST is never kept)
 def new_request(request: HttpRequest) -> HttpResponse:
     form = HelpRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not allow(
@@ -40,7 +41,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
         help_request = help_request_create(help_request=form.build(), callback=plan)
         messages.success(request, _filed_message(help_request, plan))
         return redirect("requests:track", token=help_request.tracking_token)
-    return render(request, "requests_app/new.html", {"form": form}, status=status_for(form))
+    context = {"form": form, "help_types_version": page_cache.version(page_cache.HELP_TYPES)}
+    return render(request, "requests_app/new.html", context, status=status_for(form))
 
 
 def _filed_message(help_request: HelpRequest, plan: CallbackPlan | None) -> str:
