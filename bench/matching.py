@@ -186,10 +186,9 @@ def solver_batch() -> None:
               f"{len(greedy):,} assignments, total {sum(score for _, score in greedy.values()):,}")  # fmt: skip
         start_writing = time.perf_counter()
         result = batch_dispatch(plan)
-        # Polled (each a read of its stored state): joining the chord's header by the result backend's
-        # subscription waited for ever once its tasks had finished.
-        chunks = result.parent.results if result.parent is not None else []
-        while not all(chunk.ready() for chunk in chunks):
+        # The chunks are done when their proposals are all written (none is skipped here: nobody else proposes);
+        # the chord's header results are not kept to be polled.
+        while Proposal.objects.count() < len(plan.assignments) and not result.ready():
             time.sleep(0.2)
         chunks_done = time.perf_counter()
         while not result.ready():
