@@ -232,7 +232,8 @@ def bench_volunteer(rng: random.Random) -> User:
 def pages() -> list["Page"]:
     """The pages and what each request draws from: missions, tracking tokens, the largest communes' names."""
     rng = random.Random(54)
-    missions = list(Mission.objects.published().values_list("pk", flat=True).order_by("pk"))
+    # Visitors reach a mission from the list, newest first: the 1,000 most recently published, drawn evenly.
+    missions = list(Mission.objects.published().order_by("-published_at", "pk").values_list("pk", flat=True)[:1000])
     tokens = list(HelpRequest.objects.values_list("tracking_token", flat=True).order_by("pk")[: REQUESTS // 2])
     communes = list(
         Commune.objects.filter(population__isnull=False).order_by("-population").values_list("name", flat=True)[:40]
@@ -251,7 +252,7 @@ def pages() -> list["Page"]:
         Page("bare view", "baseline", 7, ["/bench/nu/"]),
         Page("home", "public", 15, ["/"]),
         Page("mission list (filters)", "public", 20, mission_lists),
-        Page("mission detail", "public", 15, [f"/missions/{pk}/" for pk in rng.sample(missions, 5000)]),
+        Page("mission detail", "public", 15, [f"/missions/{pk}/" for pk in missions]),
         Page("organisations directory", "public", 5, ["/associations/"]),
         Page("crisis page", "public", 0, ["/crise/"]),
         Page("request form GET", "form", 8, ["/demandes/nouvelle/"]),
