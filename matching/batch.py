@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 # Candidates ranked per request: the solver's choice among them. `propose_best` tries five.
 CANDIDATES_PER_REQUEST = 10
+# The most a leftovers round ranks per request (`leftovers_propose`).
+LEFTOVERS_CANDIDATES_MAX = 320
 # Proposals a worker writes in one transaction: its locks are held that long.
 CHUNK_SIZE = 500
 
@@ -184,12 +186,14 @@ def assignment_greedy(ranked: dict[int, list[Scored]], places: dict[int, int]) -
     return picked
 
 
-def batch_plan(*, now: datetime | None = None, only: Iterable[int] | None = None) -> Plan:
-    """Ranks the open requests (among `only`, if given) and solves their assignment: reads only, nothing written
-    yet."""
+def batch_plan(
+    *, now: datetime | None = None, only: Iterable[int] | None = None, limit: int = CANDIDATES_PER_REQUEST
+) -> Plan:
+    """Ranks the open requests (among `only`, if given), `limit` candidates each, and solves their assignment:
+    reads only, nothing written yet."""
     now = now or timezone.now()
     help_requests = open_requests(only)
-    ranked = candidates_for_many(help_requests, limit=CANDIDATES_PER_REQUEST, now=now)
+    ranked = candidates_for_many(help_requests, limit=limit, now=now)
     places = free_places({candidate.volunteer_id for found in ranked.values() for candidate in found})
     picked = assignment_solve(ranked, places)
     assignments = [
@@ -305,9 +309,12 @@ def leftovers_propose(request_ids: Iterable[int]) -> int:
     elsewhere are ranked again among the places left and solved again, in this process (they are few), until a
     round proposes nobody more; the rest go through `propose_best`, which hands them to staff when nobody fits.
     Returns how many got a proposal."""
-    request_ids, proposed = list(request_ids), 0
+    request_ids, proposed, limit = list(request_ids), 0, CANDIDATES_PER_REQUEST
     while request_ids:
-        plan = batch_plan(only=request_ids)
+        # Requests alike (one commune, one help type) share their best candidates: when a hundred ask in a city,
+        # ten candidates each leave most of them without a place. Each round looks twice as far down the lists.
+        limit = min(limit * 2, LEFTOVERS_CANDIDATES_MAX)
+        plan = batch_plan(only=request_ids, limit=limit)
         skipped = [pk for chunk in plan.chunks() for pk in chunk_write(chunk, now=plan.now)]
         if len(skipped) == len(plan.assignments):
             break  # nothing more to propose this way

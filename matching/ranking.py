@@ -423,6 +423,8 @@ STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 def candidates(help_request: "HelpRequest", limit: int = 10) -> list[Candidate]:
     """The best volunteers for this request, in `plain_ranking`'s order, each with the reasons for its score."""
+    if not VolunteerProfile.objects.anyone_vetted_for(help_request.help_type):
+        return []  # nobody holds the proof asked: the walk would read every tier to its end
     walk = TierWalk(help_request)
     best: list[Ranked] = []
     for tier, points in PROXIMITY_POINTS.items():
@@ -666,6 +668,11 @@ def candidates_for_many(
     The requests select_related their commune and help type. A regular help then gets continuity as `candidates`
     gives it; a commune without EPCI or arrondissement (the set reads compare with `=`), or another database than
     PostgreSQL, is ranked by `candidates` one by one."""
+    # As `candidates`: no walk for a help type whose checks nobody has passed.
+    vetted = {help_type.pk: VolunteerProfile.objects.anyone_vetted_for(help_type)
+              for help_type in {help_request.help_type for help_request in help_requests}}  # fmt: skip
+    unvetted = {help_request.pk: [] for help_request in help_requests if not vetted[help_request.help_type_id]}
+    help_requests = [help_request for help_request in help_requests if help_request.pk not in unvetted]
     one_by_one = [
         help_request
         for help_request in help_requests
@@ -673,7 +680,7 @@ def candidates_for_many(
         or help_request.commune.epci_id is None
         or help_request.commune.arrondissement_id is None
     ]
-    ranked = {
+    ranked = unvetted | {
         help_request.pk: [_scored_from(candidate) for candidate in candidates(help_request, limit=limit)]
         for help_request in one_by_one
     }

@@ -122,6 +122,16 @@ class VolunteerProfileQuerySet(models.QuerySet):
             Q(paused_until__isnull=True) | Q(paused_until__lt=today)
         )
 
+    def anyone_vetted_for(self, help_type) -> bool:
+        """Whether any volunteer holds a valid proof of the checks the help type asks (True when it asks none).
+        The matching asks first: while nobody is vetted, as when a département opens, a walk would read every
+        tier to its end for nothing. Served by the small `vetted_*` indexes."""
+        proofs = VETTING_PROOFS[help_type.vetting]
+        if not proofs:
+            return True
+        today = timezone.localdate()
+        return self.filter(reduce(operator.or_, (Q(**{f"{column}__gte": today}) for column in proofs))).exists()
+
     def with_domain(self, code: str):
         """Volunteers who help in this domain: a bit test the database does (see `domains`)."""
         return self.alias(_domain_bit=F("domains").bitand(domain_bit(code))).filter(_domain_bit__gt=0)
@@ -226,6 +236,10 @@ class VolunteerProfile(models.Model):
                 (["home_arrondissement"], "arr"),
                 ([], "standing"),
             )
+        ] + [
+            # Few volunteers are vetted: `anyone_vetted_for` reads these small indexes instead of the tiers.
+            models.Index(fields=[column], condition=Q(**{f"{column}__isnull": False}), name=f"vetted_{name}")
+            for column, name in (("identity_checked_until", "identity"), ("document_checked_until", "document"))
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from core.release import pages_fingerprint
 from core.territories import territory_code, territory_names
@@ -241,6 +242,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The matching's batch has a queue of its own: its chunks and leftovers must not wait behind the thousands of
+# messages its proposals queue as they commit. Every worker consumes both queues (no -Q), taking them in turn.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("matching"))
+CELERY_TASK_ROUTES = {
+    "matching.tasks.propose_chunk": {"queue": "matching"},
+    "matching.tasks.propose_leftovers": {"queue": "matching"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When Redis drops, a delivery already running finishes (the row lock makes a later redelivery a no-op) instead of
 # being killed half-way, which could send a message the provider had accepted a second time; Celery 6 flips this.
