@@ -77,6 +77,18 @@ def test_childcare_asks_a_checked_document_valid_today():
     assert found(help_request, people) == {"document"}
 
 
+def test_while_nobody_holds_the_proof_asked_the_matching_reads_no_tier(django_assert_num_queries):
+    VolunteerProfileFactory(document_checked_until=today() - timedelta(days=1))  # expired yesterday
+    VolunteerProfileFactory(identity_checked_until=today())  # an identity check is not the extract childcare asks
+    help_request = request_for("childcare", carer_status=CarerStatus.CARER, carer_confirmed_at=timezone.now())
+    help_request = type(help_request).objects.select_related("help_type", "commune").get(pk=help_request.pk)
+    with django_assert_num_queries(1):  # whether anyone is vetted; no walk
+        assert candidates(help_request) == []
+    assert plain_ranking(help_request) == []
+    vetted = VolunteerProfileFactory(document_checked_until=today())
+    assert [c.volunteer for c in candidates(help_request)] == [vetted]
+
+
 def test_an_identity_check_and_a_minimum_age_are_both_required():
     people = kinds()
     HelpTypeFactory(code="driving", domain=Domain.LOCAL_SOLIDARITY, vetting=Vetting.IDENTITY, minimum_age=21)
