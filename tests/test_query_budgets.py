@@ -114,7 +114,7 @@ def association_public(client, rows):
     return f"/associations/annuaire/{association.pk}/"
 
 
-@page("tracking page", 2)
+@page("tracking page", 0)  # 0: a reload comes from the cache (requests_app.tracking)
 def tracking(client, rows):
     help_request = HelpRequestFactory()
     history(help_request, rows)
