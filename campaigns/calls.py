@@ -24,11 +24,17 @@ from requests_app.models import HelpRequest
 from requests_app.services import help_request_create
 
 
+def running_sheets_of(user):
+    """A caller's sheets of running campaigns; `user` may be an OuterRef (a page asks in one query whether there are
+    any before listing them)."""
+    return CallSheet.objects.filter(caller=user, campaign__status=CampaignStatus.RUNNING)
+
+
 def sheets_to_call(user):
     """A caller's sheets of running campaigns, each with its number of people (`total`) and of people still to call
     (`to_call`): one query. Names no one."""
     return (
-        CallSheet.objects.filter(caller=user, campaign__status=CampaignStatus.RUNNING)
+        running_sheets_of(user)
         .select_related("campaign")
         .annotate(
             total=Count("entries", filter=Q(entries__entry__isnull=False)),

@@ -7,6 +7,7 @@ from portal.views import pairings, volunteer
 
 urlpatterns = [
     path("", volunteer.dashboard, name="dashboard"),
+    path("historique/", volunteer.history, name="history"),
     path("propositions/<int:pk>/", volunteer.proposal_detail, name="proposal"),
     path("propositions/<int:pk>/accepter/", volunteer.proposal_accept_view, name="accept"),
     path("propositions/<int:pk>/decliner/", volunteer.proposal_decline_view, name="decline"),

@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 from functools import reduce
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import FieldError
+from django.db import models, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -409,6 +410,33 @@ class HelpRequest(models.Model):
         if self.help_type_id and not self.domain:
             self.domain = self.help_type.domain
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """A request's commune and help type must exist: a form that read them from the database has shown they do,
+        so they are not looked up again (the database's foreign keys still stand guard until the insert)."""
+        exclude = set(exclude or ())
+        for name in ("commune", "help_type"):
+            field = self._meta.get_field(name)
+            if field.is_cached(self) and (related := field.get_cached_value(self)) is not None:
+                if not related._state.adding and related.pk == getattr(self, field.attname):
+                    exclude.add(name)
+        super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        """The check constraints are asked of the database in one query (a round trip each, in a savepoint inside a
+        transaction, otherwise); only when that query says one fails, or cannot tell, are they asked one by one for
+        the message of the one that fails."""
+        checks = [c for c in self._meta.constraints if isinstance(c, models.CheckConstraint)]
+        if len(checks) != len(self._meta.constraints) or not checks:
+            return super().validate_constraints(exclude=exclude)
+        against = self._get_field_expression_map(meta=self._meta, exclude=exclude)
+        using = router.db_for_write(type(self), instance=self)
+        try:
+            if Q(*(check.condition for check in checks)).check(against, using=using):
+                return None
+        except FieldError:  # a constraint on a field left out: the one-by-one path skips it
+            pass
+        return super().validate_constraints(exclude=exclude)
 
     @property
     def reply_code(self) -> str:

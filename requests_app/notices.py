@@ -55,9 +55,11 @@ def _requester(event: Event, help_request, *, sms: bool = True, **extra) -> None
 # --- To the person who asked for help -------------------------------------------------------------------------
 
 
-def request_received(help_request) -> None:
-    """Whoever asked online to be called back reads when to expect the call (agents say it on the phone)."""
-    callback = help_request.callbacks.open().filter(origin=CallbackOrigin.CITIZEN).first()
+def request_received(help_request, *, callback=None) -> None:
+    """Whoever asked online to be called back reads when to expect the call (agents say it on the phone).
+    `callback` is the one the filing just scheduled, if any: a new request has no other."""
+    if callback is not None and callback.origin != CallbackOrigin.CITIZEN:
+        callback = None
     _requester(
         Event.REQUEST_RECEIVED,
         help_request,

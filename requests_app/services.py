@@ -142,9 +142,8 @@ def help_request_create(
     )
     if note:
         RequestNote.objects.create(help_request=help_request, author=created_by, text=note)
-    if callback is not None:
-        callback_schedule(help_request=help_request, plan=callback, by=created_by)
-    notices.request_received(help_request)
+    scheduled = callback_schedule(help_request=help_request, plan=callback, by=created_by) if callback else None
+    notices.request_received(help_request, callback=scheduled)
     if help_request.help_type.code in settings.MATCHING_AUTO_HELP_TYPES:
         propose_best(help_request, by=created_by)
     return help_request

@@ -116,7 +116,7 @@ def association_public(client, rows):
     return f"/associations/annuaire/{association.pk}/"
 
 
-@page("tracking page", 2)
+@page("tracking page", 0)  # 0: a reload comes from the cache (requests_app.tracking)
 def tracking(client, rows):
     help_request = HelpRequestFactory()
     history(help_request, rows)
@@ -269,7 +269,7 @@ ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.AS
 DONE = {"status": ProposalStatus.DONE, "help_request__status": Status.DONE}
 
 
-@page("volunteer dashboard", 8)  # 8: her call sheets of running campaigns (campaigns.calls.sheets_to_call)
+@page("volunteer dashboard", 6)  # 6: her profile says whether she has call sheets or requests passed to her
 def volunteer_dashboard(client, rows):
     volunteer = VolunteerProfileFactory(capacity=3)
     client.force_login(volunteer.user)
@@ -331,9 +331,9 @@ def pairing_visits_to_record(pairing, rows: int) -> None:
     )
 
 
-# The dashboard's regular helps: her pairings, then their visits to note and to come, in one query each (and, as on
-# every dashboard, her call sheets and the requests an organisation passed to her).
-@page("volunteer dashboard, regular helps", 9)
+# The dashboard's regular helps: her pairings (looked for among her accepted proposals), then their visits to note and
+# to come, in one query each.
+@page("volunteer dashboard, regular helps", 7)
 def volunteer_dashboard_pairings(client, rows):
     volunteer = VolunteerProfileFactory(capacity=10)
     client.force_login(volunteer.user)
@@ -582,7 +582,7 @@ def advances_of(proposals) -> list[Advance]:
     )
 
 
-@page("volunteer dashboard, advances", 8)
+@page("volunteer dashboard, advances", 5)
 def volunteer_dashboard_advances(client, rows):
     volunteer = VolunteerProfileFactory(capacity=3)
     client.force_login(volunteer.user)

@@ -62,10 +62,14 @@ def _with_visits(pairings, volunteer_id: int):
     return pairings
 
 
-def pairings_for_dashboard(volunteer) -> list[Pairing]:
-    return _with_visits(
-        _carried_by(volunteer.user).select_related("help_request__help_type", "help_request__commune"), volunteer.pk
-    )
+def pairings_for_dashboard(volunteer, accepted: list) -> list[Pairing]:
+    """The pairings she carries, among her `accepted` proposals (the dashboard has read them): a pairing she carries
+    lives on her accepted proposal (pairings.services.pairing_start sets both together), so without one there is
+    nothing to look up."""
+    if not accepted:
+        return []
+    carried = Pairing.objects.open().filter(volunteer=volunteer, proposal__in=[proposal.pk for proposal in accepted])
+    return _with_visits(carried.select_related("help_request__help_type", "help_request__commune"), volunteer.pk)
 
 
 def _pairing_page(request: HttpRequest, pairing: Pairing, status: int = 200, **bound_forms) -> HttpResponse:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.models import Application
-from campaigns.calls import sheets_to_call
+from campaigns.calls import running_sheets_of, sheets_to_call
 from core.forms import status_for
 from crisis.models import HealthRules
 from matching.enums import LIVE_PROPOSAL_STATUSES, ProposalStatus
@@ -35,7 +37,7 @@ from portal.own_data import volunteer_delete, volunteer_export
 from portal.views.pairings import pairings_for_dashboard
 from requests_app.advances import proposal_complete_with_advance
 from requests_app.privacy import assignment_contact_shown
-from requests_app.routing import assignments_of
+from requests_app.routing import assignments_made_to, assignments_of
 from volunteers.forms import PauseForm
 from volunteers.models import VolunteerProfile
 
@@ -51,16 +53,40 @@ def get_own_live_proposal_or_404(user, pk: int) -> Proposal:
     )
 
 
+# The dashboard shows her latest past proposals; the rest are on the history page, a page at a time.
+HISTORY_SHOWN = 10
+HISTORY_PER_PAGE = 20
+PROPOSAL_LISTED = ("help_request__help_type", "help_request__commune", "advance")
+
+
+def _past_proposals(volunteer: VolunteerProfile):
+    return (
+        volunteer.proposals.exclude(status__in=LIVE_PROPOSAL_STATUSES)
+        .select_related(*PROPOSAL_LISTED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _own_profile(user, **annotations) -> VolunteerProfile | None:
+    return VolunteerProfile.objects.filter(user=user).annotate(**annotations).first()
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    volunteer = VolunteerProfile.objects.filter(user=request.user).select_related("home_commune").first()
+    # Whether she has call sheets or requests passed by an organisation, asked with her profile: most volunteers
+    # have neither, and the list of those passed to her costs more to plan than to run.
+    volunteer = _own_profile(
+        request.user,
+        has_call_sheets=Exists(running_sheets_of(OuterRef("user"))),
+        has_assignments=Exists(assignments_made_to(OuterRef("user"))),
+    )
     if volunteer is None:
         return redirect("volunteers:profile")
-    proposals = list(
-        volunteer.proposals.select_related("help_request__help_type", "help_request__commune", "advance").order_by(
-            "-created_at"
-        )
-    )
+    volunteer.user = request.user
+    live = list(volunteer.proposals.live().select_related(*PROPOSAL_LISTED).order_by("-created_at"))
+    accepted = [p for p in live if p.status == ProposalStatus.ACCEPTED]
+    # One more than shown: whether to link to the rest.
+    history = list(_past_proposals(volunteer)[: HISTORY_SHOWN + 1])
     applications = Application.objects.filter(volunteer=request.user).select_related("mission__association")
     return render(
         request,
@@ -69,21 +95,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "volunteer": volunteer,
             # The matching offers nothing to a volunteer whose live proposals fill their capacity (matching.ranking).
             "at_capacity": volunteer.live_count >= volunteer.capacity,
-            "pending": [p for p in proposals if p.status == ProposalStatus.PROPOSED],
+            "pending": [p for p in live if p.status == ProposalStatus.PROPOSED],
             # A regular help she carries is listed with its visits, under "Mes accompagnements réguliers".
-            "assignments": [
-                p for p in proposals if p.status == ProposalStatus.ACCEPTED and not p.help_request.is_recurring
-            ],
-            "history": [p for p in proposals if p.status not in LIVE_PROPOSAL_STATUSES],
+            "assignments": [p for p in accepted if not p.help_request.is_recurring],
+            "history": history[:HISTORY_SHOWN],
+            "history_more": len(history) > HISTORY_SHOWN,
             "applications": applications,
-            "pairings": pairings_for_dashboard(volunteer),
+            "pairings": pairings_for_dashboard(volunteer, accepted),
             "today": timezone.localdate(),
-            "call_sheets": sheets_to_call(request.user),
+            "call_sheets": sheets_to_call(request.user) if volunteer.has_call_sheets else [],
             # Requests an organisation she helps on its missions passed to her (requests_app.routing).
-            "organisation_assignments": list(assignments_of(request.user)),
+            "organisation_assignments": list(assignments_of(request.user)) if volunteer.has_assignments else [],
             "pause_form": PauseForm(),
         },
     )
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """All her past proposals, the latest first, a page at a time (the dashboard shows the latest)."""
+    volunteer = _own_profile(request.user)
+    if volunteer is None:
+        return redirect("volunteers:profile")
+    page = Paginator(_past_proposals(volunteer), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/volunteer/history.html", {"page": page})
 
 
 def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, **bound_forms) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,14 +16,7 @@ from requests_app.enums import ContactChannel
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed, callback_when
 from requests_app.services import help_request_create
-
-
-def get_tracked_request(token: str) -> HelpRequest:
-    """The only way to a request without an account: its tracking token. Anything else is a plain 404."""
-    return get_object_or_404(
-        HelpRequest.objects.select_related("help_type", "commune", "merged_into").prefetch_related("status_changes"),
-        tracking_token=token,
-    )
+from requests_app.tracking import TrackedPage, tracked_page, tracked_request
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,22 +79,20 @@ def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
 
 
 def track_short(request: HttpRequest, token: str) -> HttpResponse:
-    return redirect("requests:track", token=get_tracked_request(token).tracking_token)
+    return redirect("requests:track", token=tracked_page(token).tracking_token)
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    help_request = get_tracked_request(token)
-    return render(request, "requests_app/track.html", {"help_request": help_request, "cancel_form": CancelForm()})
+    return render(request, "requests_app/track.html", {"tracked": tracked_page(token), "cancel_form": CancelForm()})
 
 
 @require_POST
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    help_request = get_tracked_request(token)
+    help_request = tracked_request(token)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "requests_app/track.html", {"help_request": help_request, "cancel_form": form}, status=400
-        )
+        context = {"tracked": TrackedPage.of(help_request), "cancel_form": form}
+        return render(request, "requests_app/track.html", context, status=400)
     if "confirmer" not in request.POST:
         # One tap must not cancel the help someone waits for: ask once more, carrying the reason.
         return render(request, "requests_app/cancel_confirm.html", {"help_request": help_request, "form": form})

@@ -1,0 +1,111 @@
+"""The tracking page's body (status, next step, summary, history), drawn once per version of the request.
+
+A person reloads their tracking page to see whether anything moved: most reloads find nothing new. The body is
+kept in the cache under the token's digest (never the token: it opens the page) and a version of the request. Any
+change the page shows saves the request or adds a history line, and both forget the version, at once and again
+once the transaction commits (`tracking_forget`, connected in apps.py); the next visit draws a new version under a
+new key, so a visit that read the database just before a change can only store its body under a version no one
+reads any more.
+
+A closed request (done or cancelled, which every anonymised request is) is always drawn from the database: its
+page is rarely read, and what it shows must be exactly what is left of it. The cancel form and its CSRF token are
+not part of the body: the template draws them for each visitor.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from requests_app.models import HelpRequest
+
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class TrackedPage:
+    """What the tracking page needs of a request: its reference, whether it may be cancelled, and its body."""
+
+    reference: str
+    tracking_token: str
+    can_be_cancelled: bool
+    body: SafeString
+
+    @classmethod
+    def of(cls, help_request: HelpRequest) -> "TrackedPage":
+        body = render_to_string("requests_app/_track_body.html", {"help_request": help_request})
+        return cls(help_request.reference, help_request.tracking_token, help_request.can_be_cancelled, mark_safe(body))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(f"tracking:{token}".encode()).hexdigest()[:32]
+
+
+def _version_key(token: str) -> str:
+    return f"tracking-version:v1:{_digest(token)}"
+
+
+# Every page names its help type: renaming one (staff, in the admin) draws every page again.
+GENERATION_KEY = "tracking-generation:v1"
+
+
+def tracked_request(token: str) -> HelpRequest:
+    """The only way to a request without an account: its tracking token. Anything else is a plain 404."""
+    return get_object_or_404(
+        HelpRequest.objects.select_related("help_type", "commune", "merged_into").prefetch_related("status_changes"),
+        tracking_token=token,
+    )
+
+
+def tracked_page(token: str) -> TrackedPage:
+    """The page of the request with this token, from the cache when it holds the current version; Http404 if no
+    request has it."""
+    versions = cache.get_many([_version_key(token), GENERATION_KEY])
+    version, generation = versions.get(_version_key(token)), versions.get(GENERATION_KEY)
+    if version is not None and generation is not None:
+        if (page := cache.get(_page_key(token, version, generation))) is not None:
+            return page
+    help_request = tracked_request(token)
+    page = TrackedPage.of(help_request)
+    if help_request.is_closed:
+        return page
+    # A version set meanwhile (by another visit) is not known to be older or newer than what was read: not stored.
+    if version is None and not cache.add(_version_key(token), version := uuid4().hex, CACHE_SECONDS):
+        return page
+    if generation is None and not cache.add(GENERATION_KEY, generation := uuid4().hex, CACHE_SECONDS):
+        return page
+    cache.set(_page_key(token, version, generation), page, CACHE_SECONDS)
+    return page
+
+
+def _page_key(token: str, version: str, generation: str) -> str:
+    return f"tracking-page:v1:{_digest(token)}:{version}:{generation}:{get_language()}"
+
+
+def tracking_forget(*, tracking_token: str) -> None:
+    """The request changed: its next visit draws the page again. At once, for what this transaction reads next, and
+    after the commit, for a visit that read the old row meanwhile and stored it under a version of its own."""
+    if tracking_token:
+        key = _version_key(tracking_token)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
+
+def help_types_changed(sender, **kwargs) -> None:
+    cache.delete(GENERATION_KEY)
+    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+
+
+def help_request_changed(sender, *, instance: HelpRequest, **kwargs) -> None:
+    tracking_forget(tracking_token=instance.tracking_token)
+
+
+def history_changed(sender, *, instance, **kwargs) -> None:
+    # The history line is saved beside its request, which is in memory: no query for the token.
+    tracking_forget(tracking_token=instance.help_request.tracking_token)

@@ -1,0 +1,127 @@
+"""The tracking page's body is kept in the cache per version of the request (requests_app.tracking): a reload reads
+nothing from the database, and any change the page shows is there on the next visit."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import HelpType
+from requests_app.enums import Status
+from requests_app.models import HelpRequest
+from requests_app.retention import closed_requests_anonymise
+from tests.requests_app.factories import HelpRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def track_url(help_request):
+    return reverse("requests:track", args=[help_request.tracking_token])
+
+
+def visit(client, help_request) -> tuple[str, int]:
+    """The page, and the number of queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(track_url(help_request))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_a_reload_reads_nothing_from_the_database(client):
+    help_request = HelpRequestFactory()
+    first, first_queries = visit(client, help_request)
+    second, second_queries = visit(client, help_request)
+    assert (first_queries, second_queries) == (2, 0)
+    assert help_request.reference in second and "Reçue" in second and "Annuler ma demande" in second
+
+
+def test_a_status_change_shows_on_the_next_visit(client, django_capture_on_commit_callbacks):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        help_request.triage()
+    page, queries = visit(client, help_request)
+    assert queries == 2
+    assert page.count("<li><time") == 1 and "Reçue" not in page.split('class="entraide-callout')[1].split("</div>")[0]
+
+
+def test_a_history_line_alone_shows_on_the_next_visit(client, django_capture_on_commit_callbacks):
+    help_request = HelpRequestFactory(domain="childcare", carer_status="carer")
+    help_request.status_changes.create(from_status="", to_status=Status.NEW)
+    assert visit(client, help_request)[0].count("<li><time") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        help_request.confirm_carer(by=None)  # a history line, the status unchanged
+    assert visit(client, help_request)[0].count("<li><time") == 2
+
+
+def test_a_field_saved_on_the_request_shows_on_the_next_visit(client):
+    help_request = HelpRequestFactory(urgency=1)
+    visit(client, help_request)
+    help_request.urgency = 3
+    help_request.save(update_fields=["urgency"])
+    page, queries = visit(client, help_request)
+    assert queries == 2 and help_request.get_urgency_display() in page
+
+
+def test_a_cancelled_request_is_never_served_from_the_cache(client):
+    help_request = HelpRequestFactory(triaged=True)
+    visit(client, help_request)
+    client.post(reverse("requests:cancel", args=[help_request.tracking_token]), {"confirmer": "1"})
+    for _visit in range(2):
+        page, queries = visit(client, help_request)
+        assert queries == 2
+        assert "Annulée" in page and "Annuler ma demande" not in page
+
+
+def test_an_anonymised_request_is_drawn_from_what_is_left_of_it(client):
+    help_request = HelpRequestFactory(cancelled=True, status_changed_at=timezone.now() - timedelta(days=400))
+    visit(client, help_request)
+    assert closed_requests_anonymise() == 1
+    HelpRequest.objects.filter(pk=help_request.pk).update(reference="E54-ANON-0001")  # what only a query can see
+    page, queries = visit(client, help_request)
+    assert queries == 2 and "E54-ANON-0001" in page
+
+
+def test_a_help_type_renamed_by_staff_shows_on_every_tracking_page(client, django_capture_on_commit_callbacks):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        HelpType.objects.filter(pk=help_request.help_type_id).update(name="Courses et pharmacie")
+        HelpType.objects.get(pk=help_request.help_type_id).save()
+    assert "Courses et pharmacie" in visit(client, help_request)[0]
+
+
+def test_the_cached_page_carries_a_csrf_token_valid_for_its_visitor(django_capture_on_commit_callbacks):
+    help_request = HelpRequestFactory(triaged=True)
+    Client().get(track_url(help_request))  # another visitor puts the page in the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page, queries = visit(visitor, help_request)
+    assert queries == 0
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = visitor.post(
+        reverse("requests:cancel", args=[help_request.tracking_token]),
+        {"csrfmiddlewaretoken": token, "reason": "Ma fille arrive"},
+    )
+    assert response.status_code == 200 and "Annuler votre demande ?" in response.content.decode()
+
+
+def test_english_visitors_get_the_english_page(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page, _queries = visit(client, help_request)
+    assert '<html lang="en"' in page and "Received" in page
+
+
+def test_no_cache_key_holds_the_tracking_token(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    keys = [key.decode() for key in redis.Redis.from_url(settings.REDIS_URL).scan_iter("*tracking*")]
+    assert keys and not any(help_request.tracking_token in key for key in keys)
