@@ -110,6 +110,7 @@ RULES = {
     "associations:mine": Rule("own"),
     "associations:news": Rule("own"),
     "volunteers:dashboard": Rule("own"),
+    "volunteers:history": Rule("own"),
     "volunteers:profile": Rule("own"),
     "volunteers:charter": Rule("public"),  # the volunteers' charter, read before signing up
     "volunteers:pause": Rule("own"),
