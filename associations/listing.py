@@ -27,12 +27,18 @@ def forget(**kwargs) -> None:
     page_cache.bump(page_cache.MISSIONS)
 
 
+# Keywords as people type them to look for a mission ("courses", "aide aux devoirs") come back from visitor to
+# visitor, and a list drawn for them costs twenty times one read from the cache; a longer text is rarely typed twice
+# and is drawn each time. Every kept combination is bounded by the cache's timeout and its memory limit.
+KEPT_KEYWORDS_LENGTH = 40
+
+
 def cacheable(params) -> bool:
-    """The filters the form offers and the first pages, no typed keywords (core.page_cache.FIRST_PAGES)."""
+    """The filters the form offers, the first pages (core.page_cache.FIRST_PAGES) and short keywords."""
     return (
         set(params) <= {*MissionFilter.base_filters, "page"}
         and params.get("page", "") in page_cache.FIRST_PAGES
-        and not params.get("q")
+        and len(params.get("q", "")) <= KEPT_KEYWORDS_LENGTH
     )
 
 

@@ -3,7 +3,7 @@ from functools import cache
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from core import hotline
+from core import hotline, page_cache
 from core.brand import brand, colours_version
 
 
@@ -34,4 +34,7 @@ def portal(request):
         "HOTLINE": staff,
         "HOTLINE_PHONE": hotline.number(staff),
         "HOTLINE_TEL": hotline.tel_href(staff),
+        # The layout's fixed parts are drawn once per process for each value of what they show (the settings, the
+        # language, the hotline, the kind of visitor): templates/includes/header.html, footer.html.
+        "LAYOUT_VERSION": page_cache.settings_fingerprint(),
     }

@@ -59,7 +59,7 @@ SHOWN_SETTINGS = (
     "PORTAL_NAME", "TERRITORY", "DEPARTEMENT_NAME", "HOTLINE_PHONE", "HOTLINE_HOURS", "OPERATOR_NAME",
     "OPERATOR_SHORT_NAME", "OPERATOR_LOGO", "OPERATOR_ADDRESS", "LEGAL_PUBLISHER", "PRIVACY_CONTACT", "BRAND_COLOR",
     "BRAND_TEXT_ON_COLOR", "BRAND_ACCENT_COLOR", "RETENTION_DAYS", "UNVERIFIED_ACCOUNT_DAYS", "ACCESS_LOG_DAYS",
-    "STATIC_URL",
+    "STATIC_URL", "ROOT_URLCONF", "LANGUAGES",
 )  # fmt: skip
 
 
@@ -106,13 +106,15 @@ def _bumper(topic: str) -> Callable[..., None]:
 
 
 @memoize
-def _settings_fingerprint() -> str:
+def settings_fingerprint() -> str:
+    """What the shown settings are now, in one short string: part of every kept page's key, and of the layout's
+    fragments (templates/includes/header.html, LAYOUT_VERSION)."""
     shown = repr([(name, getattr(settings, name, None)) for name in SHOWN_SETTINGS])
     return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 def _settings_changed(**kwargs) -> None:
-    _settings_fingerprint.cache_clear()
+    settings_fingerprint.cache_clear()
 
 
 setting_changed.connect(_settings_changed, dispatch_uid="page_cache_settings_fingerprint")
@@ -146,7 +148,7 @@ def key(request: HttpRequest, topics: tuple[str, ...]) -> str:
         request.get_full_path(),
         get_language(),
         timezone.localdate().isoformat(),  # what ends or begins on a date (missions, health rules) is exact
-        _settings_fingerprint(),
+        settings_fingerprint(),
         *(part.text(found.get(part.cache_key)) for part in _layout_parts),
         _versions(version_keys, found),
     ]
@@ -179,7 +181,7 @@ def with_visitor_token(request: HttpRequest, content: bytes) -> bytes:
 
 
 # Only what people really ask is kept: the filters a page's form offers and its first pages. Any other query string
-# (made-up parameters, page 400, typed words) is drawn each time, so nobody can fill the cache with variants.
+# (made-up parameters, page 400) is drawn each time, so nobody can fill the cache with variants.
 FIRST_PAGES = {"", "1", "2", "3"}
 
 

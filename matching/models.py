@@ -15,6 +15,17 @@ class ProposalQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_PROPOSAL_STATUSES)
 
+    def listed(self):
+        """What a volunteer's lists show of each proposal (her dashboard, her history): the request's help type,
+        commune, summary and weekly slot, her advance. Only those columns: the whole rows of four tables made the
+        dashboard spend more time building its SQL than the database running it."""
+        return self.select_related("help_request__help_type", "help_request__commune", "advance").only(
+            "status", "created_at", "respond_by", "volunteer_id",
+            "help_request__reference", "help_request__volunteer_summary", "help_request__recurring_day",
+            "help_request__recurring_period", "help_request__help_type__name", "help_request__commune__name",
+            "advance__amount", "advance__status", "advance__repaid_on", "advance__refusal_reason",
+        )  # fmt: skip
+
     def revealing_contact(self):
         """The assignments that let their volunteer see the beneficiary's contact details (requests_app.privacy
         decides with it)."""

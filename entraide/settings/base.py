@@ -195,6 +195,14 @@ DATABASE_CACHE = {
     "KEY_PREFIX": CACHE_KEY_PREFIX,
     "OPTIONS": {"MAX_ENTRIES": 50_000},
 }
+# The layout's fixed parts (header, footer), drawn once per process for each language, kind of visitor and value of
+# what they show, which is all in their keys: in memory, since a trip to Redis would cost half of a draw.
+LAYOUT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2_000},
+}
 if REDIS_URL:
     # The prefix keeps cache keys apart from the Celery broker's, which share the Redis database.
     CACHES = {
@@ -214,6 +222,7 @@ if REDIS_URL:
             "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "database": DATABASE_CACHE,
+        "layout": LAYOUT_CACHE,
     }
     # Sessions are rows of the database, read through the cache: an outage slows them down, never signs anyone out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -222,6 +231,7 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
         "database": DATABASE_CACHE,
+        "layout": LAYOUT_CACHE,
     }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -56,15 +56,10 @@ def get_own_live_proposal_or_404(user, pk: int) -> Proposal:
 # The dashboard shows her latest past proposals; the rest are on the history page, a page at a time.
 HISTORY_SHOWN = 10
 HISTORY_PER_PAGE = 20
-PROPOSAL_LISTED = ("help_request__help_type", "help_request__commune", "advance")
 
 
 def _past_proposals(volunteer: VolunteerProfile):
-    return (
-        volunteer.proposals.exclude(status__in=LIVE_PROPOSAL_STATUSES)
-        .select_related(*PROPOSAL_LISTED)
-        .order_by("-created_at", "-pk")
-    )
+    return volunteer.proposals.exclude(status__in=LIVE_PROPOSAL_STATUSES).listed().order_by("-created_at", "-pk")
 
 
 def _own_profile(user, **annotations) -> VolunteerProfile | None:
@@ -83,11 +78,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if volunteer is None:
         return redirect("volunteers:profile")
     volunteer.user = request.user
-    live = list(volunteer.proposals.live().select_related(*PROPOSAL_LISTED).order_by("-created_at"))
+    live = list(volunteer.proposals.live().listed().order_by("-created_at"))
     accepted = [p for p in live if p.status == ProposalStatus.ACCEPTED]
     # One more than shown: whether to link to the rest.
     history = list(_past_proposals(volunteer)[: HISTORY_SHOWN + 1])
-    applications = Application.objects.filter(volunteer=request.user).select_related("mission__association")
+    applications = (
+        Application.objects.filter(volunteer=request.user)
+        .select_related("mission__association")
+        .only("status", "mission__title", "mission__association__name")
+    )
     return render(
         request,
         "portal/volunteer/dashboard.html",

@@ -49,7 +49,8 @@ def test_a_closed_mission_leaves_the_list_at_once(client):
         ({}, True),
         ({"domain": "food_emergency", "page": "2"}, True),
         ({"page": "400"}, False),
-        ({"q": "colis"}, False),
+        ({"q": "colis"}, True),
+        ({"q": "aide aux devoirs le mercredi après-midi à Nancy"}, False),
         ({"utm_source": "x"}, False),
     ],
 )
@@ -63,3 +64,13 @@ def test_filters_still_apply_through_the_cache(client):
     client.get(URL)
     page = client.get(URL, {"domain": "childcare"}).content.decode()
     assert "Aide aux devoirs" in page and "Distribution alimentaire" not in page
+
+
+def test_a_search_by_keywords_is_kept_and_still_filters(client, django_assert_max_num_queries):
+    MissionFactory(title="Collecte de colis", description="Trier les dons.", domain="food_emergency")
+    MissionFactory(title="Aide aux devoirs", description="Accompagner des collégiens.", domain="childcare")
+    client.get(URL, {"q": "colis"})
+    with django_assert_max_num_queries(0):  # drawn for the first visitor, read from the cache by the next
+        second = client.get(URL, {"q": "colis"}).content.decode()
+    assert "Collecte de colis" in second and "Aide aux devoirs" not in second
+    assert "Aide aux devoirs" in client.get(URL, {"q": "devoirs"}).content.decode()
