@@ -41,6 +41,16 @@ def staff(client):
 
 
 @pytest.fixture(autouse=True)
+def french_first():
+    """Each test starts in the portal's language: a page drawn in English leaves English active in the thread (the
+    locale middleware activates a language per request and never puts it back), which an earlier test must not pass
+    on to a later one's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """The cache is a real Redis that outlives a test: rate-limit counters must not leak from one test to the next.
     Only the cache's own keys go: the Celery broker's queues live in the same database."""
