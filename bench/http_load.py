@@ -8,8 +8,9 @@ with production settings (DEBUG off, Redis cache and sessions) and measures:
    with bench/wrk/page.lua, which varies the path (missions, tracking tokens, filters) and the POST's body and
    reports p50/p95/p99; throughput is set against the bare view's (`bench/http_urls.py`: the whole middleware chain,
    no template, no query), measured in the same run;
-2. a fixed rate: `hey` (Go) processes, each rate-limited (`-q`), together sending RATE requests a second of the
-   weighted MIX for MIXED_SECONDS; each page's p50/p95 from hey's per-request CSV;
+2. a fixed rate: single-client `hey` (Go) processes, each rate-limited (`-q`) and started in turn over a second so
+   that their requests arrive spread out, together sending RATE requests a second of the weighted MIX for
+   MIXED_SECONDS; each page's p50/p95 from hey's per-request CSV;
 3. the knee: the same mix at each rate of KNEE_RATES for KNEE_SECONDS, up to the first rate at which a page's p95
    reaches 100 ms, the achieved rate falls below 95 % of the asked one, or a response fails.
 
@@ -404,26 +405,33 @@ def wrk(page: Page, seconds: int, csrf: tuple[str, str], profile_pid: int | None
 # --- Fixed rate: hey ------------------------------------------------------------------------------------------------
 
 
-def shooters(page: Page, rate: float, rng: random.Random) -> list[tuple[str, int, float]]:
-    """How hey sends this page's share: (path, workers, requests a second per worker). A worker waits for each
-    response before its next request, so each sends at most 2 a second: a slow response delays one worker's next
-    request, not the page's rate. A page with many paths is shared among up to 4 processes (one path each)."""
+# Each hey process is one client sending at most this many requests a second, one after the other.
+PER_CLIENT_RATE = 4
+
+
+def shooters(page: Page, rate: float, rng: random.Random) -> list[tuple[str, float]]:
+    """How hey sends this page's share: (path, requests a second), one single-client process each. A client waits
+    for each response before its next request, so each sends at most PER_CLIENT_RATE a second: a slow response
+    delays one client's next request, not the page's rate. Paths are drawn from the page's own."""
     share = rate * page.mix / 100
     if share <= 0:
         return []
-    processes = min(4, len(page.paths))
-    workers = max(1, math.ceil(share / processes / 2))
-    return [(path, workers, share / processes / workers) for path in rng.sample(page.paths, processes)]
+    processes = math.ceil(share / PER_CLIENT_RATE)
+    return [(rng.choice(page.paths), share / processes) for _ in range(processes)]
 
 
 def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, str]) -> dict:
-    """The weighted mix at a fixed rate; per page: requests, achieved rate, p50/p95/max, failures."""
+    """The weighted mix at a fixed rate; per page: requests, achieved rate, p50/p95/max, failures.
+
+    The clients start one after the other over a second, so that their ticks are spread like the arrivals of
+    people: hey's clients all tick together from their start, and started at once they sent the whole mix in one
+    burst each second (100 requests queued behind each other, a p95 of 400 ms at a tenth of the capacity)."""
     rng = random.Random(rate)
     cookie, token = csrf
-    runs = []
+    commands = []
     for page in all_pages:
-        for index, (path, workers, per_worker) in enumerate(shooters(page, rate, rng)):
-            command = ["hey", "-z", f"{seconds}s", "-c", str(workers), "-q", f"{per_worker:.3f}", "-o", "csv",
+        for index, (path, per_client) in enumerate(shooters(page, rate, rng)):
+            command = ["hey", "-z", f"{seconds}s", "-c", "1", "-q", f"{per_client:.3f}", "-o", "csv",
                        "-t", "10", "-disable-redirects"]  # fmt: skip
             if page.method == "POST":
                 body = OUT / f"body-{page.slug}-{index}.txt"
@@ -433,8 +441,13 @@ def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, s
                             "-H", f"Cookie: {cookie}", "-H", f"Referer: http://127.0.0.1:{PORT}{path}"]  # fmt: skip
             elif page.cookie:
                 command += ["-H", f"Cookie: {page.cookie}"]
-            output = (OUT / f"hey-{page.slug}-{index}.csv").open("w+")
-            runs.append((page, subprocess.Popen([*command, f"http://127.0.0.1:{PORT}{path}"], stdout=output), output))
+            commands.append((page, index, [*command, f"http://127.0.0.1:{PORT}{path}"]))
+    rng.shuffle(commands)
+    runs = []
+    for page, index, command in commands:
+        output = (OUT / f"hey-{page.slug}-{index}.csv").open("w+")
+        runs.append((page, subprocess.Popen(command, stdout=output), output))
+        time.sleep(1 / len(commands))
     load = os.getloadavg()[0]
     before = children_cpu()
     for _, process, _ in runs:
