@@ -436,7 +436,10 @@ def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, s
             if page.method == "POST":
                 body = OUT / f"body-{page.slug}-{index}.txt"
                 line = page.body.splitlines()[index % len(page.body.splitlines())]
-                body.write_text(line.replace("{token}", token).replace("{n}", f"{rng.randrange(10**6):06d}"))
+                # A new person for each process and run: a number repeated from run to run would pile up open
+                # requests from one phone, and each POST would then weigh them as possible duplicates.
+                person = random.Random().randrange(10**6)
+                body.write_text(line.replace("{token}", token).replace("{n}", f"{person:06d}"))
                 command += ["-m", "POST", "-T", "application/x-www-form-urlencoded", "-D", str(body),
                             "-H", f"Cookie: {cookie}", "-H", f"Referer: http://127.0.0.1:{PORT}{path}"]  # fmt: skip
             elif page.cookie:
