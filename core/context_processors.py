@@ -28,7 +28,8 @@ setting_changed.connect(_settings_changed, dispatch_uid="core_context_from_setti
 
 
 def portal(request):
-    staff = hotline.staff_set()  # read from the cache once for the page, however many times it shows the number
+    # Read from the cache once for the page, however many times it shows the number, with the crisis banner.
+    staff = hotline.staff_set(page_cache.layout_found(request).get(hotline.CACHE_KEY))
     return {
         **from_settings(),
         "HOTLINE": staff,

@@ -41,8 +41,9 @@ def _load() -> StaffSet:
     return StaffSet(**row) if row else StaffSet()
 
 
-def staff_set() -> StaffSet:
-    value = cache.get(CACHE_KEY)
+def staff_set(found: StaffSet | None = None) -> StaffSet:
+    """What staff set. `found`: what the caller already read from the cache under CACHE_KEY."""
+    value = found if found is not None else cache.get(CACHE_KEY)
     if value is None:
         try:
             value = _load()

@@ -139,10 +139,27 @@ def layout_part(cache_key: str, text: Callable[[Any], str]) -> None:
     _layout_parts.append(LayoutPart(cache_key, text))
 
 
+def layout_found(request: HttpRequest) -> dict[str, Any]:
+    """What the cache holds of the layout's parts for this request (core.hotline, crisis.banner: their context
+    processors start from it), read once: by `key` when the page is one the cache keeps, otherwise here, both parts in
+    one round trip rather than one each."""
+    found = getattr(request, "_layout_found", None)
+    if found is None:
+        try:
+            found = cache.get_many([part.cache_key for part in _layout_parts])
+        except Exception:  # each part is then read on its own, as its module does when the cache misses
+            logger.warning("Layout's parts unreadable from the cache", exc_info=True)
+            found = {}
+        request._layout_found = found
+    return found
+
+
 def key(request: HttpRequest, topics: tuple[str, ...]) -> str:
     # The layout's parts and the topics' versions in one round trip to the cache: a cached page costs two.
     version_keys = [VERSION_PREFIX + topic for topic in topics]
     found = cache.get_many([*(part.cache_key for part in _layout_parts), *version_keys])
+    layout_keys = {part.cache_key for part in _layout_parts}
+    request._layout_found = {name: value for name, value in found.items() if name in layout_keys}
     parts = [
         request.get_host(),
         request.get_full_path(),

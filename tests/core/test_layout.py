@@ -60,3 +60,32 @@ def test_the_english_layout_is_kept_apart_from_the_french(client, settings):
     assert "Main menu" in english and "Menu principal" not in english
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert "Menu principal" in client.get(reverse("missions:list")).content.decode()
+
+
+def test_a_drawn_page_reads_the_hotline_and_the_banner_in_one_round_trip(client):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from core import hotline
+    from crisis import banner
+
+    layout_keys = {hotline.CACHE_KEY, banner.CACHE_KEY}
+    reads = []
+
+    def recorded(method):
+        original = getattr(cache, method)
+
+        def read(keys, *args, **kwargs):
+            asked = {keys} if isinstance(keys, str) else set(keys)
+            if asked & layout_keys:
+                reads.append(asked & layout_keys)
+            return original(keys, *args, **kwargs)
+
+        return read
+
+    client.force_login(UserFactory())  # a signed-in visitor: the page is drawn, never taken from the page cache
+    with mock.patch.object(cache, "get", recorded("get")), mock.patch.object(cache, "get_many", recorded("get_many")):
+        page = client.get(reverse("missions:list")).content.decode()
+    assert reads == [layout_keys]
+    assert "03 83 94 54 54" in page
