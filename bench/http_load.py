@@ -34,6 +34,7 @@ import platform
 import random
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -420,6 +421,23 @@ def shooters(page: Page, rate: float, rng: random.Random) -> list[tuple[str, flo
     return [(rng.choice(page.paths), share / processes) for _ in range(processes)]
 
 
+# Each person files twice (a second filing is what the duplicate search is for), then another person files: one
+# person filing over and over would pile up open requests from one phone that each filing weighs as duplicates.
+FILINGS_PER_PERSON = 2
+
+
+def post_bodies(page: Page, index: int, token: str, count: int) -> list[Path]:
+    """`count` bodies of the POST for one client, each a new person (a number drawn afresh on each run)."""
+    line = page.body.splitlines()[index % len(page.body.splitlines())]
+    fresh = random.Random()
+    bodies = []
+    for number in range(count):
+        body = OUT / f"body-{page.slug}-{index}-{number}.txt"
+        body.write_text(line.replace("{token}", token).replace("{n}", f"{fresh.randrange(10**6):06d}"))
+        bodies.append(body)
+    return bodies
+
+
 def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, str]) -> dict:
     """The weighted mix at a fixed rate; per page: requests, achieved rate, p50/p95/max, failures.
 
@@ -431,20 +449,19 @@ def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, s
     commands = []
     for page in all_pages:
         for index, (path, per_client) in enumerate(shooters(page, rate, rng)):
-            command = ["hey", "-z", f"{seconds}s", "-c", "1", "-q", f"{per_client:.3f}", "-o", "csv",
-                       "-t", "10", "-disable-redirects"]  # fmt: skip
+            url = f"http://127.0.0.1:{PORT}{path}"
+            command = ["hey", "-c", "1", "-q", f"{per_client:.3f}", "-o", "csv", "-t", "10", "-disable-redirects"]
             if page.method == "POST":
-                body = OUT / f"body-{page.slug}-{index}.txt"
-                line = page.body.splitlines()[index % len(page.body.splitlines())]
-                # A new person for each process and run: a number repeated from run to run would pile up open
-                # requests from one phone, and each POST would then weigh them as possible duplicates.
-                person = random.Random().randrange(10**6)
-                body.write_text(line.replace("{token}", token).replace("{n}", f"{person:06d}"))
-                command += ["-m", "POST", "-T", "application/x-www-form-urlencoded", "-D", str(body),
-                            "-H", f"Cookie: {cookie}", "-H", f"Referer: http://127.0.0.1:{PORT}{path}"]  # fmt: skip
-            elif page.cookie:
+                command += ["-m", "POST", "-T", "application/x-www-form-urlencoded",
+                            "-H", f"Cookie: {cookie}", "-H", f"Referer: {url}"]  # fmt: skip
+                bodies = post_bodies(page, index, token, math.ceil(seconds * per_client / FILINGS_PER_PERSON))
+                # hey sends one body: one run of it per person, one after the other, for as long as the others.
+                loop = f'for body in "$@"; do {shlex.join(command)} -n {FILINGS_PER_PERSON} -D "$body" {url}; done'
+                commands.append((page, index, ["sh", "-c", loop, "sh", *map(str, bodies)]))
+                continue
+            if page.cookie:
                 command += ["-H", f"Cookie: {page.cookie}"]
-            commands.append((page, index, [*command, f"http://127.0.0.1:{PORT}{path}"]))
+            commands.append((page, index, [*command, "-z", f"{seconds}s", url]))
     rng.shuffle(commands)
     runs = []
     for page, index, command in commands:
@@ -461,6 +478,8 @@ def hey_mix(all_pages: list[Page], rate: float, seconds: int, csrf: tuple[str, s
     for page, _, output in runs:
         output.seek(0)
         for row in csv.DictReader(io.StringIO(output.read())):
+            if row["response-time"] == "response-time":  # the header again: the POST's runs share one file
+                continue
             times[page.name].append(float(row["response-time"]) * 1000)
             failures[page.name] += int(row["status-code"]) != page.expect
         output.close()
