@@ -116,10 +116,14 @@ def help_types_changed(sender, **kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
 
 
-def help_request_changed(sender, *, instance: HelpRequest, **kwargs) -> None:
+def help_request_changed(sender, *, instance: HelpRequest, created: bool = False, **kwargs) -> None:
+    if created:  # filed in this transaction: nobody can have seen its page, so none is kept
+        return
     tracking_forget(tracking_token=instance.tracking_token)
 
 
-def history_changed(sender, *, instance, **kwargs) -> None:
+def history_changed(sender, *, instance, created: bool = False, **kwargs) -> None:
+    if created and not instance.from_status:  # the first line, written with the request: no page kept yet
+        return
     # The history line is saved beside its request, which is in memory: no query for the token.
     tracking_forget(tracking_token=instance.help_request.tracking_token)
