@@ -3,10 +3,12 @@ nothing from the database, and any change the page shows is there on the next vi
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -125,3 +127,20 @@ def test_no_cache_key_holds_the_tracking_token(client):
     visit(client, help_request)
     keys = [key.decode() for key in redis.Redis.from_url(settings.REDIS_URL).scan_iter("*tracking*")]
     assert keys and not any(help_request.tracking_token in key for key in keys)
+
+
+def test_the_empty_cancel_field_is_drawn_in_memory_not_read_from_redis(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    keys_read = []
+    original_get = cache.get
+
+    def get(key, *args, **kwargs):
+        keys_read.append(key)
+        return original_get(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "get", get):
+        page, _queries = visit(client, help_request)
+    assert 'name="reason"' in page
+    # A round trip each reload saved: only the page's own keys and the layout's shared values go to Redis.
+    assert not [key for key in keys_read if key.startswith("template.cache.")]
