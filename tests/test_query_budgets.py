@@ -269,7 +269,7 @@ ACCEPTED = {"status": ProposalStatus.ACCEPTED, "help_request__status": Status.AS
 DONE = {"status": ProposalStatus.DONE, "help_request__status": Status.DONE}
 
 
-@page("volunteer dashboard", 6)  # 6: her profile says whether she has call sheets or requests passed to her
+@page("volunteer dashboard", 5)  # 5: her profile says whether she has call sheets or requests passed to her
 def volunteer_dashboard(client, rows):
     volunteer = VolunteerProfileFactory(capacity=3)
     client.force_login(volunteer.user)
@@ -333,7 +333,7 @@ def pairing_visits_to_record(pairing, rows: int) -> None:
 
 # The dashboard's regular helps: her pairings (looked for among her accepted proposals), then their visits to note and
 # to come, in one query each.
-@page("volunteer dashboard, regular helps", 7)
+@page("volunteer dashboard, regular helps", 6)
 def volunteer_dashboard_pairings(client, rows):
     volunteer = VolunteerProfileFactory(capacity=10)
     client.force_login(volunteer.user)
@@ -582,7 +582,7 @@ def advances_of(proposals) -> list[Advance]:
     )
 
 
-@page("volunteer dashboard, advances", 5)
+@page("volunteer dashboard, advances", 4)
 def volunteer_dashboard_advances(client, rows):
     volunteer = VolunteerProfileFactory(capacity=3)
     client.force_login(volunteer.user)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -66,22 +66,46 @@ def _own_profile(user, **annotations) -> VolunteerProfile | None:
     return VolunteerProfile.objects.filter(user=user).annotate(**annotations).first()
 
 
+# What the dashboard reads of her profile: its state, its attestations, its pause, its load.
+DASHBOARD_PROFILE_FIELDS = [
+    "user_id", "status", "is_adult", "no_symptoms", "charter_accepted_at", "paused_until", "is_eligible", "capacity",
+    "live_count",
+]  # fmt: skip
+
+
+def _dashboard_proposals(volunteer: VolunteerProfile) -> tuple[list[Proposal], list[Proposal]]:
+    """Her live proposals, and her latest past ones (one more than shown: whether to link to the rest), in one query:
+    the proposals' four tables cost more to compose and plan than to read."""
+    latest_past = _past_proposals(volunteer).values("pk")[: HISTORY_SHOWN + 1]
+    proposals = (
+        volunteer.proposals.listed()
+        .filter(Q(status__in=LIVE_PROPOSAL_STATUSES) | Q(pk__in=latest_past))
+        .order_by("-created_at", "-pk")
+    )
+    live, history = [], []
+    for proposal in proposals:
+        (live if proposal.status in LIVE_PROPOSAL_STATUSES else history).append(proposal)
+    return live, history
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     # Whether she has call sheets or requests passed by an organisation, asked with her profile: most volunteers
     # have neither, and the list of those passed to her costs more to plan than to run.
-    volunteer = _own_profile(
-        request.user,
-        has_call_sheets=Exists(running_sheets_of(OuterRef("user"))),
-        has_assignments=Exists(assignments_made_to(OuterRef("user"))),
+    volunteer = (
+        VolunteerProfile.objects.filter(user=request.user)
+        .only(*DASHBOARD_PROFILE_FIELDS)
+        .annotate(
+            has_call_sheets=Exists(running_sheets_of(OuterRef("user"))),
+            has_assignments=Exists(assignments_made_to(OuterRef("user"))),
+        )
+        .first()
     )
     if volunteer is None:
         return redirect("volunteers:profile")
     volunteer.user = request.user
-    live = list(volunteer.proposals.live().listed().order_by("-created_at"))
+    live, history = _dashboard_proposals(volunteer)
     accepted = [p for p in live if p.status == ProposalStatus.ACCEPTED]
-    # One more than shown: whether to link to the rest.
-    history = list(_past_proposals(volunteer)[: HISTORY_SHOWN + 1])
     applications = (
         Application.objects.filter(volunteer=request.user)
         .select_related("mission__association")

@@ -40,6 +40,19 @@ def test_the_dashboard_shows_the_latest_past_proposals_and_links_to_the_rest(cli
     assert reverse("volunteers:history") in response.content.decode()
 
 
+def test_the_dashboard_lists_every_live_proposal_however_old_beside_the_latest_past_ones(client, volunteer):
+    # Read in one query with the history: the history's limit must not cut the live ones, nor they the history.
+    proposals = past(volunteer, HISTORY_SHOWN + 2)
+    long_ago = timezone.now() - timedelta(days=90)
+    accepted = ProposalFactory(volunteer=volunteer, status=ProposalStatus.ACCEPTED, created_at=long_ago)
+    waiting = ProposalFactory(volunteer=volunteer, status=ProposalStatus.PROPOSED, created_at=long_ago)
+    response = client.get(reverse("volunteers:dashboard"))
+    assert list(response.context["pending"]) == [waiting]
+    assert list(response.context["assignments"]) == [accepted]
+    assert list(response.context["history"]) == proposals[:HISTORY_SHOWN]
+    assert response.context["history_more"]
+
+
 def test_no_link_when_the_dashboard_shows_the_whole_history(client, volunteer):
     proposals = past(volunteer, HISTORY_SHOWN)
     response = client.get(reverse("volunteers:dashboard"))
