@@ -1,8 +1,10 @@
 import html
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,6 +142,24 @@ def test_the_pause_switch(client, volunteer):
     client.post(reverse("volunteers:pause"), {"reprendre": "1"})
     volunteer.refresh_from_db()
     assert volunteer.paused_until is None
+
+
+def test_the_dashboard_draws_the_empty_pause_field_in_memory_in_the_visitors_language(client, volunteer, settings):
+    keys_read = []
+    original_get = cache.get
+
+    def get(key, *args, **kwargs):
+        keys_read.append(key)
+        return original_get(key, *args, **kwargs)
+
+    client.get(reverse("volunteers:dashboard"))  # drawn once
+    with mock.patch.object(cache, "get", get):
+        french = client.get(reverse("volunteers:dashboard")).content.decode()
+    assert 'name="paused_until"' in french and "Indisponible jusqu&#x27;au (inclus)" in french
+    assert not [key for key in keys_read if key.startswith("template.cache.")]  # not a round trip to Redis
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("volunteers:dashboard")).content.decode()
+    assert 'name="paused_until"' in english and "Indisponible jusqu&#x27;au" not in english
 
 
 def test_choosing_childcare_says_at_once_that_a_document_must_be_checked_first(client, user):
