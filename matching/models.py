@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,6 +90,16 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.help_request} → {self.volunteer or '—'}"
+
+    @property
+    def advance_or_none(self):
+        """Her advance of money for this help (requests_app.Advance), or None. The reverse relation raises when there
+        is none, and a template that catches it then lists every attribute of the proposal to tell why: that cost
+        more than drawing the rest of a history line."""
+        try:
+            return self.advance
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def is_live(self) -> bool:

@@ -129,3 +129,10 @@ def test_her_data_export_names_her_advance(client, proposal):
     complete(client, proposal, advanced="on", amount="23,40", receipt=receipt())
     [exported] = client.get(reverse("volunteers:export")).json()["propositions"]
     assert exported["avance"]["montant"] == "23.40" and exported["avance"]["remboursee_le"] is None
+
+
+def test_a_history_line_shows_an_advance_only_where_there_is_one(client, proposal):
+    assert proposal.advance_or_none is None
+    complete(client, proposal, advanced="on", amount="23,40", receipt=receipt())
+    proposal.refresh_from_db()
+    assert proposal.advance_or_none == Advance.objects.get(proposal=proposal)
