@@ -102,7 +102,15 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from associations.models import Application, Association, Mission  # noqa: E402
-from bench.common import BATCH, database_ready, populated_communes, progress, volunteers_seed  # noqa: E402
+from bench.common import (  # noqa: E402
+    BATCH,
+    database_ready,
+    machine_cpu,
+    populated_communes,
+    progress,
+    steal_share,
+    volunteers_seed,
+)
 from core.enums import Domain, domains_to_mask  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from matching.models import Proposal  # noqa: E402
@@ -356,19 +364,6 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def machine_cpu() -> tuple[int, int]:
-    """The machine's CPU time so far, and the part of it the hypervisor gave to other machines (steal), in ticks:
-    on a shared virtual machine, a run that lost a third of its CPU that way measures the neighbours too."""
-    with open("/proc/stat") as stat:
-        ticks = [int(value) for value in stat.readline().split()[1:9]]
-    return sum(ticks), ticks[7]
-
-
-def steal_share(before: tuple[int, int]) -> float:
-    total, steal = machine_cpu()
-    return (steal - before[1]) / max(total - before[0], 1)
 
 
 def wrk(page: Page, seconds: int, csrf: tuple[str, str], profile_pid: int | None = None, label: str = "") -> dict:

@@ -41,7 +41,7 @@ from django.db.models import Count, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import common  # noqa: E402
-from bench.common import BATCH, progress, volunteers_seed  # noqa: E402
+from bench.common import BATCH, machine_cpu, progress, steal_share, volunteers_seed  # noqa: E402
 from core.models import Commune, HelpType  # noqa: E402
 from matching import batch  # noqa: E402
 from matching.models import Proposal  # noqa: E402
@@ -126,12 +126,13 @@ def main() -> None:
     for help_request in sample[:20]:
         candidates(help_request)  # warm the caches
     print(f"load average before ranking: {os.getloadavg()[0]:.2f} (the machine's cores are shared)")
-    timings = []
+    timings, machine_before = [], machine_cpu()
     for help_request in sample:
         start = time.perf_counter()
         candidates(help_request, limit=10)
         timings.append((time.perf_counter() - start) * 1000)
-    print(f"\n{VolunteerProfile.objects.count():,} volunteers, {len(sample)} requests ranked (top 10)")
+    print(f"\n{VolunteerProfile.objects.count():,} volunteers, {len(sample)} requests ranked (top 10); CPU stolen by "
+          f"the hypervisor meanwhile: {steal_share(machine_before):.0%}")  # fmt: skip
     print(f"rank one request: p50 {statistics.median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms, "
           f"max {max(timings):.2f} ms")  # fmt: skip
 
@@ -148,10 +149,12 @@ def main() -> None:
     if os.environ.get("BENCH_SKIP_BATCH"):
         return
     settings.MATCHING_MAX_ATTEMPTS = 3
+    machine_before = machine_cpu()
     if BATCH_MODE == "greedy":
         greedy_batch()
     else:
         solver_batch()
+    print(f"CPU stolen by the hypervisor during the batch: {steal_share(machine_before):.0%}")
 
 
 def batch_report(label: str, elapsed: float, requests: int) -> None:
