@@ -169,6 +169,12 @@ DATABASES = {
 # rows are fetched at once instead. Off by default: `make run` and a direct connection keep them.
 BEHIND_PGBOUNCER = env_bool("BEHIND_PGBOUNCER", False)
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = BEHIND_PGBOUNCER
+# PostgreSQL's JIT compiles a query whose plan looks costly: at 1,000,000 volunteers it compiled some of the
+# matching's walks, for 26.5 ms at the 95th percentile against 10.9 ms without (BENCHMARKS.md, 2026-12-02); the
+# portal's queries are short, none gains. Off for each connection; PgBouncer refuses the option, so behind it the
+# server itself runs with JIT off (deploy/compose.pgbouncer.yml).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not BEHIND_PGBOUNCER:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------------

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from entraide.settings.env import env_bool, env_int, env_list, env_networks
 from tests.conftest import ROOT
@@ -89,6 +90,28 @@ def test_the_suite_runs_on_postgresql_and_redis(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisWithDatabaseFallback"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+@pytest.mark.django_db
+def test_the_portal_s_connections_run_without_postgresql_s_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(("behind_pgbouncer", "options"), [("0", "{'options': '-c jit=off'}"), ("1", "{}")])
+def test_the_jit_is_turned_off_per_connection_except_behind_pgbouncer_which_refuses_the_option(
+    behind_pgbouncer, options
+):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; print(connection.settings_dict['OPTIONS'])",
+        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options
 
 
 @pytest.mark.parametrize(("behind_pgbouncer", "disabled"), [("0", "False"), ("1", "True")])

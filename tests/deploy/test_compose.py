@@ -122,6 +122,8 @@ def test_pgbouncer_comes_in_front_of_postgresql_for_the_replicas_only_when_asked
         assert "@pgbouncer:5432/" in override[name]["environment"]["DATABASE_URL"]
         assert override[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}
     assert "migrate" not in override  # migrations keep their direct session with PostgreSQL
+    # The portal cannot turn the JIT off per connection through PgBouncer: the server runs without it.
+    assert override["db"]["command"] == ["postgres", "-c", "jit=off"]
 
 
 def compose_cli() -> list[str] | None:
