@@ -21,6 +21,11 @@ from associations.services import AssociationError, application_withdraw
 from core import page_cache
 
 PAGE_SIZE = 20
+# What a mission's card reads: its title, dates, place, domain, description, organisation and whether it is full.
+MISSION_CARD_FIELDS = [
+    "title", "description", "domain", "is_remote", "start_date", "end_date", "volunteers_needed", "association__name",
+    "commune__name",
+]  # fmt: skip
 
 
 def filtered(filters):
@@ -33,9 +38,11 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     cache_key = listing.key(request.GET) if listing.cacheable(request.GET) else None
     results = cache.get(cache_key) if cache_key else None
     if results is None:
+        # Only the columns a card shows (templates/associations/_mission_card.html), as on a mission's page.
         missions = (
             Mission.objects.published()
             .select_related("association", "commune")
+            .only(*MISSION_CARD_FIELDS)
             .with_accepted_count()
             .order_by("-published_at", "-pk")
         )
@@ -51,10 +58,11 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 @page_cache.cached_for_visitors(page_cache.MISSIONS, page_cache.HELP_TYPES)
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the columns the page shows: the four tables' whole rows cost more to compose and read than the query.
-    shown = Mission.objects.published().select_related("association", "commune", "help_type").only(
-        "title", "description", "domain", "is_remote", "start_date", "end_date", "volunteers_needed", "skills",
-        "schedule", "association__name", "commune__name", "help_type__name",
-    )  # fmt: skip
+    shown = (
+        Mission.objects.published()
+        .select_related("association", "commune", "help_type")
+        .only(*MISSION_CARD_FIELDS, "skills", "schedule", "help_type__name")
+    )
     mission = get_object_or_404(shown.with_accepted_count(), pk=pk)
     own_application = None
     if request.user.is_authenticated:
