@@ -99,29 +99,26 @@ def test_the_portal_s_connections_run_without_postgresql_s_jit():
         assert cursor.fetchone()[0] == "off"
 
 
+def connection_setting(name: str, *, behind_pgbouncer: str) -> str:
+    """The database connection's setting `name` as production settings give it, printed by a fresh process."""
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.db import connection; print(connection.settings_dict[{name!r}])",
+        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.mark.parametrize(("behind_pgbouncer", "options"), [("0", "{'options': '-c jit=off'}"), ("1", "{}")])
 def test_the_jit_is_turned_off_per_connection_except_behind_pgbouncer_which_refuses_the_option(
     behind_pgbouncer, options
 ):
-    result = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.db import connection; print(connection.settings_dict['OPTIONS'])",
-        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == options
+    assert connection_setting("OPTIONS", behind_pgbouncer=behind_pgbouncer) == options
 
 
 @pytest.mark.parametrize(("behind_pgbouncer", "disabled"), [("0", "False"), ("1", "True")])
 def test_server_side_cursors_are_off_only_behind_pgbouncer(behind_pgbouncer, disabled):
-    result = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.db import connection; print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])",
-        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == disabled
+    assert connection_setting("DISABLE_SERVER_SIDE_CURSORS", behind_pgbouncer=behind_pgbouncer) == disabled
