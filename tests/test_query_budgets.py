@@ -20,6 +20,7 @@ from api.models import ApiCall
 from associations.enums import AssociationStatus, OrganisationKind
 from associations.models import Application, NewsItem
 from core import page_cache
+from core.enums import Vetting
 from core.models import Commune
 from crisis.enums import Section
 from crisis.models import CrisisUpdate
@@ -34,6 +35,7 @@ from requests_app.models import Advance, CallbackAttempt, OrganisationAssignment
 from tests.accounts.factories import AgentFactory, UserFactory
 from tests.api.factories import ApiTokenFactory
 from tests.associations.factories import ApplicationFactory, AssociationFactory, MissionFactory, member_of
+from tests.core.factories import HelpTypeFactory
 from tests.matching.factories import ProposalFactory
 from tests.notifications.factories import InboundSmsFactory
 from tests.pairings.factories import pairing_with
@@ -91,6 +93,15 @@ def mission_list(client, rows):
 @page("mission detail", 1)
 def mission_detail(client, rows):
     mission = MissionFactory(volunteers_needed=rows + 1)
+    ApplicationFactory.create_batch(rows, mission=mission, status="accepted")
+    return f"/missions/{mission.pk}/"
+
+
+@page("mission detail with the checks its help type demands", 1)
+def mission_detail_with_checks(client, rows):
+    # The page names the help type and what it demands: those columns come with the mission's one query.
+    help_type = HelpTypeFactory(vetting=Vetting.DOCUMENT, minimum_age=21)
+    mission = MissionFactory(volunteers_needed=rows + 1, help_type=help_type)
     ApplicationFactory.create_batch(rows, mission=mission, status="accepted")
     return f"/missions/{mission.pk}/"
 

@@ -61,7 +61,14 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = (
         Mission.objects.published()
         .select_related("association", "commune", "help_type")
-        .only(*MISSION_CARD_FIELDS, "skills", "schedule", "help_type__name")
+        .only(
+            *MISSION_CARD_FIELDS,
+            "skills",
+            "schedule",
+            "help_type__name",
+            "help_type__vetting",
+            "help_type__minimum_age",
+        )
     )
     mission = get_object_or_404(shown.with_accepted_count(), pk=pk)
     own_application = None
