@@ -172,9 +172,12 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = BEHIND_PGBOUNCER
 # PostgreSQL's JIT compiles a query whose plan looks costly: at 1,000,000 volunteers it compiled some of the
 # matching's walks, for 26.5 ms at the 95th percentile against 10.9 ms without (BENCHMARKS.md, 2026-12-02); the
 # portal's queries are short, none gains. Off for each connection; PgBouncer refuses the option, so behind it the
-# server itself runs with JIT off (deploy/compose.pgbouncer.yml).
+# server itself runs with JIT off (deploy/compose.pgbouncer.yml). First, so that what the operator gives wins: libpq
+# forgets PGOPTIONS once a connection names its options, hence PGOPTIONS, then DATABASE_URL's own ?options=.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not BEHIND_PGBOUNCER:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    connection_options = DATABASES["default"].setdefault("OPTIONS", {})
+    given = (env_str("PGOPTIONS", ""), connection_options.get("options", ""))
+    connection_options["options"] = " ".join(["-c jit=off", *filter(None, given)])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------------

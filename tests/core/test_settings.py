@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -99,14 +100,14 @@ def test_the_portal_s_connections_run_without_postgresql_s_jit():
         assert cursor.fetchone()[0] == "off"
 
 
-def connection_setting(name: str, *, behind_pgbouncer: str) -> str:
+def connection_setting(name: str, *, behind_pgbouncer: str, **env: str) -> str:
     """The database connection's setting `name` as production settings give it, printed by a fresh process."""
     result = run_manage(
         "shell",
         "--no-imports",
         "-c",
         f"from django.db import connection; print(connection.settings_dict[{name!r}])",
-        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer},
+        env={**PRODUCTION_ENV, "BEHIND_PGBOUNCER": behind_pgbouncer, **env},
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -117,6 +118,27 @@ def test_the_jit_is_turned_off_per_connection_except_behind_pgbouncer_which_refu
     behind_pgbouncer, options
 ):
     assert connection_setting("OPTIONS", behind_pgbouncer=behind_pgbouncer) == options
+
+
+def test_the_operator_s_connection_options_are_kept_and_win_over_the_jit_default():
+    # libpq would forget PGOPTIONS once the connection names its options: both stay, after the default, so they win.
+    options = connection_setting(
+        "OPTIONS",
+        behind_pgbouncer="0",
+        PGOPTIONS="-c statement_timeout=5000",
+        DATABASE_URL=PRODUCTION_ENV["DATABASE_URL"] + "?options=-c%20jit%3Don",
+    )
+    assert options == "{'options': '-c jit=off -c statement_timeout=5000 -c jit=on'}"
+
+
+@pytest.mark.django_db
+def test_the_last_of_repeated_connection_options_is_the_one_postgresql_applies():
+    # What the order above relies on, checked on the real server rather than assumed.
+    params = connection.get_connection_params()
+    params["options"] = "-c jit=off -c jit=on"
+    with psycopg.connect(**params) as repeated, repeated.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"
 
 
 @pytest.mark.parametrize(("behind_pgbouncer", "disabled"), [("0", "False"), ("1", "True")])
