@@ -17,7 +17,12 @@ def condition_holds(condition: Q, values: dict) -> bool | None:
     """Whether `condition` holds for these field values (by field name), or None when only the database can tell."""
     results = []
     for child in condition.children:
-        result = condition_holds(child, values) if isinstance(child, Q) else _lookup_holds(*child, values)
+        if isinstance(child, Q):
+            result = condition_holds(child, values)
+        elif isinstance(child, tuple) and len(child) == 2:
+            result = _lookup_holds(*child, values)
+        else:  # an expression (Q(Lower("x") == "y")...): SQL's to evaluate
+            result = None
         if result is None:
             return None
         results.append(result)

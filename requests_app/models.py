@@ -435,7 +435,10 @@ class HelpRequest(models.Model):
         checks = [check for check in checks if not check.condition.referenced_base_fields & exclude]
         condition = Q(*(check.condition for check in checks))
         # The values as the database would compare them (a phone number as its text, a relation as its key).
-        fields = [self._meta.get_field(name) for name in condition.referenced_base_fields]
+        # Only the table's own columns: another name (`pk`, a reverse relation) stays out, and its lookup is the
+        # database's to decide.
+        columns = {field.name: field for field in self._meta.concrete_fields}
+        fields = [columns[name] for name in condition.referenced_base_fields if name in columns]
         values = {field.name: field.get_prep_value(getattr(self, field.attname)) for field in fields}
         if condition_holds(condition, values):
             return None

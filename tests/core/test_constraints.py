@@ -5,6 +5,8 @@ import itertools
 
 import pytest
 from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from core.constraints import condition_holds
 from requests_app.enums import Source
@@ -68,6 +70,8 @@ def test_plain_comparisons_are_decided(condition, values, expected):
         (Q(a=F("b")), {"a": 1, "b": 1}),  # an expression
         (Q(a=1), {}),  # a field not given
         (Q(a__isnull="yes"), {"a": None}),
+        (Q(Exact(Lower("a"), "x")), {"a": "X"}),  # a child that is an expression, not a (lookup, value) pair
+        (Q(a="x") & Q(Exact(Lower("a"), "x")), {"a": "x"}),
     ],
 )
 def test_anything_else_is_left_to_the_database(condition, values):

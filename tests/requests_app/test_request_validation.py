@@ -3,7 +3,8 @@ refused, with its message, while a filing asks the database fewer times."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -65,3 +66,13 @@ def test_each_broken_constraint_is_still_refused_with_its_own_message(fields):
     with pytest.raises(ValidationError) as refused:
         help_request.validate_constraints()
     assert len(refused.value.messages) == 1
+
+
+def test_a_constraint_reading_the_primary_key_is_left_to_the_database(monkeypatch):
+    # `pk` is no column of its own: Python cannot read it as a field, so the database decides, as Django does.
+    reads_the_key = models.CheckConstraint(condition=Q(pk__isnull=True) | Q(pk__gt=0), name="reads_the_key")
+    monkeypatch.setattr(HelpRequest._meta, "constraints", [*HelpRequest._meta.constraints, reads_the_key])
+    help_request = unsaved()
+    with CaptureQueriesContext(connection) as queries:
+        help_request.validate_constraints()
+    assert len(queries) >= 1  # asked, not guessed
