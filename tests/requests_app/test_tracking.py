@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -114,5 +117,31 @@ def test_the_tracking_page_makes_the_same_queries_however_long_the_history(clien
         with CaptureQueriesContext(connection) as queries:
             assert client.get(track_url(help_request)).status_code == 200
         counts.append(len(queries))
-    # The request with its help type and commune, then its history: two queries whatever its length.
-    assert counts == [2, 2]
+    # The request read through its history lines, joined to its help type and commune: one query whatever its length.
+    assert counts == [1, 1]
+
+
+def test_the_request_read_through_its_history_shows_its_details_and_every_line_in_order(client):
+    help_request = HelpRequestFactory()
+    help_request.triage()
+    help_request.transition(Status.NEEDS_STAFF)
+    content = client.get(track_url(help_request)).content.decode()
+    lines = [html.unescape(line) for line in re.findall(r"<li><time [^>]*>[^<]*</time> — ([^<]+)</li>", content)]
+    assert lines == [Status.TRIAGED.label, Status.NEEDS_STAFF.label]
+    assert help_request.reference in content and "Courses" in content and "Nancy" in content
+
+
+def test_a_merged_request_with_a_history_still_points_to_the_request_that_carries_on(client):
+    kept = HelpRequestFactory()
+    merged = HelpRequestFactory(merged_into=kept)
+    merged.cancel(note="Regroupée.")
+    content = client.get(track_url(merged)).content.decode()
+    assert "Regroupée avec une demande en cours" in content and kept.reference in content
+
+
+def test_a_request_without_a_history_line_is_still_shown(client):
+    # Written outside the filing (a factory here, an import elsewhere): read on its own, with an empty history.
+    help_request = HelpRequestFactory()
+    assert not help_request.status_changes.exists()
+    content = client.get(track_url(help_request)).content.decode()
+    assert help_request.reference in content and "Reçue" in content
