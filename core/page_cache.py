@@ -141,17 +141,25 @@ def layout_part(cache_key: str, text: Callable[[Any], str]) -> None:
 
 def layout_found(request: HttpRequest) -> dict[str, Any]:
     """What the cache holds of the layout's parts for this request (core.hotline, crisis.banner: their context
-    processors start from it), read once: by `key` when the page is one the cache keeps, otherwise here, both parts in
-    one round trip rather than one each."""
-    found = getattr(request, "_layout_found", None)
-    if found is None:
-        try:
-            found = cache.get_many([part.cache_key for part in _layout_parts])
-        except Exception:  # each part is then read on its own, as its module does when the cache misses
-            logger.warning("Layout's parts unreadable from the cache", exc_info=True)
-            found = {}
-        request._layout_found = found
-    return found
+    processors start from it), read once: by `key` or `read_with_layout` when the page reads the cache anyway,
+    otherwise here, both parts in one round trip rather than one each."""
+    if getattr(request, "_layout_found", None) is None:
+        read_with_layout(request, [])
+    return request._layout_found
+
+
+def read_with_layout(request: HttpRequest, keys: list[str]) -> dict[str, Any]:
+    """What the cache holds under `keys`, read in the same round trip as the layout's parts (`layout_found`): a page
+    that reads the cache itself then pays one round trip, not two. Nothing found when the cache cannot be read:
+    each part is then read on its own, as its module does when the cache misses."""
+    layout_keys = [part.cache_key for part in _layout_parts]
+    try:
+        found = cache.get_many([*layout_keys, *keys])
+    except Exception:
+        logger.warning("Layout's parts unreadable from the cache", exc_info=True)
+        found = {}
+    request._layout_found = {name: found[name] for name in layout_keys if name in found}
+    return {name: found[name] for name in keys if name in found}
 
 
 def key(request: HttpRequest, topics: tuple[str, ...]) -> str:

@@ -1,11 +1,11 @@
 """The tracking page's body (status, next step, summary, history), drawn once per version of the request.
 
 A person reloads their tracking page to see whether anything moved: most reloads find nothing new. The body is
-kept in the cache under the token's digest (never the token: it opens the page) and a version of the request. Any
-change the page shows saves the request or adds a history line, and both forget the version, at once and again
-once the transaction commits (`tracking_forget`, connected in apps.py); the next visit draws a new version under a
-new key, so a visit that read the database just before a change can only store its body under a version no one
-reads any more.
+kept in the cache under the token's digest (never the token: it opens the page), with the version of the request it
+was drawn at. Any change the page shows saves the request or adds a history line, and both forget the version, at
+once and again once the transaction commits (`tracking_forget`, connected in apps.py); the next visit draws the page
+under a new version, so a visit that read the database just before a change can only store a body whose version no
+one holds any more, and which the next visit draws again.
 
 A closed request (done or cancelled, which every anonymised request is) is always drawn from the database: its
 page is rarely read, and what it shows must be exactly what is left of it. The cancel form and its CSRF token are
@@ -18,11 +18,13 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core import page_cache
 from requests_app.models import HelpRequest, StatusChange
 
 CACHE_SECONDS = 24 * 3600
@@ -90,14 +92,15 @@ def _shown_request(token: str) -> tuple[HelpRequest, list[StatusChange]]:
     return get_object_or_404(shown, tracking_token=token), []
 
 
-def tracked_page(token: str) -> TrackedPage:
+def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
     """The page of the request with this token, from the cache when it holds the current version; Http404 if no
-    request has it."""
-    versions = cache.get_many([_version_key(token), GENERATION_KEY])
-    version, generation = versions.get(_version_key(token)), versions.get(GENERATION_KEY)
-    if version is not None and generation is not None:
-        if (page := cache.get(_page_key(token, version, generation))) is not None:
-            return page
+    request has it. The version, the generation and the kept page are read with the layout's parts
+    (`page_cache.read_with_layout`): a reload costs one round trip to the cache."""
+    keys = [_version_key(token), GENERATION_KEY, _page_key(token)]
+    found = page_cache.read_with_layout(request, keys)
+    version, generation, kept = (found.get(key) for key in keys)
+    if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
+        return kept[2]
     help_request, history = _shown_request(token)
     page = TrackedPage.of(help_request, history)
     if help_request.is_closed:
@@ -107,12 +110,14 @@ def tracked_page(token: str) -> TrackedPage:
         return page
     if generation is None and not cache.add(GENERATION_KEY, generation := uuid4().hex, CACHE_SECONDS):
         return page
-    cache.set(_page_key(token, version, generation), page, CACHE_SECONDS)
+    # Kept with the version it was drawn at: a page drawn before a change, stored after it, carries a version no
+    # longer current and is drawn again by the next visit.
+    cache.set(_page_key(token), (version, generation, page), CACHE_SECONDS)
     return page
 
 
-def _page_key(token: str, version: str, generation: str) -> str:
-    return f"tracking-page:v1:{_digest(token)}:{version}:{generation}:{get_language()}"
+def _page_key(token: str) -> str:
+    return f"tracking-page:v2:{_digest(token)}:{get_language()}"
 
 
 def tracking_forget(*, tracking_token: str) -> None:

@@ -79,11 +79,12 @@ def _too_many(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
 
 
 def track_short(request: HttpRequest, token: str) -> HttpResponse:
-    return redirect("requests:track", token=tracked_page(token).tracking_token)
+    return redirect("requests:track", token=tracked_page(request, token).tracking_token)
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "requests_app/track.html", {"tracked": tracked_page(token), "cancel_form": CancelForm()})
+    context = {"tracked": tracked_page(request, token), "cancel_form": CancelForm()}
+    return render(request, "requests_app/track.html", context)
 
 
 @require_POST

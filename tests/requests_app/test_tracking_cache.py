@@ -1,6 +1,7 @@
 """The tracking page's body is kept in the cache per version of the request (requests_app.tracking): a reload reads
 nothing from the database, and any change the page shows is there on the next visit."""
 
+import dataclasses
 import re
 from datetime import timedelta
 from unittest import mock
@@ -13,9 +14,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import HelpType
+from requests_app import tracking
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from requests_app.retention import closed_requests_anonymise
@@ -144,3 +146,39 @@ def test_the_empty_cancel_field_is_drawn_in_memory_not_read_from_redis(client):
     assert 'name="reason"' in page
     # A round trip each reload saved: only the page's own keys and the layout's shared values go to Redis.
     assert not [key for key in keys_read if key.startswith("template.cache.")]
+
+
+def test_a_reload_is_one_round_trip_to_the_cache(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    operations = []
+    for name in ("get", "get_many", "add", "set", "set_many"):
+        original = getattr(cache, name)
+        patcher = mock.patch.object(
+            cache,
+            name,
+            side_effect=lambda *args, _name=name, _original=original, **kwargs: (
+                operations.append(_name) or _original(*args, **kwargs)
+            ),
+        )
+        patcher.start()
+    try:
+        page, queries = visit(client, help_request)
+    finally:
+        mock.patch.stopall()
+    # The request's version, the help types' generation, the kept page and the layout's parts: one MGET.
+    assert (operations, queries) == (["get_many"], 0)
+    assert help_request.reference in page
+
+
+def test_a_page_kept_at_an_older_version_is_drawn_again(client):
+    help_request = HelpRequestFactory(triaged=True)
+    visit(client, help_request)
+    with translation.override("fr"):
+        page_key = tracking._page_key(help_request.tracking_token)
+    _version, generation, page = cache.get(page_key)
+    # What a visit that read the request before a change stores after it: the body of then, under the version of then.
+    stale = dataclasses.replace(page, body=page.body.replace("Étudiée", "PÉRIMÉE"))
+    cache.set(page_key, ("a version forgotten since", generation, stale))
+    shown, queries = visit(client, help_request)
+    assert queries > 0 and "PÉRIMÉE" not in shown and "Étudiée" in shown
