@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import caches
 from django.db import connection
+from django_redis.cache import RedisCache
 
 from core.cache import REDIS_DOWN
 from core.models import RateLimitCounter
@@ -30,32 +31,48 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def allow_each(scope: str, keys, rate: str) -> bool:
-    """Counts an attempt for every key; False if any of them is over the rate."""
-    return all([allow(scope, key, rate) for key in keys])  # a list: every key is counted, even after a refusal
+    """Counts an attempt for every key, even after one is refused; False if any of them is over the rate."""
+    limit, period = parse_rate(rate)
+    window = int(time.time() // period)
+    counter_keys = [
+        f"ratelimit:{scope}:{hashlib.sha256(f'{scope}:{key}'.encode()).hexdigest()[:32]}:{window}" for key in keys
+    ]
+    expires_at = (window + 1) * period + 60
+    try:
+        counts = _count_in_cache(counter_keys, expires_at)
+    except REDIS_DOWN:
+        logger.warning("Redis unreachable: rate limit %s counted in the database", scope)
+        counts = [_count_in_database(counter_key, expires_at) for counter_key in counter_keys]
+    return all(count <= limit for count in counts)
 
 
 def allow(scope: str, key: str, rate: str) -> bool:
     """Counts one more attempt; False once the rate is exceeded within the current window."""
-    limit, period = parse_rate(rate)
-    window = int(time.time() // period)
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    counter_key = f"ratelimit:{scope}:{digest}:{window}"
-    expires_at = (window + 1) * period + 60
-    try:
-        count = _count_in_cache(counter_key, expires_at - time.time())
-    except REDIS_DOWN:
-        logger.warning("Redis unreachable: rate limit %s counted in the database", scope)
-        count = _count_in_database(counter_key, expires_at)
-    return count <= limit
+    return allow_each(scope, [key], rate)
 
 
-def _count_in_cache(counter_key: str, timeout: float) -> int:
+def _count_in_cache(counter_keys: list[str], expires_at: int) -> list[int]:
+    """One more for each counter, in one round trip to Redis: an increment and the window's end for each key, sent
+    together (a form's three limits took six round trips, a fifth of its filing). Without Redis (the embedded
+    default) the counters cache is in memory, counted key by key."""
     counters = caches["counters"]
-    counters.add(counter_key, 0, timeout=int(timeout) + 1)
+    if not isinstance(counters, RedisCache):
+        return [_count_in_memory(counters, counter_key, expires_at) for counter_key in counter_keys]
+    pipeline = counters.client.get_client(write=True).pipeline(transaction=False)
+    for counter_key in counter_keys:
+        redis_key = counters.make_key(counter_key)
+        pipeline.incr(redis_key)
+        pipeline.expireat(redis_key, expires_at)  # the same instant each time: the window's end, and a minute
+    return pipeline.execute()[::2]
+
+
+def _count_in_memory(counters, counter_key: str, expires_at: int) -> int:
+    timeout = int(expires_at - time.time()) + 1
+    counters.add(counter_key, 0, timeout=timeout)
     try:
         return counters.incr(counter_key)
     except ValueError:  # the key expired between add and incr: a new window began
-        counters.set(counter_key, 1, timeout=int(timeout) + 1)
+        counters.set(counter_key, 1, timeout=timeout)
         return 1
 
 
