@@ -37,6 +37,7 @@ from requests_app.models import (
     RequestNote,
     StatusChange,
 )
+from requests_app.tracking import tracking_forget_many
 from volunteers.models import VettingDocumentAccess
 from volunteers.vetting import vetting_files_delete
 
@@ -64,9 +65,12 @@ def closed_requests_anonymise(now=None) -> int:
         anonymised_at__isnull=True,
     )
     anonymised = 0
-    while ids := list(due.values_list("pk", flat=True)[:BATCH]):
+    while batch := list(due.values_list("pk", "tracking_token")[:BATCH]):
+        ids, tracking_tokens = [pk for pk, _token in batch], [token for _pk, token in batch]
         with transaction.atomic():
             HelpRequest.objects.filter(pk__in=ids).update(**ERASED, anonymised_at=now)
+            # Their tracking pages, kept in the cache, are drawn again from what is left (requests_app.tracking).
+            tracking_forget_many(tracking_tokens)
             RequestNote.objects.filter(help_request__in=ids).delete()
             StatusChange.objects.filter(help_request__in=ids).update(note="")
             CallbackAttempt.objects.filter(callback__help_request__in=ids).update(note="")

@@ -7,9 +7,10 @@ once and again once the transaction commits (`tracking_forget`, connected in app
 under a new version, so a visit that read the database just before a change can only store a body whose version no
 one holds any more, and which the next visit draws again.
 
-A closed request (done or cancelled, which every anonymised request is) is always drawn from the database: its
-page is rarely read, and what it shows must be exactly what is left of it. The cancel form and its CSRF token are
-not part of the body: the template draws them for each visitor.
+A closed request's page is kept too: the person told it is done, or who cancelled, reloads it like any other. What
+it shows must be exactly what is left of the request, so the retention's anonymisation, which changes rows in bulk
+without saving them one by one, forgets their versions itself (`tracking_forget_many`). The cancel form and its
+CSRF token are not part of the body: the template draws them for each visitor.
 """
 
 import hashlib
@@ -103,8 +104,6 @@ def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
         return kept[2]
     help_request, history = _shown_request(token)
     page = TrackedPage.of(help_request, history)
-    if help_request.is_closed:
-        return page
     # A version set meanwhile (by another visit) is not known to be older or newer than what was read: not stored.
     if version is None and not cache.add(_version_key(token), version := uuid4().hex, CACHE_SECONDS):
         return page
@@ -127,6 +126,14 @@ def tracking_forget(*, tracking_token: str) -> None:
         key = _version_key(tracking_token)
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key))
+
+
+def tracking_forget_many(tracking_tokens: list[str]) -> None:
+    """As `tracking_forget`, for requests changed in bulk (`QuerySet.update` sends no signal), in one round trip."""
+    keys = [_version_key(token) for token in tracking_tokens if token]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def help_types_changed(sender, **kwargs) -> None:

@@ -74,19 +74,21 @@ def test_a_field_saved_on_the_request_shows_on_the_next_visit(client):
     assert queries > 0 and help_request.get_urgency_display() in page
 
 
-def test_a_cancelled_request_is_never_served_from_the_cache(client):
+def test_a_cancelled_request_shows_as_cancelled_at_once_then_its_page_is_kept(client):
     help_request = HelpRequestFactory(triaged=True)
     visit(client, help_request)
     client.post(reverse("requests:cancel", args=[help_request.tracking_token]), {"confirmer": "1"})
-    for _visit in range(2):
-        page, queries = visit(client, help_request)
-        assert queries > 0  # drawn from the database
+    drawn, drawn_queries = visit(client, help_request)
+    kept, kept_queries = visit(client, help_request)
+    assert (drawn_queries > 0, kept_queries) == (True, 0)
+    for page in (drawn, kept):
         assert "Annulée" in page and "Annuler ma demande" not in page
 
 
 def test_an_anonymised_request_is_drawn_from_what_is_left_of_it(client):
     help_request = HelpRequestFactory(cancelled=True, status_changed_at=timezone.now() - timedelta(days=400))
     visit(client, help_request)
+    assert visit(client, help_request)[1] == 0  # a closed request's page is kept like any other
     assert closed_requests_anonymise() == 1
     HelpRequest.objects.filter(pk=help_request.pk).update(reference="E54-ANON-0001")  # what only a query can see
     page, queries = visit(client, help_request)
