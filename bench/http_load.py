@@ -259,6 +259,8 @@ def pages() -> list["Page"]:
         mission_lists.append(f"/missions/?{urllib.parse.urlencode(query)}")
     session = signed_in_session()
     help_types = list(HelpType.objects.active().values_list("pk", flat=True))
+    visited = rng.sample(tokens, 20_200)
+    first_visits, reloaded = visited[:20_000], visited[20_000:]
     return [
         Page("bare view", "baseline", 7, ["/bench/nu/"]),
         Page("home", "public", 15, ["/"]),
@@ -267,7 +269,10 @@ def pages() -> list["Page"]:
         Page("organisations directory", "public", 5, ["/associations/"]),
         Page("crisis page", "public", 0, ["/crise/"]),
         Page("request form GET", "form", 8, ["/demandes/nouvelle/"]),
-        Page("tracking page", "form", 15, [f"/demandes/suivi/{token}/" for token in rng.sample(tokens, 5000)]),
+        # A person opens the link of an SMS once, then reloads: first visits draw the page (20,000 tokens, few drawn
+        # twice in a run), reloads find it kept (200 tokens, all kept by the warm-up).
+        Page("tracking page, first visit", "form", 5, [f"/demandes/suivi/{token}/" for token in first_visits]),
+        Page("tracking page, reload", "form", 10, [f"/demandes/suivi/{token}/" for token in reloaded]),
         Page("request form POST", "post", 5, ["/demandes/nouvelle/"], method="POST", expect=302,
              body="\n".join(form_bodies(communes, help_types))),
         Page("volunteer dashboard", "signed-in", 10, ["/benevoles/"],
