@@ -617,7 +617,8 @@ def report(results: list[dict], all_pages: list[Page], started) -> None:
             p95 = verdict(at_rate["p95_ms"] < P95_TARGET_MS and not at_rate["failures"]) if at_rate else "—"
             failures = f" ({s['failures']} failed)" if s["failures"] else ""
             lines.append(
-                f"| {page.name} | {s['rps']:.0f}{failures} | {ratio:.2f} | {target} | {s['p95_ms']:.1f} | "
+                f"| {page.name} | {s['rps']:.0f}{failures} | {ratio:.{3 if ratio < 0.1 else 2}f} | {target} | "
+                f"{s['p95_ms']:.1f} | "
                 f"{s['generator_cpu_share']:.0%} | {s['load_before']:.2f} | {s['steal_share']:.0%} | {latency} | "
                 f"{p95} |"
             )
