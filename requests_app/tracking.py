@@ -7,10 +7,12 @@ once and again once the transaction commits (`tracking_forget`, connected in app
 under a new version, so a visit that read the database just before a change can only store a body whose version no
 one holds any more, and which the next visit draws again.
 
-A closed request's page is kept too: the person told it is done, or who cancelled, reloads it like any other. What
-it shows must be exactly what is left of the request, so the retention's anonymisation, which changes rows in bulk
-without saving them one by one, forgets their versions itself (`tracking_forget_many`). The cancel form and its
-CSRF token are not part of the body: the template draws them for each visitor.
+What changes requests in bulk (`QuerySet.update`, `bulk_create`) sends no signal and forgets their versions itself
+(`tracking_forget_many`): the matching's batch moving requests to `proposed` (HelpRequestQuerySet.mark_proposed),
+and the retention's anonymisation. The page shows nothing the anonymisation erases, but a closed request's page is
+kept too (the person told it is done, or who cancelled, reloads it like any other), so forgetting it there keeps the
+page exactly what is left of the request if the page ever shows more. The cancel form and its CSRF token are not
+part of the body: the template draws them for each visitor.
 """
 
 import hashlib
@@ -19,7 +21,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -96,23 +98,35 @@ def _shown_request(token: str) -> tuple[HelpRequest, list[StatusChange]]:
 def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
     """The page of the request with this token, from the cache when it holds the current version; Http404 if no
     request has it. The version, the generation and the kept page are read with the layout's parts
-    (`page_cache.read_with_layout`): a reload costs one round trip to the cache."""
+    (`page_cache.read_with_layout`, hence the HttpRequest): a reload costs one round trip to the cache.
+
+    A missing version is claimed before the database is read, never after: a change that commits meanwhile then
+    forgets the claimed version, and the page drawn from the old row is kept under a version no one holds. Claimed
+    after the read, it would outlive that change and serve the old page until the next one."""
     keys = [_version_key(token), GENERATION_KEY, _page_key(token)]
     found = page_cache.read_with_layout(request, keys)
     version, generation, kept = (found.get(key) for key in keys)
     if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
         return kept[2]
-    help_request, history = _shown_request(token)
+    version = version or _claim(_version_key(token))
+    generation = generation or _claim(GENERATION_KEY)
+    try:
+        help_request, history = _shown_request(token)
+    except Http404:
+        if version is not None:  # a mistyped or guessed token keeps nothing in the cache
+            cache.delete(_version_key(token))
+        raise
     page = TrackedPage.of(help_request, history)
-    # A version set meanwhile (by another visit) is not known to be older or newer than what was read: not stored.
-    if version is None and not cache.add(_version_key(token), version := uuid4().hex, CACHE_SECONDS):
-        return page
-    if generation is None and not cache.add(GENERATION_KEY, generation := uuid4().hex, CACHE_SECONDS):
-        return page
-    # Kept with the version it was drawn at: a page drawn before a change, stored after it, carries a version no
-    # longer current and is drawn again by the next visit.
-    cache.set(_page_key(token), (version, generation, page), CACHE_SECONDS)
+    if version is not None and generation is not None:
+        cache.set(_page_key(token), (version, generation, page), CACHE_SECONDS)
     return page
+
+
+def _claim(key: str) -> str | None:
+    """A new version under `key`; None when another visit set one first, since it is not known whether that one
+    was set before or after what this visit is about to read (the page is then drawn but not kept)."""
+    claimed = uuid4().hex
+    return claimed if cache.add(key, claimed, CACHE_SECONDS) else None
 
 
 def _page_key(token: str) -> str:
