@@ -213,14 +213,21 @@ class HelpRequestQuerySet(models.QuerySet):
         """`HelpRequest.mark_proposed` for many requests at once, each with its history note (`notes` by pk): the
         rows locked by pk, those whose status allows the move (TRANSITIONS) moved in one UPDATE, their history lines
         in one INSERT. Returns the pks moved. The transition's other effects never follow this move: no status that
-        may go to `proposed` keeps a live proposal or is routed, and `proposed` is not closed."""
-        current = dict(
+        may go to `proposed` keeps a live proposal or is routed, and `proposed` is not closed. Neither sends a
+        signal, so their tracking pages are forgotten here."""
+        from requests_app.tracking import tracking_forget_many  # it reads these models: imported once they exist
+
+        locked = (
             self.model.objects.select_for_update(of=("self",))
             .filter(pk__in=notes)
             .order_by("pk")
-            .values_list("pk", "status")
+            .values_list("pk", "status", "tracking_token")
         )
+        current, tokens = {}, {}
+        for pk, status, token in locked:
+            current[pk], tokens[pk] = status, token
         moving = [pk for pk, status in current.items() if Status.PROPOSED in TRANSITIONS[status]]
+        tracking_forget_many([tokens[pk] for pk in moving])
         now = timezone.now()
         self.model.objects.filter(pk__in=moving).update(
             status=Status.PROPOSED, status_changed_at=now, held_by=None, held_at=None
@@ -435,11 +442,11 @@ class HelpRequest(models.Model):
         checks = [check for check in checks if not check.condition.referenced_base_fields & exclude]
         condition = Q(*(check.condition for check in checks))
         # The values as the database would compare them (a phone number as its text, a relation as its key).
-        # Only the table's own columns: another name (`pk`, a reverse relation) stays out, and its lookup is the
-        # database's to decide.
-        columns = {field.name: field for field in self._meta.concrete_fields}
-        fields = [columns[name] for name in condition.referenced_base_fields if name in columns]
-        values = {field.name: field.get_prep_value(getattr(self, field.attname)) for field in fields}
+        # Only the table's own columns, by either name (`commune` or `commune_id`): another name (`pk`, a reverse
+        # relation) stays out, and its lookup is the database's to decide.
+        columns = {name: field for field in self._meta.concrete_fields for name in (field.name, field.attname)}
+        named = [name for name in condition.referenced_base_fields if name in columns]
+        values = {name: columns[name].get_prep_value(getattr(self, columns[name].attname)) for name in named}
         if condition_holds(condition, values):
             return None
         return super().validate_constraints(exclude=exclude)

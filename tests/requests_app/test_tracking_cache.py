@@ -16,12 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.models import HelpType
+from core.models import Commune, HelpType
+from matching.tasks import propose_open_requests
 from requests_app import tracking
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from requests_app.retention import closed_requests_anonymise
 from tests.requests_app.factories import HelpRequestFactory
+from tests.volunteers.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,44 @@ def test_a_page_kept_at_an_older_version_is_drawn_again(client):
     cache.set(page_key, ("a version forgotten since", generation, stale))
     shown, queries = visit(client, help_request)
     assert queries > 0 and "PÉRIMÉE" not in shown and "Étudiée" in shown
+
+
+def shown_status(page: str) -> str:
+    return page.split('entraide-callout__title">')[1].split("</h2>")[0]
+
+
+def test_a_change_committed_while_a_visit_reads_the_request_shows_on_the_next_visit(
+    client, django_capture_on_commit_callbacks
+):
+    help_request = HelpRequestFactory()  # never visited: the visit sets the request's version
+    read = tracking._shown_request
+
+    def read_then_triaged_meanwhile(token):
+        shown = read(token)  # the row as it was
+        with django_capture_on_commit_callbacks(execute=True):  # staff's change commits before the visit stores
+            HelpRequest.objects.get(pk=help_request.pk).triage()
+        return shown
+
+    with mock.patch.object(tracking, "_shown_request", side_effect=read_then_triaged_meanwhile):
+        assert shown_status(visit(client, help_request)[0]) == Status.NEW.label
+    page, queries = visit(client, help_request)
+    assert queries > 0 and shown_status(page) == Status.TRIAGED.label
+
+
+def test_the_matching_batch_s_proposals_show_on_the_next_visit(client, django_capture_on_commit_callbacks):
+    nancy = Commune.objects.get(insee="54395")
+    help_request = HelpRequestFactory(triaged=True, commune=nancy, help_type=HelpType.objects.get(code="shopping"))
+    VolunteerProfileFactory(home_commune=nancy)
+    assert shown_status(visit(client, help_request)[0]) == Status.TRIAGED.label
+    with django_capture_on_commit_callbacks(execute=True):
+        propose_open_requests()  # moves the requests in bulk, without a signal
+    help_request.refresh_from_db()
+    assert help_request.status == Status.PROPOSED
+    page, queries = visit(client, help_request)
+    assert queries > 0 and shown_status(page) == Status.PROPOSED.label
+
+
+def test_a_mistyped_token_keeps_nothing_in_the_cache(client):
+    token = "a-token-no-request-has-123"
+    assert client.get(reverse("requests:track", args=[token])).status_code == 404
+    assert cache.get(tracking._version_key(token)) is None
