@@ -165,17 +165,15 @@ def read_with_layout(request: HttpRequest, keys: list[str]) -> dict[str, Any]:
 def key(request: HttpRequest, topics: tuple[str, ...]) -> str:
     # The layout's parts and the topics' versions in one round trip to the cache: a cached page costs two.
     version_keys = [VERSION_PREFIX + topic for topic in topics]
-    found = cache.get_many([*(part.cache_key for part in _layout_parts), *version_keys])
-    layout_keys = {part.cache_key for part in _layout_parts}
-    request._layout_found = {name: value for name, value in found.items() if name in layout_keys}
+    found = read_with_layout(request, version_keys)
     parts = [
         request.get_host(),
         request.get_full_path(),
         get_language(),
         timezone.localdate().isoformat(),  # what ends or begins on a date (missions, health rules) is exact
         settings_fingerprint(),
-        *(part.text(found.get(part.cache_key)) for part in _layout_parts),
-        _versions(version_keys, found),
+        *(part.text(request._layout_found.get(part.cache_key)) for part in _layout_parts),
+        _versions(version_keys, found),  # raises if the cache is down: the page is then drawn, not kept
     ]
     return PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -58,7 +58,8 @@ def _count_in_cache(counter_keys: list[str], expires_at: int) -> list[int]:
     counters = caches["counters"]
     if not isinstance(counters, RedisCache):
         return [_count_in_memory(counters, counter_key, expires_at) for counter_key in counter_keys]
-    pipeline = counters.client.get_client(write=True).pipeline(transaction=False)
+    # In one MULTI/EXEC: a connection lost midway never leaves an increment without its window's end.
+    pipeline = counters.client.get_client(write=True).pipeline(transaction=True)
     for counter_key in counter_keys:
         redis_key = counters.make_key(counter_key)
         pipeline.incr(redis_key)

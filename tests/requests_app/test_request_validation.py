@@ -76,3 +76,12 @@ def test_a_constraint_reading_the_primary_key_is_left_to_the_database(monkeypatc
     with CaptureQueriesContext(connection) as queries:
         help_request.validate_constraints()
     assert len(queries) >= 1  # asked, not guessed
+
+
+def test_a_constraint_naming_a_relation_by_its_column_is_decided_in_python(monkeypatch):
+    by_column = models.CheckConstraint(condition=~Q(commune_id="54001"), name="not_abaucourt")
+    monkeypatch.setattr(HelpRequest._meta, "constraints", [*HelpRequest._meta.constraints, by_column])
+    in_nancy = unsaved()
+    with CaptureQueriesContext(connection) as queries:
+        in_nancy.validate_constraints()
+    assert queries.captured_queries == []  # by `commune` or `commune_id`, the same column
