@@ -166,16 +166,24 @@ def key(request: HttpRequest, topics: tuple[str, ...]) -> str:
     # The layout's parts and the topics' versions in one round trip to the cache: a cached page costs two.
     version_keys = [VERSION_PREFIX + topic for topic in topics]
     found = read_with_layout(request, version_keys)
+    # `_versions` raises if the cache is down: the page is then drawn, not kept.
+    stamped = f"{layout_stamp(request)}\n{_versions(version_keys, found)}"
+    return PAGE_PREFIX + hashlib.sha256(stamped.encode()).hexdigest()
+
+
+def layout_stamp(request: HttpRequest) -> str:
+    """What a kept page depends on besides what it shows of the database: its address, language and day, the shown
+    settings, and the layout's parts as `read_with_layout` found them for this request. A page kept under one stamp
+    is served only under the same."""
     parts = [
         request.get_host(),
         request.get_full_path(),
         get_language(),
         timezone.localdate().isoformat(),  # what ends or begins on a date (missions, health rules) is exact
         settings_fingerprint(),
-        *(part.text(request._layout_found.get(part.cache_key)) for part in _layout_parts),
-        _versions(version_keys, found),  # raises if the cache is down: the page is then drawn, not kept
+        *(part.text(layout_found(request).get(part.cache_key)) for part in _layout_parts),
     ]
-    return PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return "\n".join(parts)
 
 
 def servable(request: HttpRequest) -> bool:
@@ -197,10 +205,17 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def with_visitor_token(request: HttpRequest, content: bytes) -> bytes:
-    if CSRF_PLACEHOLDER not in content:
-        return content
-    return content.replace(CSRF_PLACEHOLDER, get_token(request).encode())  # also sets the visitor's CSRF cookie
+def to_keep(response: HttpResponse) -> tuple[str, bytes]:
+    """What is kept of a `storable` response: its type, and its content with the visitor's CSRF token taken out."""
+    return response["Content-Type"], CSRF_VALUE.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+
+
+def kept_response(request: HttpRequest, page: tuple[str, bytes]) -> HttpResponse:
+    """The response again from what `to_keep` kept of it, with this visitor's CSRF token."""
+    content_type, content = page
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())  # sets the visitor's CSRF cookie
+    return HttpResponse(content, content_type=content_type)
 
 
 # Only what people really ask is kept: the filters a page's form offers and its first pages. Any other query string
@@ -231,18 +246,16 @@ def cached_for_visitors(
                 return view(request, *args, **kwargs)
             try:
                 page_key = key(request, topics)
-                kept = cache.get(page_key)
+                page = cache.get(page_key)
             except Exception:  # the page must not fail for its cache
                 logger.warning("Page cache unreadable: %s drawn again", view.__name__, exc_info=True)
                 return view(request, *args, **kwargs)
-            if kept is not None:
-                content_type, content = kept
-                return HttpResponse(with_visitor_token(request, content), content_type=content_type)
+            if page is not None:
+                return kept_response(request, page)
             response = view(request, *args, **kwargs)
             if storable(request, response):
-                content = CSRF_VALUE.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
                 try:
-                    cache.set(page_key, (response["Content-Type"], content), TIMEOUT)
+                    cache.set(page_key, to_keep(response), TIMEOUT)
                 except Exception:
                     logger.warning("Page cache unwritable: %s not kept", view.__name__, exc_info=True)
             return response
