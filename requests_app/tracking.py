@@ -1,4 +1,5 @@
-"""The tracking page's body (status, next step, summary, history), drawn once per version of the request.
+"""The tracking page's body (status, next step, summary, history), drawn once per version of the request, and the
+whole page around it for visitors without an account (`tracking_response`).
 
 A person reloads their tracking page to see whether anything moved: most reloads find nothing new. The body is
 kept in the cache under the token's digest (never the token: it opens the page), with the version of the request it
@@ -16,12 +17,13 @@ part of the body: the template draws them for each visitor.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +33,8 @@ from core import page_cache
 from requests_app.models import HelpRequest, StatusChange
 
 CACHE_SECONDS = 24 * 3600
+# A whole page weighs about five times its body: kept for the reloads of one visit, not for a day.
+WHOLE_PAGE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,46 @@ def _shown_request(token: str) -> tuple[HelpRequest, list[StatusChange]]:
 def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
     """The page of the request with this token, from the cache when it holds the current version; Http404 if no
     request has it. The version, the generation and the kept page are read with the layout's parts
-    (`page_cache.read_with_layout`, hence the HttpRequest): a reload costs one round trip to the cache.
-
-    A missing version is claimed before the database is read, never after: a change that commits meanwhile then
-    forgets the claimed version, and the page drawn from the old row is kept under a version no one holds. Claimed
-    after the read, it would outlive that change and serve the old page until the next one."""
+    (`page_cache.read_with_layout`, hence the HttpRequest): a reload costs one round trip to the cache."""
     keys = [_version_key(token), GENERATION_KEY, _page_key(token)]
     found = page_cache.read_with_layout(request, keys)
     version, generation, kept = (found.get(key) for key in keys)
     if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
         return kept[2]
+    return _drawn(token, version, generation)[0]
+
+
+def tracking_response(request: HttpRequest, token: str, draw: Callable[[TrackedPage], HttpResponse]) -> HttpResponse:
+    """The whole tracking page, `draw`n around its body (`tracked_page`). For a visitor without an account, with
+    no message waiting and no query string (`page_cache.servable`), the page is also kept whole for an hour, with the
+    versions its body was drawn at and the layout it was drawn in (`page_cache.layout_stamp`): a reload then reads
+    it in the same round trip as the versions and draws nothing, as a public page kept by the page cache. Drawing
+    the layout around a kept body took two thirds of a reload. Anyone else (staff signed in, the person just told
+    the request is cancelled) gets the layout drawn for them around the kept body."""
+    keep_whole = page_cache.servable(request) and not request.GET
+    keys = [_version_key(token), GENERATION_KEY, _page_key(token), _whole_key(token)]
+    found = page_cache.read_with_layout(request, keys)
+    version, generation, kept, whole = (found.get(key) for key in keys)
+    current = version is not None and generation is not None
+    stamp = page_cache.layout_stamp(request)
+    if keep_whole and current and whole is not None and whole[:3] == (version, generation, stamp):
+        return page_cache.kept_response(request, whole[3])
+    if current and kept is not None and kept[:2] == (version, generation):
+        page = kept[2]
+    else:
+        page, version, generation = _drawn(token, version, generation)
+    response = draw(page)
+    if keep_whole and version is not None and generation is not None and page_cache.storable(request, response):
+        cache.set(_whole_key(token), (version, generation, stamp, page_cache.to_keep(response)), WHOLE_PAGE_SECONDS)
+    return response
+
+
+def _drawn(token: str, version: str | None, generation: str | None) -> tuple[TrackedPage, str | None, str | None]:
+    """The page drawn from the database and kept, with the version and generation it is kept at (None: not kept).
+
+    A missing version is claimed before the database is read, never after: a change that commits meanwhile then
+    forgets the claimed version, and the page drawn from the old row is kept under a version no one holds. Claimed
+    after the read, it would outlive that change and serve the old page until the next one."""
     version = version or _claim(_version_key(token))
     generation = generation or _claim(GENERATION_KEY)
     try:
@@ -117,9 +151,10 @@ def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
             cache.delete(_version_key(token))
         raise
     page = TrackedPage.of(help_request, history)
-    if version is not None and generation is not None:
-        cache.set(_page_key(token), (version, generation, page), CACHE_SECONDS)
-    return page
+    if version is None or generation is None:
+        return page, None, None
+    cache.set(_page_key(token), (version, generation, page), CACHE_SECONDS)
+    return page, version, generation
 
 
 def _claim(key: str) -> str | None:
@@ -131,6 +166,10 @@ def _claim(key: str) -> str | None:
 
 def _page_key(token: str) -> str:
     return f"tracking-page:v2:{_digest(token)}:{get_language()}"
+
+
+def _whole_key(token: str) -> str:
+    return f"tracking-whole:v1:{_digest(token)}:{get_language()}"
 
 
 def tracking_forget(*, tracking_token: str) -> None:

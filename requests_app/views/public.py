@@ -16,7 +16,7 @@ from requests_app.enums import ContactChannel
 from requests_app.forms import CancelForm, HelpRequestForm
 from requests_app.models import HelpRequest, TransitionNotAllowed, callback_when
 from requests_app.services import help_request_create
-from requests_app.tracking import TrackedPage, tracked_page, tracked_request
+from requests_app.tracking import TrackedPage, tracked_page, tracked_request, tracking_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,8 +83,10 @@ def track_short(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    context = {"tracked": tracked_page(request, token), "cancel_form": CancelForm()}
-    return render(request, "requests_app/track.html", context)
+    def draw(tracked: TrackedPage) -> HttpResponse:
+        return render(request, "requests_app/track.html", {"tracked": tracked, "cancel_form": CancelForm()})
+
+    return tracking_response(request, token, draw)
 
 
 @require_POST

@@ -16,12 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.models import Commune, HelpType
+from core.models import Commune, HelpType, Hotline
 from matching.tasks import propose_open_requests
 from requests_app import tracking
 from requests_app.enums import Status
 from requests_app.models import HelpRequest
 from requests_app.retention import closed_requests_anonymise
+from tests.accounts.factories import UserFactory
 from tests.requests_app.factories import HelpRequestFactory
 from tests.volunteers.factories import VolunteerProfileFactory
 
@@ -85,6 +86,9 @@ def test_a_cancelled_request_shows_as_cancelled_at_once_then_its_page_is_kept(cl
     assert (drawn_queries > 0, kept_queries) == (True, 0)
     for page in (drawn, kept):
         assert "Annulée" in page and "Annuler ma demande" not in page
+    # The page that told the person, kept whole for the next visitor, would tell it again to every reload.
+    told = "Merci de nous avoir prévenus"
+    assert told in drawn and told not in kept and told not in visit(client, help_request)[0]
 
 
 def test_an_anonymised_request_is_drawn_from_what_is_left_of_it(client):
@@ -179,11 +183,17 @@ def test_a_page_kept_at_an_older_version_is_drawn_again(client):
     help_request = HelpRequestFactory(triaged=True)
     visit(client, help_request)
     with translation.override("fr"):
-        page_key = tracking._page_key(help_request.tracking_token)
+        page_key, whole_key = (
+            tracking._page_key(help_request.tracking_token),
+            tracking._whole_key(help_request.tracking_token),
+        )
     _version, generation, page = cache.get(page_key)
-    # What a visit that read the request before a change stores after it: the body of then, under the version of then.
+    _version, generation, stamp, (content_type, content) = cache.get(whole_key)
+    # What a visit that read the request before a change stores after it: the page of then, under the version of then.
     stale = dataclasses.replace(page, body=page.body.replace("Étudiée", "PÉRIMÉE"))
     cache.set(page_key, ("a version forgotten since", generation, stale))
+    stale_whole = (content_type, content.replace("Étudiée".encode(), "PÉRIMÉE".encode()))
+    cache.set(whole_key, ("a version forgotten since", generation, stamp, stale_whole))
     shown, queries = visit(client, help_request)
     assert queries > 0 and "PÉRIMÉE" not in shown and "Étudiée" in shown
 
@@ -227,3 +237,41 @@ def test_a_mistyped_token_keeps_nothing_in_the_cache(client):
     token = "a-token-no-request-has-123"
     assert client.get(reverse("requests:track", args=[token])).status_code == 404
     assert cache.get(tracking._version_key(token)) is None
+
+
+# --- The whole page, kept for visitors without an account -----------------------------------------------------------
+
+
+def test_a_visitor_s_reload_draws_no_template(client):
+    help_request = HelpRequestFactory()
+    assert client.get(track_url(help_request)).templates  # the first visit draws the page
+    reload = client.get(track_url(help_request))
+    assert reload.templates == [] and help_request.reference in reload.content.decode()
+
+
+def test_a_signed_in_visitor_gets_the_layout_drawn_for_her_and_leaves_no_copy(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)  # a visitor keeps the page whole
+    agent = Client()
+    agent.force_login(UserFactory(email="agent.nancy@exemple.fr"))
+    response = agent.get(track_url(help_request))
+    assert response.templates and "agent.nancy@exemple.fr" in response.content.decode()
+    assert "agent.nancy@exemple.fr" not in visit(Client(), help_request)[0]
+
+
+def test_a_query_string_gets_the_page_drawn_and_kept_apart(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    response = client.get(track_url(help_request), {"utm_source": "sms"})
+    assert response.status_code == 200 and response.templates  # its links to other languages carry it
+    assert "utm_source" not in visit(client, help_request)[0]
+
+
+def test_a_new_hotline_number_shows_on_the_next_reload(client, django_capture_on_commit_callbacks):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)
+    assert visit(client, help_request)[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        Hotline.objects.create(pk=Hotline.SINGLETON_ID, phone="03 83 00 00 00")
+    page = visit(client, help_request)[0]
+    assert "03 83 00 00 00" in page and "03 83 94 54 54" not in page
