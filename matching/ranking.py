@@ -417,7 +417,10 @@ def _rank(row: Ranked) -> tuple[int, int]:
 
 
 # A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
-WALK_FIRST_READ, WALK_GROWTH = 40, 2
+# One request's walk reads 80 first: at 40, one ranking in seven read its first tier twice, and those made the p95
+# (100,000 volunteers: p95 5.4 against 4.2 ms, medians of four alternating runs; the median unchanged). The batch's
+# walks read 40 each, for thousands of requests in one query, where a second read is shared.
+WALK_FIRST_READ, MANY_WALK_FIRST_READ, WALK_GROWTH = 80, 40, 2
 STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
 
@@ -695,7 +698,7 @@ def candidates_for_many(
     ]
     for tier, points in PROXIMITY_POINTS.items():
         reading = [walk for walk in walks if not walk.beyond(points)]
-        size, first = WALK_FIRST_READ, True
+        size, first = MANY_WALK_FIRST_READ, True
         while reading:
             rows = _tier_read(tier, reading, size=size, first=first, now=now)
             reading = [walk for walk in reading if not walk.merge(tier, rows.get(walk.help_request.pk), size=size)]
