@@ -174,7 +174,7 @@ def key(request: HttpRequest, topics: tuple[str, ...]) -> str:
 def layout_stamp(request: HttpRequest) -> str:
     """What a kept page depends on besides what it shows of the database: its address, language and day, the shown
     settings, and the layout's parts as `read_with_layout` found them for this request. A page kept under one stamp
-    is served only under the same."""
+    is served only under the same. In full: `stamp_digest` is what is stored beside a page."""
     parts = [
         request.get_host(),
         request.get_full_path(),
@@ -203,6 +203,19 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not request.user.is_authenticated
         and not len(get_messages(request))
     )
+
+
+def keep(key: str, value: Any, timeout: int, *, what: str) -> None:
+    """Keeps a page (`to_keep`, with what it was drawn at) under `key`: a cache that cannot take it only means the
+    page is drawn again next time, never an error for the visitor."""
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("Page cache unwritable: %s not kept", what, exc_info=True)
+
+
+def stamp_digest(request: HttpRequest) -> str:
+    return hashlib.sha256(layout_stamp(request).encode()).hexdigest()
 
 
 def to_keep(response: HttpResponse) -> tuple[str, bytes]:
@@ -254,10 +267,7 @@ def cached_for_visitors(
                 return kept_response(request, page)
             response = view(request, *args, **kwargs)
             if storable(request, response):
-                try:
-                    cache.set(page_key, to_keep(response), TIMEOUT)
-                except Exception:
-                    logger.warning("Page cache unwritable: %s not kept", view.__name__, exc_info=True)
+                keep(page_key, to_keep(response), TIMEOUT, what=view.__name__)
             return response
 
         return wrapper

@@ -13,7 +13,8 @@ What changes requests in bulk (`QuerySet.update`, `bulk_create`) sends no signal
 and the retention's anonymisation. The page shows nothing the anonymisation erases, but a closed request's page is
 kept too (the person told it is done, or who cancelled, reloads it like any other), so forgetting it there keeps the
 page exactly what is left of the request if the page ever shows more. The cancel form and its CSRF token are not
-part of the body: the template draws them for each visitor.
+part of the body: the template draws them around it, and a page kept whole has its CSRF token put back for each
+visitor (`page_cache.kept_response`).
 """
 
 import hashlib
@@ -106,34 +107,38 @@ def tracked_page(request: HttpRequest, token: str) -> TrackedPage:
     keys = [_version_key(token), GENERATION_KEY, _page_key(token)]
     found = page_cache.read_with_layout(request, keys)
     version, generation, kept = (found.get(key) for key in keys)
-    if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
-        return kept[2]
-    return _drawn(token, version, generation)[0]
+    return _current(token, version, generation, kept)[0]
 
 
 def tracking_response(request: HttpRequest, token: str, draw: Callable[[TrackedPage], HttpResponse]) -> HttpResponse:
-    """The whole tracking page, `draw`n around its body (`tracked_page`). For a visitor without an account, with
-    no message waiting and no query string (`page_cache.servable`), the page is also kept whole for an hour, with the
-    versions its body was drawn at and the layout it was drawn in (`page_cache.layout_stamp`): a reload then reads
-    it in the same round trip as the versions and draws nothing, as a public page kept by the page cache. Drawing
-    the layout around a kept body took two thirds of a reload. Anyone else (staff signed in, the person just told
-    the request is cancelled) gets the layout drawn for them around the kept body."""
+    """The whole tracking page, `draw`n around its body (kept as `tracked_page` keeps it). For a visitor without an
+    account, with no message waiting and no query string (`page_cache.servable`), the page is also kept whole for an
+    hour, with the versions its body was drawn at and a digest of the layout it was drawn in
+    (`page_cache.stamp_digest`): a reload then reads it in the same round trip as the versions and draws nothing, as
+    a public page kept by the page cache. Drawing the layout around a kept body took two thirds of a reload. Anyone
+    else (staff signed in, the person just told the request is cancelled) gets the layout drawn around the body."""
     keep_whole = page_cache.servable(request) and not request.GET
     keys = [_version_key(token), GENERATION_KEY, _page_key(token), _whole_key(token)]
     found = page_cache.read_with_layout(request, keys)
     version, generation, kept, whole = (found.get(key) for key in keys)
-    current = version is not None and generation is not None
-    stamp = page_cache.layout_stamp(request)
-    if keep_whole and current and whole is not None and whole[:3] == (version, generation, stamp):
-        return page_cache.kept_response(request, whole[3])
-    if current and kept is not None and kept[:2] == (version, generation):
-        page = kept[2]
-    else:
-        page, version, generation = _drawn(token, version, generation)
+    stamp = page_cache.stamp_digest(request) if keep_whole else None
+    if keep_whole and version is not None and generation is not None and whole is not None:
+        if whole[:3] == (version, generation, stamp):
+            return page_cache.kept_response(request, whole[3])
+    page, version, generation = _current(token, version, generation, kept)
     response = draw(page)
-    if keep_whole and version is not None and generation is not None and page_cache.storable(request, response):
-        cache.set(_whole_key(token), (version, generation, stamp, page_cache.to_keep(response)), WHOLE_PAGE_SECONDS)
+    if keep_whole and version is not None and page_cache.storable(request, response):
+        kept_whole = (version, generation, stamp, page_cache.to_keep(response))
+        page_cache.keep(_whole_key(token), kept_whole, WHOLE_PAGE_SECONDS, what="tracking page")
     return response
+
+
+def _current(token: str, version, generation, kept) -> tuple[TrackedPage, str | None, str | None]:
+    """The body kept at the current version and generation, or drawn again (`_drawn`); with the versions it is
+    current at (None: drawn and not kept)."""
+    if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
+        return kept[2], version, generation
+    return _drawn(token, version, generation)
 
 
 def _drawn(token: str, version: str | None, generation: str | None) -> tuple[TrackedPage, str | None, str | None]:

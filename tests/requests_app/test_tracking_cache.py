@@ -1,5 +1,6 @@
-"""The tracking page's body is kept in the cache per version of the request (requests_app.tracking): a reload reads
-nothing from the database, and any change the page shows is there on the next visit."""
+"""The tracking page's body is kept in the cache per version of the request, and the whole page for visitors without
+an account (requests_app.tracking): a reload reads nothing from the database and draws nothing, and any change the
+page shows is there on the next visit."""
 
 import dataclasses
 import re
@@ -259,12 +260,31 @@ def test_a_signed_in_visitor_gets_the_layout_drawn_for_her_and_leaves_no_copy(cl
     assert "agent.nancy@exemple.fr" not in visit(Client(), help_request)[0]
 
 
-def test_a_query_string_gets_the_page_drawn_and_kept_apart(client):
+def test_a_query_string_gets_the_page_drawn_and_not_kept(client):
     help_request = HelpRequestFactory()
     visit(client, help_request)
     response = client.get(track_url(help_request), {"utm_source": "sms"})
     assert response.status_code == 200 and response.templates  # its links to other languages carry it
-    assert "utm_source" not in visit(client, help_request)[0]
+    reload = client.get(track_url(help_request))
+    assert reload.templates == [] and "utm_source" not in reload.content.decode()  # the plain copy still kept
+
+
+def test_a_cache_that_refuses_the_whole_page_only_means_it_is_drawn_again(client):
+    help_request = HelpRequestFactory()
+    visit(client, help_request)  # the body is kept
+    with translation.override("fr"):
+        whole_key = tracking._whole_key(help_request.tracking_token)
+    cache.delete(whole_key)
+    original_set = cache.set
+
+    def refusing(key, *args, **kwargs):
+        if key == whole_key:
+            raise redis.exceptions.ResponseError("OOM command not allowed when used memory > 'maxmemory'")
+        return original_set(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "set", side_effect=refusing):
+        page, queries = visit(client, help_request)
+    assert help_request.reference in page and cache.get(whole_key) is None
 
 
 def test_a_new_hotline_number_shows_on_the_next_reload(client, django_capture_on_commit_callbacks):
