@@ -418,8 +418,8 @@ def _rank(row: Ranked) -> tuple[int, int]:
 
 # A tier walk reads this many rows first, and this many times more on each further read (most stop after one).
 # One request's walk reads 80 first: at 40, one ranking in seven read its first tier twice, and those made the p95
-# (100,000 volunteers: p95 5.4 against 4.2 ms, medians of four alternating runs; the median unchanged). The batch's
-# walks read 40 each, for thousands of requests in one query, where a second read is shared.
+# (BENCHMARKS.md, 2026-12-04: 100,000 volunteers, p95 5.17–5.64 ms at 40, 3.56–4.96 at 80). The batch's walks read
+# 40 each, for thousands of requests in one query, where a second read is shared.
 WALK_FIRST_READ, MANY_WALK_FIRST_READ, WALK_GROWTH = 80, 40, 2
 STANDING_MAX = RECORD_POINTS_MAX  # no load, and the full record
 
