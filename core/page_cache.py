@@ -236,6 +236,11 @@ def kept_response(request: HttpRequest, page: tuple[str, bytes]) -> HttpResponse
 FIRST_PAGES = {"", "1", "2", "3"}
 
 
+def without_query_string(request: HttpRequest) -> bool:
+    """For `cacheable`, and the default: no query string at all (a made-up parameter must not make a copy)."""
+    return not request.GET
+
+
 def only_filters(*names: str) -> Callable[[HttpRequest], bool]:
     """For `cacheable`: a query string made of these filters and a first page, nothing else."""
 
@@ -245,9 +250,7 @@ def only_filters(*names: str) -> Callable[[HttpRequest], bool]:
     return cacheable
 
 
-def cached_for_visitors(
-    *topics: str, cacheable: Callable[[HttpRequest], bool] = lambda request: not request.GET
-) -> Callable:
+def cached_for_visitors(*topics: str, cacheable: Callable[[HttpRequest], bool] = without_query_string) -> Callable:
     """Keep the view's page for visitors without an account, stale as soon as one of `topics` changes.
 
     `cacheable` says which query strings are kept: by default none (a made-up parameter must not make a copy)."""

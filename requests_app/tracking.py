@@ -117,14 +117,14 @@ def tracking_response(request: HttpRequest, token: str, draw: Callable[[TrackedP
     (`page_cache.stamp_digest`): a reload then reads it in the same round trip as the versions and draws nothing, as
     a public page kept by the page cache. Drawing the layout around a kept body took two thirds of a reload. Anyone
     else (staff signed in, the person just told the request is cancelled) gets the layout drawn around the body."""
-    keep_whole = page_cache.servable(request) and not request.GET
+    keep_whole = page_cache.servable(request) and page_cache.without_query_string(request)
     keys = [_version_key(token), GENERATION_KEY, _page_key(token), _whole_key(token)]
     found = page_cache.read_with_layout(request, keys)
     version, generation, kept, whole = (found.get(key) for key in keys)
     stamp = page_cache.stamp_digest(request) if keep_whole else None
-    if keep_whole and version is not None and generation is not None and whole is not None:
-        if whole[:3] == (version, generation, stamp):
-            return page_cache.kept_response(request, whole[3])
+    # Kept pages and bodies always carry a version and a generation: one missing matches none.
+    if keep_whole and whole is not None and whole[:3] == (version, generation, stamp):
+        return page_cache.kept_response(request, whole[3])
     page, version, generation = _current(token, version, generation, kept)
     response = draw(page)
     if keep_whole and version is not None and page_cache.storable(request, response):
@@ -136,7 +136,7 @@ def tracking_response(request: HttpRequest, token: str, draw: Callable[[TrackedP
 def _current(token: str, version, generation, kept) -> tuple[TrackedPage, str | None, str | None]:
     """The body kept at the current version and generation, or drawn again (`_drawn`); with the versions it is
     current at (None: drawn and not kept)."""
-    if version is not None and generation is not None and kept is not None and kept[:2] == (version, generation):
+    if kept is not None and kept[:2] == (version, generation):
         return kept[2], version, generation
     return _drawn(token, version, generation)
 
